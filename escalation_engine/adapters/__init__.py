@@ -1,0 +1,1 @@
+"""Adapters: database, scheduler, notification channels, clock. Reached only through the service layer."""

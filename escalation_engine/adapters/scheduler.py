@@ -1,0 +1,125 @@
+"""The daemon: APScheduler as a metronome over our own timer table.
+
+One job with a fixed id (replace_existing, misfire_grace_time=None, coalesce) in a persistent
+SQLAlchemy job store calls `metronome(db_url)`, which fires due timers (`process_due`) and delivers
+the outbox. Deadlines live in the `timer` table, never in APScheduler: a crash loses nothing, and the
+first beat after a restart catches up on everything that came due meanwhile.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import signal
+import threading
+from collections.abc import Callable
+from datetime import UTC
+from pathlib import Path
+from types import FrameType
+from typing import IO, Any
+
+from ..domain.errors import RuleRefused
+from .clock import SystemClock
+from .db import Database
+
+JOB_ID = "escalation-engine-metronome"
+JOB_FUNC = "escalation_engine.adapters.scheduler:metronome"
+_DATABASES: dict[str, Database] = {}
+Beat = Callable[[dict[str, Any]], None]
+_listeners: list[Beat] = []
+
+
+def metronome(db_url: str) -> dict[str, Any]:
+    """One beat: fire what is due, then deliver queued messages. Safe to run any number of times."""
+    from ..adapters.channels import default_channel
+    from ..service.context import Ctx
+    from ..service.outbox import deliver
+    from ..service.timers import process_due
+
+    db = _DATABASES.setdefault(db_url, Database(db_url))
+    ctx = Ctx(db=db)
+    report = process_due(ctx).as_dict()
+    report["delivered"] = deliver(ctx, default_channel()).as_dict()
+    for listener in _listeners:
+        listener(report)
+    return report
+
+
+class SingleDaemonLock:
+    """On SQLite only one daemon may run per database file (a second one refuses to start)."""
+
+    def __init__(self, db: Database) -> None:
+        self.path: Path | None = None
+        self.handle: IO[str] | None = None
+        if db.sqlite_path is not None:
+            self.path = db.sqlite_path.with_name(db.sqlite_path.name + ".daemon.lock")
+
+    def acquire(self) -> None:
+        if self.path is None:
+            return
+        self.handle = self.path.open("w")
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.handle.close()
+            self.handle = None
+            raise RuleRefused(
+                f"another daemon is already running on {self.path.with_suffix('')}; on SQLite only one "
+                "daemon may run per database (use PostgreSQL for a hot standby)",
+                rule="single daemon on SQLite",
+            ) from None
+
+    def release(self) -> None:
+        if self.handle is not None:
+            fcntl.flock(self.handle, fcntl.LOCK_UN)
+            self.handle.close()
+            self.handle = None
+
+
+def run_daemon(
+    db: Database,
+    *,
+    interval: float,
+    stop: threading.Event | None = None,
+    on_beat: Beat | None = None,
+    install_signals: bool = True,
+) -> None:
+    """Run until SIGINT/SIGTERM (or `stop` is set); stops cleanly after the running beat."""
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    stop = stop or threading.Event()
+    lock = SingleDaemonLock(db)
+    lock.acquire()
+    if on_beat is not None:
+        _listeners.append(on_beat)
+    _DATABASES[db.url] = db
+    scheduler = BackgroundScheduler(
+        jobstores={"default": SQLAlchemyJobStore(engine=db.engine, tablename="apscheduler_jobs")},
+        job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
+        timezone=UTC,
+    )
+    if install_signals:
+
+        def _stop(signum: int, frame: FrameType | None) -> None:
+            stop.set()
+
+        signal.signal(signal.SIGINT, _stop)
+        signal.signal(signal.SIGTERM, _stop)
+    try:
+        scheduler.start()
+        scheduler.add_job(
+            JOB_FUNC,
+            trigger="interval",
+            seconds=interval,
+            id=JOB_ID,
+            replace_existing=True,
+            args=[db.url],
+            next_run_time=SystemClock().now(),
+        )
+        stop.wait()
+    finally:
+        if scheduler.running:
+            scheduler.shutdown(wait=True)
+        if on_beat is not None and on_beat in _listeners:
+            _listeners.remove(on_beat)
+        lock.release()

@@ -1,0 +1,11 @@
+"""`escalation-engine` command line: parse → call the service → print (table, or one JSON document).
+
+Heavy modules (sqlmodel, sqlalchemy, the services) are imported inside the commands so that
+`--help` stays fast.
+"""
+
+from __future__ import annotations
+
+from .root import main
+
+__all__ = ["main"]

@@ -1,0 +1,259 @@
+"""Setting up: the database, profiles, contracts and the people on each side."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from . import output
+from .params import DATE
+from .root import App, pass_app
+
+
+@click.command()
+@pass_app
+def init(app: App) -> None:
+    """Create or upgrade the database (Alembic migrations)."""
+    ctx = app.ctx(ensure_schema=False)
+    before, after = ctx.db.upgrade()
+    data = {
+        "database": ctx.db.engine.url.render_as_string(hide_password=True),
+        "from_revision": before,
+        "revision": after,
+    }
+    app.out(
+        data,
+        lambda: click.echo(
+            f"database {data['database']} is at schema revision {after}"
+            + (f" (was {before})" if before and before != after else " (created)" if before is None else "")
+        ),
+    )
+
+
+@click.group()
+def profile() -> None:
+    """Contract profiles in workflows/ (the contract's rules as data)."""
+
+
+@profile.command("list")
+@pass_app
+def profile_list(app: App) -> None:
+    """List the profiles that can be used for a new contract."""
+    from ..profiles import available_profiles, load_profile_file
+
+    rows = []
+    for name, path in available_profiles().items():
+        p = load_profile_file(path)
+        rows.append(
+            {
+                "name": name,
+                "version": p.version,
+                "title": p.spec.title,
+                "levels": p.ladder.top,
+                "file": str(path),
+            }
+        )
+    app.out(
+        rows,
+        lambda: output.table(
+            rows, [("name", "profile"), ("version", "version"), ("levels", "levels"), ("title", "title")]
+        ),
+    )
+
+
+@profile.command("show")
+@click.argument("name")
+@pass_app
+def profile_show(app: App, name: str) -> None:
+    """Show a profile: roles, ladder, windows and reminders, each with its source."""
+    from ..profiles import find_profile
+
+    p = find_profile(name)
+    data = {"file": p.origin, "sha256": p.sha256, **p.spec.model_dump()}
+
+    def human() -> None:
+        click.echo(f"{p.name} v{p.version} — {p.spec.title}\nfile: {p.origin}\n")
+        output.table(
+            [{"role": k, **v.model_dump()} for k, v in p.spec.roles.items()],
+            [("role", "role"), ("side", "side"), ("label", "meaning"), ("source", "source")],
+        )
+        click.echo("")
+        output.table(
+            [lv.model_dump() for lv in p.spec.ladder.levels],
+            [
+                ("level", "level"),
+                ("name", "name"),
+                ("raised_by", "raised by"),
+                ("counterpart", "counterpart"),
+                ("source", "source"),
+            ],
+        )
+        w = p.spec.ladder.response_window
+        click.echo(f"\nresponse window: {w.amount} {w.unit} — {w.source}")
+        r = p.spec.reminders
+        click.echo(f"reminders: {r.offsets_days} days around each deadline at {r.at} — {r.source}")
+
+    app.out(data, human)
+
+
+@profile.command("check")
+@click.argument("file", type=click.Path(path_type=Path))
+@pass_app
+def profile_check(app: App, file: Path) -> None:
+    """Validate a profile file; errors name the file, the key and what is wrong."""
+    from ..profiles import load_profile_file
+
+    p = load_profile_file(file)
+    data = {"file": str(file), "ok": True, "profile": p.name, "version": p.version, "levels": p.ladder.top}
+    app.out(data, lambda: click.echo(f"{file}: ok — profile {p.name} v{p.version}, {p.ladder.top} levels"))
+
+
+@click.group()
+def contract() -> None:
+    """Contracts, each pinned to the profile version it was created with."""
+
+
+@contract.command("add")
+@click.argument("key")
+@click.option("--profile", "profile_name", required=True, help="Profile name (see `profile list`).")
+@click.option("--title", required=True)
+@click.option("--start", required=True, type=DATE, help="Start of the contract (YYYY-MM-DD).")
+@click.option("--award", type=DATE, help="Award date (YYYY-MM-DD).")
+@pass_app
+def contract_add(app: App, key: str, profile_name: str, title: str, start: date, award: date | None) -> None:
+    """Register a contract from a profile."""
+    from ..service.contracts import add_contract, admin_actor
+
+    data = add_contract(
+        app.ctx(),
+        key=key,
+        profile_name=profile_name,
+        title=title,
+        start=start,
+        award=award,
+        actor=admin_actor(app.as_person),
+    )
+    app.out(
+        data,
+        lambda: click.echo(
+            f"contract {key} registered on profile {data['profile']} "
+            f"v{data['profile_version']} (start {data['start']})"
+        ),
+    )
+
+
+@contract.command("list")
+@pass_app
+def contract_list(app: App) -> None:
+    """List contracts."""
+    from ..service.contracts import list_contracts
+
+    rows = list_contracts(app.ctx())
+    app.out(
+        rows,
+        lambda: output.table(
+            rows,
+            [
+                ("key", "contract"),
+                ("profile", "profile"),
+                ("profile_version", "v"),
+                ("start", "start"),
+                ("title", "title"),
+            ],
+        ),
+    )
+
+
+@contract.command("show")
+@click.argument("key")
+@pass_app
+def contract_show(app: App, key: str) -> None:
+    """Show a contract, its people and its ladder."""
+    from ..service.contracts import show_contract
+
+    data = show_contract(app.ctx(), key)
+
+    def human() -> None:
+        output.fields(
+            data,
+            [
+                ("key", "contract"),
+                ("title", "title"),
+                ("profile", "profile"),
+                ("profile_version", "version"),
+                ("start", "start"),
+                ("award", "award"),
+            ],
+        )
+        click.echo("\npeople:")
+        output.table(
+            data["people"],
+            [
+                ("key", "key"),
+                ("name", "name"),
+                ("side", "side"),
+                ("role", "role"),
+                ("organisation", "organisation"),
+                ("email", "email"),
+            ],
+        )
+        click.echo("\nladder:")
+        output.table(
+            data["ladder"],
+            [
+                ("level", "level"),
+                ("name", "name"),
+                ("raised_by", "raised by"),
+                ("counterpart", "counterpart"),
+            ],
+        )
+
+    app.out(data, human)
+
+
+@click.group()
+def person() -> None:
+    """The people on each side of a contract."""
+
+
+@person.command("add")
+@click.argument("key")
+@click.option("--contract", "contract_key", required=True)
+@click.option("--name", required=True)
+@click.option("--side", required=True, type=click.Choice(["client", "participant", "supplier"]))
+@click.option("--role", required=True, help="A role key of the contract's profile.")
+@click.option("--organisation")
+@click.option("--email")
+@pass_app
+def person_add(
+    app: App,
+    key: str,
+    contract_key: str,
+    name: str,
+    side: str,
+    role: str,
+    organisation: str | None,
+    email: str | None,
+) -> None:
+    """Register a person with their side and role."""
+    from ..service.contracts import add_person, admin_actor
+
+    data = add_person(
+        app.ctx(),
+        key=key,
+        contract_key=contract_key,
+        name=name,
+        side=side,
+        role=role,
+        organisation=organisation,
+        email=email,
+        actor=admin_actor(app.as_person),
+    )
+    app.out(
+        data, lambda: click.echo(f"{key} ({name}) registered as {role} on the {side} side of {contract_key}")
+    )
+
+
+COMMANDS = [init, profile, contract, person]

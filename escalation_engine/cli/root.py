@@ -1,0 +1,121 @@
+"""The root group: global options, the application state, and the one error → exit-code mapping."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from ..domain.errors import EngineError
+from . import output
+
+if TYPE_CHECKING:
+    from ..service.context import Ctx
+
+
+@dataclass
+class App:
+    db_url: str | None
+    as_json: bool
+    as_person: str | None
+    _ctx: Ctx | None = field(default=None, repr=False)
+
+    def ctx(self, *, ensure_schema: bool = True) -> Ctx:
+        if self._ctx is None:
+            from ..adapters.db import Database
+            from ..service.context import Ctx
+
+            db = Database(self.db_url)
+            if ensure_schema:
+                db.ensure_schema()
+            self._ctx = Ctx(db=db)
+        return self._ctx
+
+    def out(self, data: Any, human: Any) -> None:
+        """Print `data` as JSON with --json, else call `human()`."""
+        if self.as_json:
+            output.emit_json(data)
+        else:
+            human()
+
+
+pass_app = click.make_pass_decorator(App)
+
+
+class EngineGroup(click.Group):
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        as_json = "--json" in sys.argv[1:]
+        kwargs["standalone_mode"] = False
+        try:
+            return super().main(*args, **kwargs)
+        except EngineError as exc:
+            output.error(as_json, exc.as_dict())
+            sys.exit(exc.exit_code)
+        except click.exceptions.Exit as exc:
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            output.error(as_json, {"kind": "aborted", "message": "aborted", "exit_code": 1})
+            sys.exit(1)
+        except click.ClickException as exc:
+            if as_json:
+                output.emit_json(
+                    {"error": {"kind": "usage", "message": exc.format_message(), "exit_code": 2}}
+                )
+            else:
+                exc.show()
+            sys.exit(2 if exc.exit_code not in (0, 1) else exc.exit_code or 2)
+        except Exception as exc:  # never a traceback for the user; set ESCALATION_ENGINE_DEBUG=1 to see one
+            if os.environ.get("ESCALATION_ENGINE_DEBUG"):
+                raise
+            message = _describe_fault(exc)
+            output.error(as_json, {"kind": message[0], "message": message[1], "exit_code": message[2]})
+            sys.exit(message[2])
+
+
+def _describe_fault(exc: Exception) -> tuple[str, str, int]:
+    module = type(exc).__module__
+    if module.startswith("sqlalchemy") and type(exc).__name__ == "OperationalError":
+        return "database", f"database unavailable: {getattr(exc, 'orig', exc)}", 2
+    return "internal", f"internal fault ({type(exc).__name__}): {exc}", 1
+
+
+@click.group(cls=EngineGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    "db_url",
+    envvar="ESCALATION_ENGINE_DB",
+    metavar="URL",
+    help="Database URL or SQLite file (default: escalation-engine.db; env ESCALATION_ENGINE_DB).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print exactly one JSON document (errors too).")
+@click.option(
+    "--as",
+    "as_person",
+    envvar="ESCALATION_ENGINE_AS",
+    metavar="PERSON",
+    help="The acting person's key (env ESCALATION_ENGINE_AS).",
+)
+@click.version_option(package_name="escalation-engine")
+@click.pass_context
+def cli(ctx: click.Context, db_url: str | None, as_json: bool, as_person: str | None) -> None:
+    """Run the governance procedures of supplier contracts: escalations over a ladder of levels,
+    their deadlines and reminders, and an audit trail nobody can quietly change."""
+    ctx.obj = App(db_url=db_url, as_json=as_json, as_person=as_person)
+
+
+def _register() -> None:
+    from . import cmd_escalation, cmd_ops, cmd_setup
+
+    for module in (cmd_setup, cmd_escalation, cmd_ops):
+        for command in module.COMMANDS:
+            cli.add_command(command)
+
+
+_register()
+
+
+def main() -> None:
+    cli.main(prog_name="escalation-engine")

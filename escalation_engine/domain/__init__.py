@@ -1,0 +1,1 @@
+"""Pure domain rules: standard library only, clock injected (every function takes `now`)."""

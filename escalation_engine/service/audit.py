@@ -1,0 +1,162 @@
+"""The audit trail: appended in the same transaction as each change, hash-chained, verifiable."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from ..adapters.db import Database
+from ..adapters.tables import AuditEvent
+
+GENESIS = "0" * 64
+_FIELDS = (
+    "id",
+    "recorded_at",
+    "actor",
+    "actor_role",
+    "action",
+    "contract_key",
+    "case_ref",
+    "level",
+    "from_state",
+    "to_state",
+    "reason",
+    "payload",
+)
+
+
+def _canonical(event: AuditEvent) -> str:
+    data: dict[str, Any] = {}
+    for name in _FIELDS:
+        value = getattr(event, name)
+        data[name] = value.isoformat() if isinstance(value, datetime) else value
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def compute_hash(prev_hash: str, event: AuditEvent) -> str:
+    return hashlib.sha256((prev_hash + "\n" + _canonical(event)).encode()).hexdigest()
+
+
+def append(
+    db: Database,
+    session: Session,
+    *,
+    now: datetime,
+    actor: str,
+    action: str,
+    actor_role: str | None = None,
+    contract_key: str | None = None,
+    case_ref: str | None = None,
+    level: int | None = None,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    reason: str | None = None,
+    payload: dict[str, Any] | None = None,
+) -> AuditEvent:
+    db.lock_audit_chain(session)
+    last = session.exec(select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(1)).first()
+    event = AuditEvent(
+        id=(last.id or 0) + 1 if last else 1,
+        recorded_at=now,
+        actor=actor,
+        actor_role=actor_role,
+        action=action,
+        contract_key=contract_key,
+        case_ref=case_ref,
+        level=level,
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+        payload=json.dumps(payload or {}, sort_keys=True, ensure_ascii=False, default=str),
+        prev_hash=last.hash if last else GENESIS,
+        hash="",
+    )
+    event.hash = compute_hash(event.prev_hash, event)
+    session.add(event)
+    return event
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    rows: int
+    head: str
+    problems: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "rows": self.rows, "head": self.head, "problems": self.problems}
+
+
+def _stream(db: Database) -> Iterator[AuditEvent]:
+    with db.read() as session:
+        yield from session.exec(
+            select(AuditEvent).order_by(col(AuditEvent.id)).execution_options(yield_per=1000)
+        )
+
+
+def verify(db: Database, expected_head: str | None = None) -> VerifyResult:
+    """Recompute the chain; name every edited row, every missing row, and a cut-off tail if a head is given."""
+    problems: list[str] = []
+    prev_hash, expected_id, rows = GENESIS, 1, 0
+    for event in _stream(db):
+        rows += 1
+        if event.id != expected_id:
+            missing = (
+                f"{expected_id}" if event.id == expected_id + 1 else f"{expected_id}–{(event.id or 0) - 1}"
+            )
+            problems.append(f"audit row(s) {missing} missing (deleted?) before row {event.id}")
+        if event.prev_hash != prev_hash:
+            problems.append(
+                f"audit row {event.id}: link to the previous row is broken (a row before it was changed or removed)"
+            )
+        if compute_hash(event.prev_hash, event) != event.hash:
+            problems.append(f"audit row {event.id}: content does not match its hash (the row was edited)")
+        prev_hash, expected_id = event.hash, (event.id or 0) + 1
+    if expected_head and expected_head != prev_hash:
+        problems.append(
+            f"the chain ends at {prev_hash[:12]}…, not at the expected head {expected_head[:12]}… (rows cut off?)"
+        )
+    return VerifyResult(ok=not problems, rows=rows, head=prev_hash, problems=problems)
+
+
+def as_record(event: AuditEvent) -> dict[str, Any]:
+    record: dict[str, Any] = {}
+    for name in (*_FIELDS, "prev_hash", "hash"):
+        value = getattr(event, name)
+        record[name] = value.isoformat() if isinstance(value, datetime) else value
+    record["payload"] = json.loads(event.payload or "{}")
+    return record
+
+
+def listing(
+    db: Database, *, case_ref: str | None = None, contract_key: str | None = None
+) -> list[dict[str, Any]]:
+    with db.read() as session:
+        query = select(AuditEvent).order_by(col(AuditEvent.id))
+        if case_ref:
+            query = query.where(AuditEvent.case_ref == case_ref)
+        if contract_key:
+            query = query.where(AuditEvent.contract_key == contract_key)
+        return [as_record(e) for e in session.exec(query)]
+
+
+def export(db: Database, fmt: str) -> str:
+    records = [as_record(e) for e in _stream(db)]
+    if fmt == "jsonl":
+        return "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=[*_FIELDS, "prev_hash", "hash"], lineterminator="\n")
+    writer.writeheader()
+    for record in records:
+        writer.writerow(
+            {**record, "payload": json.dumps(record["payload"], ensure_ascii=False, sort_keys=True)}
+        )
+    return buffer.getvalue()

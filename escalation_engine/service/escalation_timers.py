@@ -1,0 +1,106 @@
+"""What happens when an escalation's deadline or reminder comes due."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from sqlmodel import Session
+
+from ..adapters.tables import Timer
+from ..machines.base import fire
+from ..machines.escalation import EscState, EscTrigger, escalation_machine
+from .common import case_ref, notify
+from .context import Ctx
+from .escalations import Loaded, _audit, _load, people_for, reminder_recipients
+from .timers import handles
+from .views import last_day
+
+
+def _is_current(loaded: Loaded, payload: dict[str, int]) -> bool:
+    """A timer belongs to the level attempt that set it; a later raise or refusal makes it obsolete."""
+    return loaded.row.level == payload["level"] and loaded.current().attempt == payload["attempt"]
+
+
+@handles("escalation", "response_due")
+def response_window_passed(ctx: Ctx, session: Session, timer: Timer, now: datetime) -> str:
+    """The counterpart did not respond within the window: the level may now be assessed (SPEC §1 rule 2b)."""
+    payload = json.loads(timer.payload)
+    loaded = _load(session, case_ref("escalation", timer.subject_id))
+    if loaded.row.state != EscState.ADDRESSED.value or not _is_current(loaded, payload):
+        return "obsolete"
+    record = loaded.current()
+    before = loaded.row.state
+    loaded.row.state = fire(
+        escalation_machine(), loaded.model(), EscTrigger.WINDOW_PASSED, rule=timer.rule, source=timer.source
+    )
+    record.window_passed_at = timer.due_at
+    loaded.row.updated_at = now
+    session.add(loaded.row)
+    session.add(record)
+    for key in {record.raised_by, loaded.row.opened_by}:
+        person = people_for(loaded, key)
+        if person is not None:
+            notify(
+                session,
+                key=f"timer:{timer.id}",
+                now=now,
+                person=person,
+                contract_key=loaded.row.contract_key,
+                case=loaded.ref,
+                subject=f"[{loaded.row.contract_key}] {loaded.ref}: no response by {last_day(timer.due_at)}",
+                body=(
+                    f"The {record.counterpart_key} did not respond to {loaded.ref} ({loaded.row.subject}) within the "
+                    f"{timer.rule} ({timer.source}). Record your assessment of level {record.level} "
+                    "(sufficient / insufficient, with reason) to continue."
+                ),
+            )
+    _audit(
+        ctx,
+        loaded,
+        now=now,
+        actor="system",
+        action="escalation.window_passed",
+        before=before,
+        reason=f"{timer.rule} ({timer.source}) ended {timer.due_at.isoformat()} without response",
+        payload={
+            "timer": timer.id,
+            "due_at": timer.due_at.isoformat(),
+            "late_by_s": int((now - timer.due_at).total_seconds()),
+        },
+    )
+    return "window passed"
+
+
+@handles("escalation", "reminder")
+def remind(ctx: Ctx, session: Session, timer: Timer, now: datetime) -> str:
+    """Before, on and after the response deadline: remind the account manager and the counterpart."""
+    payload = json.loads(timer.payload)
+    loaded = _load(session, case_ref("escalation", timer.subject_id))
+    open_states = (EscState.ADDRESSED.value, EscState.NO_RESPONSE.value)
+    if loaded.row.state not in open_states or not _is_current(loaded, payload):
+        return "obsolete"
+    deadline_at = datetime.fromisoformat(payload["deadline_at"])
+    offset = int(payload["offset_days"])
+    if offset <= 0 and now >= deadline_at:
+        return "obsolete"  # caught up after downtime: a "due soon" note after the deadline would mislead
+    record = loaded.current()
+    day = last_day(deadline_at)
+    when = {True: f"is due in {-offset} day(s), on {day}", False: f"was due on {day}"}[offset < 0]
+    if offset == 0:
+        when = f"is due today, {day}"
+    for person in reminder_recipients(session, loaded.row, loaded.profile, record):
+        notify(
+            session,
+            key=f"timer:{timer.id}",
+            now=now,
+            person=person,
+            contract_key=loaded.row.contract_key,
+            case=loaded.ref,
+            subject=f"[{loaded.row.contract_key}] reminder: response to {loaded.ref} {when}",
+            body=(
+                f"Escalation {loaded.ref} ({loaded.row.subject}) at level {record.level} awaits the response of "
+                f"{record.counterpart_key}. The {timer.rule} {when} (Europe/Amsterdam)."
+            ),
+        )
+    return f"reminded ({offset:+d} d)"

@@ -1,0 +1,3 @@
+"""Importing this module registers every procedure's timer handlers with `timers.HANDLERS`."""
+
+from . import escalation_timers  # noqa: F401

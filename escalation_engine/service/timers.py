@@ -1,0 +1,113 @@
+"""Fire due timers: each one exactly once, each in its own transaction, catching up after downtime.
+
+`process_due(now)` is what `tick` calls and what the daemon's metronome job calls. A timer row is
+claimed with SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL (two daemons never fire one twice) and under
+BEGIN IMMEDIATE on SQLite; it is marked fired in the same transaction as the change it causes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from ..adapters.tables import Timer
+from . import audit
+from .context import Ctx
+
+Handler = Callable[[Ctx, Session, Timer, datetime], str]
+HANDLERS: dict[tuple[str, str], Handler] = {}
+
+
+def handles(subject_kind: str, kind: str) -> Callable[[Handler], Handler]:
+    def register(func: Handler) -> Handler:
+        HANDLERS[(subject_kind, kind)] = func
+        return func
+
+    return register
+
+
+@dataclass
+class TickReport:
+    fired: list[dict[str, Any]] = field(default_factory=list)
+    failed: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"fired": self.fired, "failed": self.failed}
+
+
+def _claim(session: Session, now: datetime) -> Timer | None:
+    query = (
+        select(Timer)
+        .where(Timer.status == "pending", col(Timer.due_at) <= now)
+        .order_by(col(Timer.due_at), col(Timer.id))
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    return session.exec(query).first()
+
+
+def process_due(ctx: Ctx, now: datetime | None = None, *, limit: int | None = None) -> TickReport:
+    """Fire every timer due at `now` (default: the clock), oldest first; returns what happened."""
+    from . import handlers  # noqa: F401  (registers the procedures' handlers)
+
+    now = now or ctx.clock.now()
+    report = TickReport()
+    while limit is None or len(report.fired) + len(report.failed) < limit:
+        timer: Timer | None = None
+        try:
+            with ctx.db.write() as session:
+                timer = _claim(session, now)
+                if timer is None:
+                    break
+                handler = HANDLERS.get((timer.subject_kind, timer.kind))
+                if handler is None:
+                    raise LookupError(f"no handler for {timer.subject_kind}/{timer.kind}")
+                outcome = handler(ctx, session, timer, now)
+                timer.status = "fired" if outcome != "obsolete" else "skipped"
+                timer.fired_at = now
+                session.add(timer)
+                report.fired.append(_entry(timer, outcome))
+        except Exception as exc:  # one bad timer must not stop the others
+            if timer is None or timer.id is None:
+                raise
+            _mark_failed(ctx, timer.id, now, exc)
+            report.failed.append({**_entry(timer, "failed"), "error": str(exc)})
+    return report
+
+
+def _entry(timer: Timer, outcome: str) -> dict[str, Any]:
+    return {
+        "timer": timer.id,
+        "kind": timer.kind,
+        "subject": f"{timer.subject_kind}:{timer.subject_id}",
+        "due_at": timer.due_at.isoformat(),
+        "outcome": outcome,
+    }
+
+
+def _mark_failed(ctx: Ctx, timer_id: int, now: datetime, exc: Exception) -> None:
+    with ctx.db.write() as session:
+        timer = session.get(Timer, timer_id)
+        if timer is None or timer.status != "pending":
+            return
+        payload = json.loads(timer.payload or "{}")
+        payload["error"] = f"{type(exc).__name__}: {exc}"
+        timer.payload = json.dumps(payload, sort_keys=True)
+        timer.status = "failed"
+        timer.fired_at = now
+        session.add(timer)
+        audit.append(
+            ctx.db,
+            session,
+            now=now,
+            actor="system",
+            action="timer.failed",
+            contract_key=timer.contract_key,
+            reason=payload["error"],
+            payload={"timer": timer_id, "kind": timer.kind},
+        )
