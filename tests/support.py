@@ -1,0 +1,66 @@
+"""Helpers tests share: register the contracts of both profiles with a person for every role."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from escalation_engine.service.context import Ctx
+from escalation_engine.service.contracts import add_contract, add_person
+
+AMS = ZoneInfo("Europe/Amsterdam")
+
+
+def at(day: str, hour: int = 10, minute: int = 0) -> datetime:
+    """A local Amsterdam wall time as an aware instant (tests speak in local time, like users)."""
+    return datetime.fromisoformat(f"{day}T{hour:02d}:{minute:02d}").replace(tzinfo=AMS)
+
+
+# key, name, side, role
+B2_PEOPLE = [
+    ("dcm", "Dirk de Vries", "participant", "participant_contract_manager"),
+    ("cat", "Carla Jansen", "client", "category"),
+    ("catman", "Kees Bakker", "client", "category_manager"),
+    ("am", "Anna Smit", "supplier", "account_manager"),
+    ("sm", "Sven Mulder", "supplier", "service_manager"),
+    ("exec", "Eva Visser", "supplier", "executive"),
+]
+TP_PEOPLE = [
+    ("casem", "Carmen Casemanager", "participant", "case_manager"),
+    ("rhead", "Rob Regiohoofd", "participant", "regional_head"),
+    ("oplead", "Olga POC DCR", "participant", "operational_lead"),
+    ("cmdef", "Chris CM Defensie", "participant", "contract_manager"),
+    ("dir", "Dana Directie DCR", "participant", "directorate"),
+    ("cmcat", "Cees CM CAT", "client", "category_manager"),
+    ("jc", "Jan Jobcoach", "supplier", "jobcoach"),
+    ("sjc", "Sara Senior Jobcoach", "supplier", "senior_jobcoach"),
+    ("am", "Anna Accountmanager", "supplier", "account_manager"),
+    ("board", "Bert Directie", "supplier", "board"),
+]
+
+
+def register(
+    ctx: Ctx,
+    *,
+    key: str = "LF",
+    profile: str = "leasefietsen-rijk",
+    start: date = date(2026, 1, 1),
+    award: date | None = date(2025, 11, 15),
+    people: list[tuple[str, str, str, str]] | None = None,
+) -> str:
+    add_contract(ctx, key=key, profile_name=profile, title=f"{profile} test", start=start, award=award, actor="t")
+    if people is None:
+        people = B2_PEOPLE if profile == "leasefietsen-rijk" else TP_PEOPLE
+    for person_key, name, side, role in people:
+        add_person(
+            ctx,
+            key=person_key,
+            contract_key=key,
+            name=name,
+            side=side,
+            role=role,
+            organisation=None,
+            email=f"{person_key}@example.org",
+            actor="t",
+        )
+    return key
