@@ -48,7 +48,9 @@ def register(
     award: date | None = date(2025, 11, 15),
     people: list[tuple[str, str, str, str]] | None = None,
 ) -> str:
-    add_contract(ctx, key=key, profile_name=profile, title=f"{profile} test", start=start, award=award, actor="t")
+    add_contract(
+        ctx, key=key, profile_name=profile, title=f"{profile} test", start=start, award=award, actor="t"
+    )
     if people is None:
         people = B2_PEOPLE if profile == "leasefietsen-rijk" else TP_PEOPLE
     for person_key, name, side, role in people:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from ..adapters.tables import Timer
+from ..adapters.tables import Escalation, EscalationLevel, Timer
 from ..machines.base import fire
 from ..machines.escalation import EscState, EscTrigger, escalation_machine
-from .common import case_ref, notify
+from .common import case_ref, get_contract, notify, pinned_profile
 from .context import Ctx
+from .deadlines import describes
 from .escalations import Loaded, _audit, _load, people_for, reminder_recipients
 from .timers import handles
 from .views import last_day
@@ -104,3 +106,22 @@ def remind(ctx: Ctx, session: Session, timer: Timer, now: datetime) -> str:
             ),
         )
     return f"reminded ({offset:+d} d)"
+
+
+@describes("escalation")
+def describe_deadline(session: Session, timer: Timer) -> dict[str, Any]:
+    """A response deadline: the counterpart must respond; the reminded roles are reminded too."""
+    row = session.get(Escalation, timer.subject_id)
+    if row is None:
+        return {}
+    record = session.exec(
+        select(EscalationLevel)
+        .where(EscalationLevel.escalation_id == row.id)
+        .order_by(col(EscalationLevel.id).desc())
+        .limit(1)
+    ).first()
+    if record is None:
+        return {"subject": row.subject, "level": row.level}
+    profile = pinned_profile(get_contract(session, row.contract_key))
+    people = reminder_recipients(session, row, profile, record)
+    return {"subject": row.subject, "level": row.level, "responsible": [p.key for p in people]}
