@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from escalation_engine.service.context import Ctx
+
+if TYPE_CHECKING:
+    from click.testing import Result
 from escalation_engine.service.contracts import add_contract, add_person
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -66,3 +70,13 @@ def register(
             actor="t",
         )
     return key
+
+
+def cli(*args: str, db: str, as_person: str | None = None) -> Result:
+    """Run the command line in-process, as a user would type it; returns click's Result."""
+    from click.testing import CliRunner
+
+    from escalation_engine.cli.root import cli as root
+
+    argv = ["--db", db, *(["--as", as_person] if as_person else []), *args]
+    return CliRunner().invoke(root, argv, prog_name="escalation-engine", catch_exceptions=False)

@@ -46,11 +46,12 @@ pass_app = click.make_pass_decorator(App)
 
 
 class EngineGroup(click.Group):
-    def main(self, *args: Any, **kwargs: Any) -> Any:
-        as_json = "--json" in sys.argv[1:]
+    def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
+        argv = list(args) if args is not None else sys.argv[1:]
+        as_json = "--json" in argv
         kwargs["standalone_mode"] = False
         try:
-            return super().main(*args, **kwargs)
+            return super().main(argv, *rest, **kwargs)
         except EngineError as exc:
             output.error(as_json, exc.as_dict())
             sys.exit(exc.exit_code)

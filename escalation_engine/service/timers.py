@@ -58,12 +58,13 @@ def process_due(ctx: Ctx, now: datetime | None = None, *, limit: int | None = No
     now = now or ctx.clock.now()
     report = TickReport()
     while limit is None or len(report.fired) + len(report.failed) < limit:
-        timer: Timer | None = None
+        claimed: dict[str, Any] | None = None
         try:
             with ctx.db.write() as session:
                 timer = _claim(session, now)
                 if timer is None:
                     break
+                claimed = _entry(timer, "claimed")
                 handler = HANDLERS.get((timer.subject_kind, timer.kind))
                 if handler is None:
                     raise LookupError(f"no handler for {timer.subject_kind}/{timer.kind}")
@@ -71,12 +72,12 @@ def process_due(ctx: Ctx, now: datetime | None = None, *, limit: int | None = No
                 timer.status = "fired" if outcome != "obsolete" else "skipped"
                 timer.fired_at = now
                 session.add(timer)
-                report.fired.append(_entry(timer, outcome))
+                report.fired.append({**claimed, "outcome": outcome})
         except Exception as exc:  # one bad timer must not stop the others
-            if timer is None or timer.id is None:
+            if claimed is None:
                 raise
-            _mark_failed(ctx, timer.id, now, exc)
-            report.failed.append({**_entry(timer, "failed"), "error": str(exc)})
+            _mark_failed(ctx, int(claimed["timer"]), now, exc)
+            report.failed.append({**claimed, "outcome": "failed", "error": str(exc)})
     return report
 
 
