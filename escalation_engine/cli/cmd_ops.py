@@ -68,7 +68,7 @@ def tick(app: App) -> None:
         )
         output.table(
             fired,
-            [("subject", "case"), ("kind", "timer"), ("due_at", "due at (UTC)"), ("outcome", "outcome")],
+            [("subject", "case"), ("kind", "timer"), ("due_at", "due at"), ("outcome", "outcome")],
             empty="",
         )
         for failure in report["failed"] + report["delivered"]["failed"]:
@@ -133,7 +133,7 @@ def audit_list(app: App, case_ref: str | None, contract_key: str | None) -> None
             rows,
             [
                 ("id", "#"),
-                ("recorded_at", "recorded at (UTC)"),
+                ("recorded_at", "recorded at"),
                 ("actor", "who"),
                 ("actor_role", "role"),
                 ("action", "what"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -37,9 +38,22 @@ def fields(data: Mapping[str, Any], keys: Sequence[tuple[str, str]]) -> None:
         click.echo(f"{title.ljust(width)}  {_cell(value)}")
 
 
+_INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?\+00:00")
+
+
+def local_time(text: str) -> str:
+    """A stored UTC instant as Amsterdam wall time, the way contract managers read it (JSON keeps UTC)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.fromisoformat(text).astimezone(ZoneInfo("Europe/Amsterdam")).strftime("%Y-%m-%d %H:%M")
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, str) and _INSTANT.fullmatch(value):
+        return local_time(value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list | tuple):

@@ -24,6 +24,11 @@ def _is_current(loaded: Loaded, payload: dict[str, int]) -> bool:
     return loaded.row.level == payload["level"] and loaded.current().attempt == payload["attempt"]
 
 
+def _named(loaded: Loaded, key: str) -> str:
+    person = people_for(loaded, key)
+    return f"{person.name} ({person.role})" if person else key
+
+
 @handles("escalation", "response_due")
 def response_window_passed(ctx: Ctx, session: Session, timer: Timer, now: datetime) -> str:
     """The counterpart did not respond within the window: the level may now be assessed (SPEC §1 rule 2b)."""
@@ -32,6 +37,7 @@ def response_window_passed(ctx: Ctx, session: Session, timer: Timer, now: dateti
     if loaded.row.state != EscState.ADDRESSED.value or not _is_current(loaded, payload):
         return "obsolete"
     record = loaded.current()
+    who = _named(loaded, record.counterpart_key)
     before = loaded.row.state
     loaded.row.state = fire(
         escalation_machine(), loaded.model(), EscTrigger.WINDOW_PASSED, rule=timer.rule, source=timer.source
@@ -52,7 +58,7 @@ def response_window_passed(ctx: Ctx, session: Session, timer: Timer, now: dateti
                 case=loaded.ref,
                 subject=f"[{loaded.row.contract_key}] {loaded.ref}: no response by {last_day(timer.due_at)}",
                 body=(
-                    f"The {record.counterpart_key} did not respond to {loaded.ref} ({loaded.row.subject}) within the "
+                    f"{who} did not respond to {loaded.ref} ({loaded.row.subject}) within the "
                     f"{timer.rule} ({timer.source}). Record your assessment of level {record.level} "
                     "(sufficient / insufficient, with reason) to continue."
                 ),
@@ -87,6 +93,7 @@ def remind(ctx: Ctx, session: Session, timer: Timer, now: datetime) -> str:
     if offset <= 0 and now >= deadline_at:
         return "obsolete"  # caught up after downtime: a "due soon" note after the deadline would mislead
     record = loaded.current()
+    who = _named(loaded, record.counterpart_key)
     day = last_day(deadline_at)
     when = {True: f"is due in {-offset} day(s), on {day}", False: f"was due on {day}"}[offset < 0]
     if offset == 0:
@@ -102,7 +109,7 @@ def remind(ctx: Ctx, session: Session, timer: Timer, now: datetime) -> str:
             subject=f"[{loaded.row.contract_key}] reminder: response to {loaded.ref} {when}",
             body=(
                 f"Escalation {loaded.ref} ({loaded.row.subject}) at level {record.level} awaits the response of "
-                f"{record.counterpart_key}. The {timer.rule} {when} (Europe/Amsterdam)."
+                f"{who}. The {timer.rule} {when} (Europe/Amsterdam)."
             ),
         )
     return f"reminded ({offset:+d} d)"
