@@ -29,14 +29,14 @@ class PlanCase:
     state: str
     kpi: str | None = None
     participants: list[str] = field(default_factory=list)
-    window_passed: bool = False
+    window_over: bool = False
     early_step3_allowed: bool = False
 
     def skip_allowed(self) -> bool:
         return may_skip_step1(self.kpi, self.participants)
 
     def step3_may_be_requested(self) -> bool:
-        return self.window_passed or self.early_step3_allowed
+        return self.window_over or self.early_step3_allowed
 
 
 def may_skip_step1(kpi: str | None, participants: Sequence[str]) -> bool:

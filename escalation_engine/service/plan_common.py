@@ -53,7 +53,7 @@ class Loaded:
             state=self.row.state,
             kpi=self.row.kpi,
             participants=self.participants(),
-            window_passed=self.row.window_passed_at is not None,
+            window_over=self.row.window_passed_at is not None,
             early_step3_allowed=early_step3_allowed,
         )
 
