@@ -57,7 +57,7 @@ def submit(ctx: Ctx, *, actor_key: str | None, ref: str, text: str) -> dict[str,
             key=f"plan:{loaded.ident}:a{sub.attempt}:submitted",
             now=now,
             subject=f"improvement plan submitted{' late' if late else ''} — please accept or reject",
-            body=f"{actor.name} submitted the improvement plan for KPI {loaded.row.kpi}"
+            body=f"{actor.name} submitted the improvement plan for {loaded.row.kpi}"
             f"{f' after the deadline of {last_day(sub.due_at)}' if late else ''}:\n{text}",
         )
         write_audit(
@@ -100,15 +100,8 @@ def decide(ctx: Ctx, *, actor_key: str | None, ref: str, accept: bool, reason: s
                 body=f"{actor.name} accepted the plan: {reason}",
             )
         else:
-            nxt = new_round(loaded, spec, start=local_date(now), term=term_of(spec.resubmit_term), now=now)
-            tell(
-                loaded,
-                spec.supplier_notify_roles,
-                key=f"plan:{loaded.ident}:a{sub.attempt}:rejected",
-                now=now,
-                subject=f"improvement plan rejected — revised plan due by the end of {last_day(nxt.due_at)}",
-                body=f"{actor.name} rejected the plan: {reason}",
-            )
+            why = f"improvement plan rejected by {actor.name} ({reason}) — revised plan"
+            new_round(loaded, spec, start=local_date(now), term=term_of(spec.resubmit_term), now=now, why=why)
         write_audit(
             ctx,
             loaded,

@@ -103,7 +103,7 @@ def plan_deadline_passed(ctx: Ctx, session: Session, timer: Timer, now: datetime
         key=f"timer:{timer.id}",
         now=now,
         subject=f"improvement plan overdue (was due by the end of {day})",
-        body=f"The supplier did not submit the improvement plan for KPI {loaded.row.kpi} by the end of {day} — "
+        body=f"The supplier did not submit the improvement plan for {loaded.row.kpi} by the end of {day} — "
         f"{timer.rule}, {timer.source}. The plan is overdue; the supplier is reminded every "
         f"{spec.overdue_reminder_every_days} days until it is submitted.",
     )
@@ -204,7 +204,7 @@ def _remind_supplier(loaded: Loaded, timer: Timer, payload: dict[str, Any], now:
         key=f"timer:{timer.id}",
         now=now,
         subject=f"reminder: improvement plan {when} (deadline: end of {day})",
-        body=f"The improvement plan for KPI {loaded.row.kpi} ({loaded.row.subject}) {when}; deadline the end of "
+        body=f"The improvement plan for {loaded.row.kpi} ({loaded.row.subject}) {when}; deadline the end of "
         f"{day} — {current.rule}, {current.source}. Submit it with `plan submit {loaded.ref} --text …`.",
     )
     if payload["series"] == "overdue":

@@ -160,7 +160,7 @@ def _check_finding(
 
 
 def new_round(
-    loaded: Loaded, spec: NormPlanSpec, *, start: date, term: Term, now: datetime
+    loaded: Loaded, spec: NormPlanSpec, *, start: date, term: Term, now: datetime, why: str = ""
 ) -> PlanSubmission:
     """A deadline for the supplier's plan (end of start + term), its reminders, and a message to the supplier."""
     last = due_date(loaded.profile, start, term)
@@ -202,8 +202,8 @@ def new_round(
         [*spec.supplier_notify_roles],
         key=f"{key}:required",
         now=now,
-        subject=f"improvement plan due by the end of {last}",
-        body=f"An improvement plan is required for KPI {loaded.row.kpi} ({loaded.row.subject}). Submit it by the "
+        subject=f"{why or 'improvement plan'} due by the end of {last}",
+        body=f"{why + '. ' if why else ''}An improvement plan is required for {loaded.row.kpi} ({loaded.row.subject}). Submit it by the "
         f"end of {last} (Europe/Amsterdam) — {rule}, {term.source}: `plan submit {loaded.ref} --text …`.",
     )
     return sub

@@ -184,7 +184,8 @@ def test_a_late_plan_is_submitted_then_rejected_with_a_new_deadline_then_accepte
     assert data["plan_due_rule"].startswith("rejection + 14 days")
     assert (
         "am",
-        "[TP] PLAN-1: improvement plan rejected — revised plan due by the end of 2026-04-03",
+        "[TP] PLAN-1: improvement plan rejected by Chris CM Defensie (no measurable targets) — revised plan due "
+        "by the end of 2026-04-03",
     ) in messages(ctx, "PLAN-1")
     assert process_due(ctx, at("2026-03-30", 9)).fired == []  # the first round's overdue reminders are gone
     clock.set(at("2026-04-01", 10))

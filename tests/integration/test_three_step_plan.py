@@ -11,9 +11,8 @@ from support import at, register
 from escalation_engine.adapters.clock import FixedClock
 from escalation_engine.adapters.tables import Outbox, Timer
 from escalation_engine.domain.errors import BadInput, NotFound, RuleRefused
-from escalation_engine.service import audit
+from escalation_engine.service import audit, plan_actions, plan_steps
 from escalation_engine.service import escalations as esc
-from escalation_engine.service import plan_actions, plan_steps
 from escalation_engine.service.context import Ctx
 from escalation_engine.service.deadlines import list_deadlines
 from escalation_engine.service.plan_queries import list_plans, show_plan
