@@ -13,14 +13,14 @@ from typing import Any
 
 from sqlmodel import Session
 
-from ..adapters.tables import ImprovementPlan, Person
+from ..adapters.tables import Escalation, ImprovementPlan, Person
 from ..domain.dates import local_date
-from ..domain.errors import BadInput, RuleRefused
+from ..domain.errors import BadInput, NotFound, RuleRefused
 from ..domain.plans import TRIGGERS, clean_participants, may_skip_step1
 from ..machines.base import fire
 from ..machines.plan import StepState, StepTrigger, step_machine
 from ..profiles import ThreeStepPlanSpec
-from .common import cancel_timers, get_contract, get_person, parse_ref, pinned_profile, require_text
+from .common import cancel_timers, case_ref, get_contract, get_person, parse_ref, pinned_profile, require_text
 from .context import Ctx
 from .plan_common import (
     THREE_STEP,
@@ -64,19 +64,7 @@ def open_plan(
         actor = get_person(session, contract_key, actor_key)
         require_role(actor, spec.open_roles, "opening an improvement plan", spec.source, "new plan")
         esc_ref = _escalation_ref(session, contract_key, escalation) if escalation else None
-        row = ImprovementPlan(
-            contract_key=contract_key,
-            kind=THREE_STEP,
-            trigger=trigger,
-            subject=subject,
-            kpi=kpi.strip() if kpi and kpi.strip() else None,
-            participants=json.dumps(clean_participants(participants), ensure_ascii=False),
-            escalation_ref=esc_ref,
-            state=StepState.NEW.value,
-            opened_by=actor.key,
-            opened_at=now,
-            updated_at=now,
-        )
+        row = _new_row(contract_key, actor, trigger, subject, kpi, participants, esc_ref, now)
         session.add(row)
         session.flush()
         loaded = Loaded(session, row, contract, profile, [])
@@ -101,11 +89,32 @@ def open_plan(
         return plan_view(row, [], profile, now)
 
 
-def _escalation_ref(session: Session, contract_key: str, text: str) -> str:
-    from ..adapters.tables import Escalation
-    from ..domain.errors import NotFound
-    from .common import case_ref
+def _new_row(
+    contract_key: str,
+    actor: Person,
+    trigger: str,
+    subject: str,
+    kpi: str | None,
+    participants: Sequence[str],
+    esc_ref: str | None,
+    now: datetime,
+) -> ImprovementPlan:
+    return ImprovementPlan(
+        contract_key=contract_key,
+        kind=THREE_STEP,
+        trigger=trigger,
+        subject=subject,
+        kpi=kpi.strip() if kpi and kpi.strip() else None,
+        participants=json.dumps(clean_participants(participants), ensure_ascii=False),
+        escalation_ref=esc_ref,
+        state=StepState.NEW.value,
+        opened_by=actor.key,
+        opened_at=now,
+        updated_at=now,
+    )
 
+
+def _escalation_ref(session: Session, contract_key: str, text: str) -> str:
     ident = parse_ref("escalation", text)
     esc = session.get(Escalation, ident)
     if esc is None or esc.contract_key != contract_key:

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from ..adapters.tables import ImprovementPlan, Person, PlanSubmission
+from ..adapters.tables import Contract, ImprovementPlan, Person, PlanSubmission
 from ..domain.dates import Term, end_of_day, local_date
 from ..domain.errors import BadInput, RuleRefused
 from ..domain.plans import execution_window_end, within_first_months
@@ -59,7 +59,7 @@ def require_plan_in(
     Refuses (RuleRefused) outside the first months of execution or while a plan for the KPI is open.
     """
     kpi, reason = require_text(kpi, "KPI"), require_text(reason, "reason")
-    contract = get_contract(session, contract_key)
+    contract = _locked_contract(session, contract_key)
     profile = pinned_profile(contract)
     spec = norm_spec(profile, contract_key)
     person = session.exec(
@@ -72,7 +72,40 @@ def require_plan_in(
         if row.detected == detected:
             return {**_view(session, row, profile, now), "created": False}
     _check_finding(contract.start_date, detected, now, spec, existing)
-    row = ImprovementPlan(
+    row = _new_row(
+        contract_key, kpi=kpi, detected=detected, reason=reason, actor=actor, now=now, origin=source
+    )
+    session.add(row)
+    session.flush()
+    loaded = Loaded(session, row, contract, profile, [])
+    row.state = fire(norm_machine(), loaded.model(), NormTrigger.REQUIRE, rule="require", source=spec.source)
+    sub = new_round(loaded, spec, start=detected, term=term_of(spec.term), now=now)
+    payload = {"kpi": kpi, "detected": detected.isoformat(), "due": last_day(sub.due_at), "source": source}
+    write_audit(
+        ctx,
+        loaded,
+        now=now,
+        actor=person or actor,
+        action="plan.require",
+        before=NormState.NEW.value,
+        reason=reason,
+        payload=payload,
+    )
+    session.flush()
+    return {**plan_view(row, loaded.submissions, profile, now), "created": True}
+
+
+def _locked_contract(session: Session, contract_key: str) -> Contract:
+    """The contract row, locked: two evaluations recording the same finding at once create one plan."""
+    get_contract(session, contract_key)
+    contract = session.exec(select(Contract).where(Contract.key == contract_key).with_for_update()).one()
+    return contract
+
+
+def _new_row(
+    contract_key: str, *, kpi: str, detected: date, reason: str, actor: str, now: datetime, origin: str
+) -> ImprovementPlan:
+    return ImprovementPlan(
         contract_key=contract_key,
         kind=NORM_FAILURE,
         trigger="norm_failure",
@@ -82,26 +115,9 @@ def require_plan_in(
         opened_by=actor,
         opened_at=now,
         updated_at=now,
-        origin=source,
+        origin=origin,
         detected=detected,
     )
-    session.add(row)
-    session.flush()
-    loaded = Loaded(session, row, contract, profile, [])
-    row.state = fire(norm_machine(), loaded.model(), NormTrigger.REQUIRE, rule="require", source=spec.source)
-    sub = new_round(loaded, spec, start=detected, term=term_of(spec.term), now=now)
-    write_audit(
-        ctx,
-        loaded,
-        now=now,
-        actor=person or actor,
-        action="plan.require",
-        before=NormState.NEW.value,
-        reason=reason,
-        payload={"kpi": kpi, "detected": detected.isoformat(), "due": last_day(sub.due_at), "source": source},
-    )
-    session.flush()
-    return {**plan_view(row, loaded.submissions, profile, now), "created": True}
 
 
 def require_plan(

@@ -293,3 +293,23 @@ def test_an_unknown_plan_is_not_found_and_a_malformed_reference_is_bad_input(ctx
         show_plan(ctx, "PLAN-42")
     with pytest.raises(BadInput, match="expected PLAN-<number>"):
         plan_steps.advance(ctx, actor_key="cat", ref="ESC-1", reason="x")
+
+
+def test_window_reminders_are_delivered_to_the_final_responsible_manager_and_the_category(
+    ctx: Ctx, clock: FixedClock
+) -> None:
+    import io
+
+    from escalation_engine.adapters.channels import ConsoleChannel
+    from escalation_engine.service.outbox import deliver
+
+    register(ctx)
+    to_step2(ctx, clock, "2026-03-02")
+    deliver(ctx, ConsoleChannel(io.StringIO()))  # the step-2 notices
+    process_due(ctx, at("2026-05-19", 9))  # 14 days before the end of 2 June
+    buffer = io.StringIO()
+    sent = deliver(ctx, ConsoleChannel(buffer), at("2026-05-19", 9))
+    assert len(sent.sent) == 2
+    text = buffer.getvalue()
+    assert "exec@example.org" in text and "cat@example.org" in text
+    assert "reminder: the step-2 window ends on 2026-06-02" in text
