@@ -33,7 +33,7 @@ def test_every_plan_setting_in_the_profiles_cites_a_clause_or_says_policy_defaul
             for line in block.splitlines()[1:]
             if re.match(r"^\s+\w+: \S", line) and not re.match(r"^\s+(source|label|amount|unit):", line)
         ]
-        assert len(settings) >= 10
+        assert len(settings) >= 9
         for line in settings:
             assert re.search(r"# (B2|TP) §|policy default", line), line
 
