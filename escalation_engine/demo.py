@@ -227,6 +227,9 @@ def _story(n: Narrator) -> None:
     )
     n.tick(at("2026-04-10", 9))
     _audit_tour(n)
+    from .demo_plans import plans_story  # noqa: E402
+
+    plans_story(n)
 
 
 def _audit_tour(n: Narrator) -> None:

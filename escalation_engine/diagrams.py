@@ -22,8 +22,22 @@ def _escalation() -> str:
     return escalation_diagram()
 
 
+def _three_step_plan() -> str:
+    from .machines.plan import step_diagram
+
+    return step_diagram()
+
+
+def _norm_failure_plan() -> str:
+    from .machines.plan import norm_diagram
+
+    return norm_diagram()
+
+
 DIAGRAMS: list[tuple[str, Callable[[], str]]] = [
     ("Escalation ladder — one level of a case; it repeats at every level (SPEC §1, B2 §5.1)", _escalation),
+    ("Three-step improvement plan (SPEC §2, B2 §5.2)", _three_step_plan),
+    ("Improvement plan within 14 days of a norm failure (SPEC §4, TP §2.1.2)", _norm_failure_plan),
 ]
 
 

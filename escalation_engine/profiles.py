@@ -68,6 +68,52 @@ class DeadlineRules(_Strict):
     source: str
 
 
+class ThreeStepPlanSpec(_Strict):
+    """The three-step improvement plan (B2 §5.2); optional so profiles without it still validate."""
+
+    source: str
+    open_roles: list[str] = Field(min_length=1)
+    advance_roles: list[str] = Field(min_length=1)
+    skip_step1_roles: list[str] = Field(min_length=1)
+    request_step3_roles: list[str] = Field(min_length=1)
+    presenter_role: str
+    record_presentation_roles: list[str] = Field(min_length=1)
+    resolve_roles: list[str] = Field(min_length=1)
+    step2_window: TermSpec
+    window_reminder_days_before: list[PositiveInt]
+    window_notify_roles: list[str] = Field(min_length=1)
+    step3_before_window_end: bool
+    presentation_reminder_every_days: PositiveInt
+    presentation_notify_roles: list[str] = Field(min_length=1)
+
+    def all_roles(self) -> list[str]:
+        single = [self.presenter_role]
+        lists = (self.open_roles, self.advance_roles, self.skip_step1_roles, self.request_step3_roles)
+        more = (self.record_presentation_roles, self.resolve_roles, self.window_notify_roles)
+        return single + [r for group in (*lists, *more, self.presentation_notify_roles) for r in group]
+
+
+class NormPlanSpec(_Strict):
+    """The supplier's improvement plan within 14 days of a norm failure (TP §2.1.2); optional."""
+
+    source: str
+    term: TermSpec
+    first_months: PositiveInt
+    require_roles: list[str] = Field(min_length=1)
+    submit_roles: list[str] = Field(min_length=1)
+    decide_roles: list[str] = Field(min_length=1)
+    resolve_roles: list[str] = Field(min_length=1)
+    supplier_notify_roles: list[str] = Field(min_length=1)
+    client_notify_roles: list[str] = Field(min_length=1)
+    reminder_offsets_days: list[int]
+    overdue_reminder_every_days: PositiveInt
+    resubmit_term: TermSpec
+
+    def all_roles(self) -> list[str]:
+        lists = (self.require_roles, self.submit_roles, self.decide_roles, self.resolve_roles)
+        return [r for group in (*lists, self.supplier_notify_roles, self.client_notify_roles) for r in group]
+
+
 class ProfileSpec(_Strict):
     profile: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     version: PositiveInt
@@ -77,6 +123,8 @@ class ProfileSpec(_Strict):
     ladder: LadderSpec
     reminders: ReminderSpec
     deadlines: DeadlineRules
+    improvement_plan: ThreeStepPlanSpec | None = None
+    norm_failure_plan: NormPlanSpec | None = None
 
     @model_validator(mode="after")
     def _cross_references(self) -> ProfileSpec:
@@ -88,9 +136,20 @@ class ProfileSpec(_Strict):
             for role in self.reminders.notify_roles
             if role not in self.roles
         ]
+        problems += self._plan_role_problems()
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    def _plan_role_problems(self) -> list[str]:
+        sections = {"improvement_plan": self.improvement_plan, "norm_failure_plan": self.norm_failure_plan}
+        return [
+            f"{name}: unknown role {role!r}"
+            for name, section in sections.items()
+            if section is not None
+            for role in dict.fromkeys(section.all_roles())
+            if role not in self.roles
+        ]
 
     def _level_problems(self, index: int, level: LevelSpec) -> list[str]:
         where = f"ladder.levels.{index}"
