@@ -206,25 +206,45 @@ def queue_digest(session: Session, person: Person, now: datetime) -> dict[str, A
 
 @handles("digest", REMINDER)
 def digest_due(ctx: Ctx, session: Session, timer: Timer, now: datetime) -> str:
+    """Queue the person's digest for the timer's local date, then schedule the next one.
+
+    After downtime a digest of a past local date is not sent (it would be stale); the next one is the first
+    slot on today's local date or later, so catching up sends at most today's digest.
+    """
     person = session.get(Person, timer.subject_id)
     if person is None:
         return "obsolete"
     profile = pinned_profile(get_contract(session, person.contract_key))
-    view = queue_digest(session, person, now)
     day = local_date(timer.due_at)
-    if not view["empty"]:
-        notify(
-            session,
-            key=f"digest:{person.id}:{day.isoformat()}",
-            now=now,
-            person=person,
-            contract_key=person.contract_key,
-            case=None,
-            subject=view["subject"],
-            body=view["body"],
-        )
-    schedule_next(session, person, profile, max(now, timer.due_at))
-    return "nothing due" if view["empty"] else f"digest ({view['items']} item(s))"
+    _schedule_after(session, person, profile, timer.due_at, today=local_date(now))
+    if day < local_date(now):
+        return "obsolete"
+    view = queue_digest(session, person, now)
+    if view["empty"]:
+        return "nothing due"
+    notify(
+        session,
+        key=f"digest:{person.id}:{day.isoformat()}",
+        now=now,
+        person=person,
+        contract_key=person.contract_key,
+        case=None,
+        subject=view["subject"],
+        body=view["body"],
+    )
+    return f"digest ({view['items']} item(s))"
+
+
+def _schedule_after(
+    session: Session, person: Person, profile: Profile, after: datetime, *, today: date
+) -> None:
+    """The next digest after `after`, skipping local dates before `today` (downtime catch-up)."""
+    settings = settings_of(session, person, profile)
+    nxt = next_digest(settings, after)
+    while nxt is not None and nxt[0] < today:
+        nxt = next_digest(settings, nxt[1])
+    if nxt is not None:
+        schedule_next(session, person, profile, nxt[1] - timedelta(microseconds=1))
 
 
 def send_digests(
