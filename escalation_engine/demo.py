@@ -227,6 +227,7 @@ def _story(n: Narrator) -> None:
     )
     n.tick(at("2026-04-10", 9))
     _audit_tour(n)
+    __import__("escalation_engine.demo_obligations").demo_obligations.obligations_story(n)
 
 
 def _audit_tour(n: Narrator) -> None:
