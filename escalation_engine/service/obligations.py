@@ -88,7 +88,11 @@ def derive_for_contract(
         contract_key=contract.key,
         reason=f"obligations up to {horizon_end.isoformat()} (contract start + {spec.horizon_months} months, "
         f"{spec.source.split(' — ')[0]} horizon)",
-        payload={"count": len(rows), "horizon_end": horizon_end.isoformat()},
+        payload={
+            "count": len(rows),
+            "horizon_end": horizon_end.isoformat(),
+            "past_at_registration": sum(1 for r in rows if r.due_at <= now),
+        },
     )
     return len(rows)
 
@@ -130,7 +134,11 @@ def _derive(
 
 
 def _schedule_timers(session: Session, profile: Profile, row: Obligation, now: datetime) -> None:
+    """The due timer (→ overdue) and the reminders. An occurrence already past when it is derived (a running
+    contract registered late) gets none: it is listed as overdue until fulfilled, without a flood of notices."""
     assert row.id is not None and profile.spec.obligations is not None
+    if row.due_at <= now:
+        return
     common: dict[str, Any] = {
         "subject_kind": "obligation",
         "subject_id": row.id,

@@ -73,12 +73,12 @@ def test_obligation_fulfil_closes_one_and_refuses_a_second_time(engine: Engine) 
 
 
 def test_an_overdue_obligation_appears_in_deadlines_until_its_timer_fires(engine: Engine) -> None:
-    with freeze_time("2026-03-02 08:00:00"):
+    with freeze_time("2026-04-01 22:30:00"):  # 00:30 on 2 April in Amsterdam: OBL-3's last day has ended
         rows = engine.json("deadlines", "--contract", "TP", "--within", "0")
-        assert ("OBL-2", "obligation due", True) in [(r["case"], r["what"], r["overdue"]) for r in rows]
+        assert ("OBL-3", "obligation due", True) in [(r["case"], r["what"], r["overdue"]) for r in rows]
         engine.json("tick")
-        assert "OBL-2" not in [r["case"] for r in engine.json("deadlines", "--contract", "TP")]
-        assert "OBL-2" in [r["id"] for r in engine.json("obligations", "--state", "overdue")]
+        assert "OBL-3" not in [r["case"] for r in engine.json("deadlines", "--contract", "TP")]
+        assert "OBL-3" in [r["id"] for r in engine.json("obligations", "--state", "overdue")]
 
 
 @freeze_time("2026-03-02 08:00:00")

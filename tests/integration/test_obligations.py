@@ -204,8 +204,10 @@ def test_an_overdue_obligation_opens_an_escalation_when_the_profile_says_so(
     )
     shutil.copy(WORKFLOWS / "reintegratie-defensie.yaml", tmp_path)
     monkeypatch.setenv("ESCALATION_ENGINE_PROFILES", str(tmp_path))
-    register(ctx, start=date(2026, 1, 1), award=date(2025, 11, 15))
-    plan = by_code(ctx, "LF")["sr-plan"][0]  # due 2026-02-15, already passed at registration
+    register(ctx, start=date(2026, 1, 1), award=date(2025, 12, 15))
+    plan = by_code(ctx, "LF")["sr-plan"][0]
+    assert plan["due"] == "2026-03-15"
+    clock.set(at("2026-03-16", 0, 5))
     process_due(ctx)
     row = by_code(ctx, "LF")["sr-plan"][0]
     assert row["status"] == "overdue" and row["escalation"] == "ESC-1"
@@ -216,12 +218,27 @@ def test_an_overdue_obligation_opens_an_escalation_when_the_profile_says_so(
     assert "ESC-1" in [d["case"] for d in list_deadlines(ctx, contract_key="LF")]
 
 
-def test_without_the_profile_flag_an_overdue_obligation_opens_no_escalation(ctx: Ctx) -> None:
-    register(ctx)
+def test_without_the_profile_flag_an_overdue_obligation_opens_no_escalation(
+    ctx: Ctx, clock: FixedClock
+) -> None:
+    register(ctx, start=date(2026, 1, 1), award=date(2025, 12, 15))
+    clock.set(at("2026-03-16", 0, 5))
     process_due(ctx)
     assert by_code(ctx, "LF")["sr-plan"][0]["status"] == "overdue"
     with ctx.db.read() as session:
         assert session.exec(select(Escalation)).first() is None
+
+
+def test_an_obligation_already_past_when_the_contract_is_registered_is_listed_overdue_without_notices(
+    ctx: Ctx,
+) -> None:
+    register(ctx, start=date(2026, 1, 1), award=date(2025, 11, 15))  # it is 2 March 2026
+    plan = by_code(ctx, "LF")["sr-plan"][0]
+    assert (plan["due"], plan["status"]) == ("2026-02-15", "overdue")
+    assert plan["id"] not in [d["case"] for d in list_deadlines(ctx, contract_key="LF")]
+    process_due(ctx)
+    with ctx.db.read() as session:
+        assert session.exec(select(Outbox).where(Outbox.case_ref == plan["id"])).first() is None
 
 
 def test_listing_filters_by_person_state_and_window(ctx: Ctx) -> None:
