@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from .service.digests import send_digests
-from .service.obligations import fulfil, list_obligations
+from .service.digest_actions import send_digests
+from .service.obligation_fulfil import fulfil
+from .service.obligations import list_obligations
 
 if TYPE_CHECKING:
     from .demo import Narrator

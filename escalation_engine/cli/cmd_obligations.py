@@ -58,7 +58,7 @@ def obligation() -> None:
 def obligation_fulfil(app: App, ref: str, on: Any, reference: str | None) -> None:
     """Record that obligation ID (OBL-n) was fulfilled on a date."""
     from ..service.contracts import admin_actor
-    from ..service.obligations import fulfil
+    from ..service.obligation_fulfil import fulfil
 
     data = fulfil(
         app.ctx(), ref=ref, on=on, reference=reference, actor_key=app.as_person, admin=admin_actor(None)
@@ -95,7 +95,7 @@ def _channel(app: App) -> Any:
 @pass_app
 def digest_send(app: App, person_key: str | None, contract_key: str | None, dry_run: bool) -> None:
     """Send today's digest now (at most one per person per day), then deliver the outbox."""
-    from ..service.digests import send_digests
+    from ..service.digest_actions import send_digests
     from ..service.outbox import deliver
 
     ctx = app.ctx()
@@ -129,7 +129,7 @@ def digest_settings(
     app: App, contract_key: str, person_key: str, frequency: str | None, language: str | None, at: str | None
 ) -> None:
     """A person's own digest frequency, language and time (overrides the profile default)."""
-    from ..service.digests import set_preference
+    from ..service.digest_actions import set_preference
 
     data = set_preference(
         app.ctx(),

@@ -23,7 +23,7 @@ from escalation_engine.adapters.tables import Outbox, Person, Timer
 from escalation_engine.domain.dates import UTC
 from escalation_engine.domain.errors import BadInput, NotFound
 from escalation_engine.service.context import Ctx
-from escalation_engine.service.digests import send_digests, set_preference
+from escalation_engine.service.digest_actions import send_digests, set_preference
 from escalation_engine.service.outbox import deliver
 from escalation_engine.service.timers import process_due
 

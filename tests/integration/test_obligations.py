@@ -16,7 +16,8 @@ from escalation_engine.adapters.tables import AuditEvent, Escalation, Outbox, Ti
 from escalation_engine.domain.errors import BadInput, NotFound, RuleRefused
 from escalation_engine.service.context import Ctx
 from escalation_engine.service.deadlines import list_deadlines
-from escalation_engine.service.obligations import fulfil, list_obligations
+from escalation_engine.service.obligation_fulfil import fulfil
+from escalation_engine.service.obligations import list_obligations
 from escalation_engine.service.timers import process_due
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
