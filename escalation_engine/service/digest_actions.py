@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from ..adapters.tables import DigestPreference, Person, Timer
 from ..domain.dates import local_date
 from ..domain.errors import BadInput, NotFound
-from .common import get_contract, notify, pinned_profile
+from . import audit
+from .common import get_contract, get_person, notify, pinned_profile
 from .context import Ctx
 from .digests import FREQUENCIES, queue_digest, schedule_next, settings_of
 from .texts import LANGUAGES
@@ -54,6 +56,25 @@ def send_digests(
         return out
 
 
+def _check_settings(frequency: str | None, language: str | None, at: str | None) -> None:
+    if frequency is not None and frequency not in FREQUENCIES:
+        raise BadInput(f"unknown frequency {frequency!r}: expected one of {', '.join(FREQUENCIES)}")
+    if language is not None and language not in LANGUAGES:
+        raise BadInput(f"unknown language {language!r}: expected one of {', '.join(LANGUAGES)}")
+    if at is not None and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", at):
+        raise BadInput(f"malformed time {at!r}: expected HH:MM (Europe/Amsterdam)")
+
+
+def _cancel_pending(session: Session, person: Person, now: datetime) -> None:
+    query = select(Timer).where(
+        Timer.subject_kind == "digest", Timer.subject_id == person.id, Timer.status == "pending"
+    )
+    for pending in session.exec(query):
+        pending.status, pending.fired_at = "cancelled", now
+        session.add(pending)
+    session.flush()
+
+
 def set_preference(
     ctx: Ctx,
     *,
@@ -62,46 +83,28 @@ def set_preference(
     frequency: str | None,
     language: str | None,
     at: str | None,
+    actor: str = "system",
 ) -> dict[str, Any]:
     """A person's own digest frequency, language and time; re-schedules their next digest."""
-    if frequency is not None and frequency not in FREQUENCIES:
-        raise BadInput(f"unknown frequency {frequency!r}: expected one of {', '.join(FREQUENCIES)}")
-    if language is not None and language not in LANGUAGES:
-        raise BadInput(f"unknown language {language!r}: expected one of {', '.join(LANGUAGES)}")
-    if at is not None and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", at):
-        raise BadInput(f"malformed time {at!r}: expected HH:MM (Europe/Amsterdam)")
+    _check_settings(frequency, language, at)
     now = ctx.clock.now()
     with ctx.db.write() as session:
         contract = get_contract(session, contract_key)
-        person = session.exec(
-            select(Person).where(Person.contract_key == contract_key, Person.key == person_key)
-        ).first()
-        if person is None:
-            raise NotFound(f"person {person_key!r} not found on contract {contract_key!r}")
+        person = get_person(session, contract_key, person_key)
         pref = session.exec(
             select(DigestPreference).where(
                 DigestPreference.contract_key == contract_key, DigestPreference.person_key == person_key
             )
-        ).first()
-        pref = pref or DigestPreference(contract_key=contract_key, person_key=person_key, updated_at=now)
-        pref.frequency = frequency or pref.frequency
-        pref.language = language or pref.language
-        pref.at = at or pref.at
-        pref.updated_at = now
+        ).first() or DigestPreference(contract_key=contract_key, person_key=person_key, updated_at=now)
+        pref.frequency, pref.language = frequency or pref.frequency, language or pref.language
+        pref.at, pref.updated_at = at or pref.at, now
         session.add(pref)
         session.flush()
-        for pending in session.exec(
-            select(Timer).where(
-                Timer.subject_kind == "digest", Timer.subject_id == person.id, Timer.status == "pending"
-            )
-        ):
-            pending.status, pending.fired_at = "cancelled", now
-            session.add(pending)
-        session.flush()
+        _cancel_pending(session, person, now)
         profile = pinned_profile(contract)
         timer = schedule_next(session, person, profile, now)
         settings = settings_of(session, person, profile)
-        return {
+        view = {
             "person": person_key,
             "contract": contract_key,
             "frequency": settings.frequency,
@@ -110,3 +113,13 @@ def set_preference(
             "language": settings.language,
             "next": timer.due_at.isoformat() if timer else None,
         }
+        audit.append(
+            ctx.db,
+            session,
+            now=now,
+            actor=actor,
+            action="digest.settings",
+            contract_key=contract_key,
+            payload=view,
+        )
+        return view
