@@ -4,7 +4,7 @@ reminded, and (where the profile says so) escalated automatically."""
 from __future__ import annotations
 
 import shutil
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -255,3 +255,23 @@ def test_listing_filters_by_person_state_and_window(ctx: Ctx) -> None:
     assert list_obligations(ctx, contract_key="LF", state="fulfilled") == []
     with pytest.raises(NotFound):
         list_obligations(ctx, contract_key="NOPE")
+
+
+def test_a_due_date_on_the_spring_switch_ends_at_local_midnight(ctx: Ctx, clock: FixedClock) -> None:
+    register(ctx, start=date(2025, 9, 29), award=None)
+    plan = by_code(ctx, "LF")["isv-plan"][
+        0
+    ]  # 29 Sep 2025 + 6 months = Sunday 29 March 2026, clocks go forward
+    assert (plan["due"], plan["due_at"]) == ("2026-03-29", "2026-03-29T22:00:00+00:00")
+    clock.set(datetime(2026, 3, 29, 21, 59, tzinfo=UTC))
+    process_due(ctx)
+    assert by_code(ctx, "LF")["isv-plan"][0]["status"] == "open"
+    clock.set(datetime(2026, 3, 29, 22, 0, tzinfo=UTC))
+    process_due(ctx)
+    assert by_code(ctx, "LF")["isv-plan"][0]["status"] == "overdue"
+
+
+def test_a_due_date_on_the_autumn_switch_ends_at_local_midnight(ctx: Ctx) -> None:
+    register(ctx, key="TP", profile="reintegratie-defensie", start=date(2026, 7, 25), award=None)
+    meeting = by_code(ctx, "TP")["first-tactical-meeting"][0]  # + 3 months = Sunday 25 October 2026
+    assert (meeting["due"], meeting["due_at"]) == ("2026-10-25", "2026-10-25T23:00:00+00:00")
