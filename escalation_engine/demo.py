@@ -227,9 +227,11 @@ def _story(n: Narrator) -> None:
     )
     n.tick(at("2026-04-10", 9))
     _audit_tour(n)
-    from .demo_plans import plans_story  # noqa: E402
+    from .demo_obligations import obligations_story
+    from .demo_plans import plans_story
 
     plans_story(n)
+    obligations_story(n)
 
 
 def _audit_tour(n: Narrator) -> None:

@@ -114,6 +114,74 @@ class NormPlanSpec(_Strict):
         return [r for group in (*lists, self.supplier_notify_roles, self.client_notify_roles) for r in group]
 
 
+class PeriodSpec(_Strict):
+    amount: int = Field(ge=0)
+    unit: Literal["days", "weeks", "months", "working_days"]
+
+
+class ObligationSpec(_Strict):
+    """One obligation: who owes it to whom, its anchor and how it falls due (SPEC §6), and its clause."""
+
+    key: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str
+    title_en: str
+    owed_by: str
+    owed_to: list[str] = Field(min_length=1)
+    anchor: Literal["start", "award", "signing", "quarter_end", "fulfilment"]
+    after: str | None = None
+    first: PeriodSpec
+    every: PeriodSpec | None = None
+    count: PositiveInt | None = None
+    roll_to_working_day: bool | None = None
+    source: str
+
+
+class DigestSpec(_Strict):
+    frequency: Literal["daily", "weekly"]
+    weekday: Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] = "monday"
+    at: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    language: Literal["nl", "en"]
+    horizon_days: PositiveInt
+    source: str
+
+
+class ObligationReminderSpec(_Strict):
+    offsets_days: list[int] = Field(min_length=1)
+    at: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    source: str
+
+
+class ObligationsSpec(_Strict):
+    horizon_months: PositiveInt
+    escalate_overdue: bool
+    escalate_as: str | None = None
+    source: str
+    reminders: ObligationReminderSpec
+    digest: DigestSpec
+    items: list[ObligationSpec] = Field(min_length=1)
+
+
+def obligation_problems(spec: ObligationsSpec, roles: dict[str, RoleSpec]) -> list[str]:
+    """Cross-references of the `obligations:` section: roles exist, `after` names an earlier obligation."""
+    problems: list[str] = []
+    seen: set[str] = set()
+    if spec.escalate_as is not None and spec.escalate_as not in roles:
+        problems.append(f"obligations.escalate_as: unknown role {spec.escalate_as!r}")
+    for index, item in enumerate(spec.items):
+        where = f"obligations.items.{index}"
+        for role in [item.owed_by, *item.owed_to]:
+            if role not in roles:
+                problems.append(f"{where}: unknown role {role!r}")
+        if item.key in seen:
+            problems.append(f"{where}.key: duplicate obligation key {item.key!r}")
+        if (item.anchor == "fulfilment") != (item.after is not None):
+            problems.append(f"{where}.after: needed exactly when anchor is 'fulfilment'")
+        elif item.after is not None and item.after not in seen:
+            problems.append(f"{where}.after: {item.after!r} is not an obligation listed before it")
+        seen.add(item.key)
+    return problems
+
+
 class ProfileSpec(_Strict):
     profile: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     version: PositiveInt
@@ -125,6 +193,7 @@ class ProfileSpec(_Strict):
     deadlines: DeadlineRules
     improvement_plan: ThreeStepPlanSpec | None = None
     norm_failure_plan: NormPlanSpec | None = None
+    obligations: ObligationsSpec | None = None
 
     @model_validator(mode="after")
     def _cross_references(self) -> ProfileSpec:
@@ -137,6 +206,8 @@ class ProfileSpec(_Strict):
             if role not in self.roles
         ]
         problems += self._plan_role_problems()
+        if self.obligations is not None:
+            problems += obligation_problems(self.obligations, self.roles)
         if problems:
             raise ValueError("; ".join(problems))
         return self

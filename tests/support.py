@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from escalation_engine.service.context import Ctx
 
 if TYPE_CHECKING:
     from click.testing import Result
+
+    from escalation_engine.service.timers import TickReport
 from escalation_engine.service.contracts import add_contract, add_person
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -80,3 +82,8 @@ def cli(*args: str, db: str, as_person: str | None = None) -> Result:
 
     argv = ["--db", db, *(["--as", as_person] if as_person else []), *args]
     return CliRunner().invoke(root, argv, prog_name="escalation-engine", catch_exceptions=False)
+
+
+def fired(report: TickReport, subject_kind: str) -> list[dict[str, Any]]:
+    """The timers of one procedure that a tick fired (contracts also carry obligation and digest timers)."""
+    return [entry for entry in report.fired if str(entry["subject"]).startswith(f"{subject_kind}:")]

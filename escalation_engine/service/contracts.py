@@ -15,6 +15,8 @@ from ..profiles import Profile, find_profile
 from . import audit
 from .common import get_contract, pinned_profile, require_text
 from .context import Ctx
+from .digests import schedule_next as schedule_next_digest
+from .obligations import derive_for_contract
 
 SIDES = ("client", "participant", "supplier")
 
@@ -71,6 +73,7 @@ def add_contract(
             created_at=now,
         )
         session.add(contract)
+        session.flush()
         audit.append(
             ctx.db,
             session,
@@ -87,6 +90,7 @@ def add_contract(
                 "title": title,
             },
         )
+        derive_for_contract(ctx.db, session, contract, profile, now=now, actor=actor)
         return contract_view(contract)
 
 
@@ -132,6 +136,7 @@ def add_person(
             session.flush()
         except IntegrityError:
             raise RuleRefused(f"person {key!r} already exists on contract {contract_key!r}") from None
+        schedule_next_digest(session, person, profile, now)
         audit.append(
             ctx.db,
             session,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from sqlmodel import select
-from support import at, register
+from support import at, fired, register
 
 from escalation_engine.adapters.clock import FixedClock
 from escalation_engine.adapters.tables import Outbox, Timer
@@ -33,13 +33,14 @@ def test_after_downtime_every_due_timer_fires_once_oldest_first(ctx: Ctx, clock:
     cases = [open_case(ctx) for _ in range(3)]
     clock.set(at("2026-04-20", 9))  # the engine was down for weeks
     report = process_due(ctx)
+    entries = fired(report, "escalation")
     # per case: reminder -2 d, reminder on the day, the deadline, reminder +1 d
-    assert len(report.fired) == 12
-    dues = [entry["due_at"] for entry in report.fired]
+    assert len(entries) == 12
+    dues = [entry["due_at"] for entry in entries]
     assert dues == sorted(dues)
-    outcomes = [e["outcome"] for e in report.fired if e["kind"] == "response_due"]
+    outcomes = [e["outcome"] for e in entries if e["kind"] == "response_due"]
     assert outcomes == ["window passed"] * 3
-    assert process_due(ctx).fired == []
+    assert fired(process_due(ctx), "escalation") == []
     for case in cases:
         assert show_escalation(ctx, case)["state"] == "no_response"
 
@@ -51,10 +52,10 @@ def test_reminders_that_came_due_before_the_deadline_are_not_sent_late_after_dow
     open_case(ctx)
     clock.set(at("2026-04-20", 9))
     report = process_due(ctx)
-    reminders = {e["outcome"] for e in report.fired if e["kind"] == "reminder"}
+    reminders = {e["outcome"] for e in fired(report, "escalation") if e["kind"] == "reminder"}
     assert reminders == {"obsolete", "reminded (+1 d)"}
     with ctx.db.read() as session:
-        subjects = [o.subject for o in session.exec(select(Outbox))]
+        subjects = [o.subject for o in session.exec(select(Outbox).where(Outbox.case_ref == "ESC-1"))]
     assert not any("is due in" in s or "is due today" in s for s in subjects)
     assert any("was due on 2026-03-07" in s for s in subjects)
 
@@ -63,11 +64,11 @@ def test_a_response_cancels_the_pending_deadline_and_its_reminders(ctx: Ctx, clo
     register(ctx)
     case = open_case(ctx)
     esc.respond(ctx, actor_key="am", ref=case, text="on it")
-    assert list_deadlines(ctx) == []
+    assert [d for d in list_deadlines(ctx) if d["case"] == case] == []
     clock.set(at("2026-04-20", 9))
-    assert process_due(ctx).fired == []
+    assert fired(process_due(ctx), "escalation") == []
     with ctx.db.read() as session:
-        statuses = {t.status for t in session.exec(select(Timer))}
+        statuses = {t.status for t in session.exec(select(Timer).where(Timer.subject_kind == "escalation"))}
     assert statuses == {"cancelled"}
 
 
@@ -116,9 +117,8 @@ def test_reminders_keep_their_local_time_across_the_spring_switch(ctx: Ctx, cloc
     register(ctx)
     open_case(ctx)  # last day Sun 29 Mar 2026: the clocks go forward that night
     with ctx.db.read() as session:
-        reminders = sorted(
-            t.due_at.isoformat() for t in session.exec(select(Timer).where(Timer.kind == "reminder"))
-        )
+        query = select(Timer).where(Timer.kind == "reminder", Timer.subject_kind == "escalation")
+        reminders = sorted(t.due_at.isoformat() for t in session.exec(query))
     # 09:00 local: winter time (UTC+1) on the 27th, summer time (UTC+2) on the 29th and 30th
     assert reminders == [
         "2026-03-27T08:00:00+00:00",
@@ -141,7 +141,7 @@ def test_a_failing_timer_handler_does_not_stop_the_others_and_is_recorded(
     clock.set(at("2026-04-20", 9))
     report = process_due(ctx)
     assert len(report.failed) == 1
-    assert "window passed" in [e["outcome"] for e in report.fired]
+    assert "window passed" in [e["outcome"] for e in fired(report, "escalation")]
     with ctx.db.read() as session:
         statuses = sorted(t.status for t in session.exec(select(Timer).where(Timer.kind == "response_due")))
     assert statuses == ["failed", "fired"]

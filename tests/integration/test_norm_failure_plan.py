@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from sqlmodel import select
-from support import at, register
+from support import at, fired, register
 
 from escalation_engine.adapters.clock import FixedClock
 from escalation_engine.adapters.tables import ImprovementPlan, Outbox
@@ -144,7 +144,7 @@ def test_a_plan_not_submitted_in_time_becomes_overdue_the_client_is_told_and_rem
     process_due(ctx, at("2026-03-16", 9))  # on the day
     assert show_plan(ctx, "PLAN-1")["state"] == "awaiting_plan"
     report = process_due(ctx, at("2026-03-17", 0, 0))
-    assert [f["outcome"] for f in report.fired] == ["overdue"]
+    assert [f["outcome"] for f in fired(report, "plan")] == ["overdue"]
     data = show_plan(ctx, "PLAN-1")
     assert (data["state"], data["overdue"]) == ("overdue", True)
     told = [r for r, s in messages(ctx, "PLAN-1") if "overdue (was due by the end of 2026-03-16)" in s]
@@ -160,7 +160,7 @@ def test_catch_up_after_downtime_marks_the_plan_overdue_once_without_stale_due_s
     tp(ctx)
     require(ctx)
     report = process_due(ctx, at("2026-04-30", 9))
-    assert sorted(f["outcome"] for f in report.fired) == ["obsolete", "obsolete", "overdue"]
+    assert sorted(f["outcome"] for f in fired(report, "plan")) == ["obsolete", "obsolete", "overdue"]
     assert not [s for _, s in messages(ctx, "PLAN-1") if "is due" in s]
     overdue = next(e for e in audit.listing(ctx.db, case_ref="PLAN-1") if e["action"] == "plan.overdue")
     assert overdue["actor"] == "system" and overdue["payload"]["late_by_s"] > 0
@@ -187,7 +187,9 @@ def test_a_late_plan_is_submitted_then_rejected_with_a_new_deadline_then_accepte
         "[TP] PLAN-1: improvement plan rejected by Chris CM Defensie (no measurable targets) — revised plan due "
         "by the end of 2026-04-03",
     ) in messages(ctx, "PLAN-1")
-    assert process_due(ctx, at("2026-03-30", 9)).fired == []  # the first round's overdue reminders are gone
+    assert (
+        fired(process_due(ctx, at("2026-03-30", 9)), "plan") == []
+    )  # the first round's overdue reminders are gone
     clock.set(at("2026-04-01", 10))
     plan_actions.submit(ctx, actor_key="board", ref="PLAN-1", text="Targets: 75 % within term by June")
     data = plan_actions.decide(ctx, actor_key="cmcat", ref="PLAN-1", accept=True, reason="measurable")
@@ -195,7 +197,7 @@ def test_a_late_plan_is_submitted_then_rejected_with_a_new_deadline_then_accepte
         "rejected",
         "accepted",
     ]
-    assert [r["case"] for r in list_deadlines(ctx)] == []
+    assert [r["case"] for r in list_deadlines(ctx) if r["case"].startswith("PLAN-")] == []
     data = plan_actions.resolve(ctx, actor_key="cmdef", ref="PLAN-1", results="Norm met again in month 9")
     assert data["state"] == "resolved"
     actions = [h["action"] for h in show_plan(ctx, "PLAN-1")["history"]]

@@ -27,10 +27,11 @@ def test_every_plan_setting_in_the_profiles_cites_a_clause_or_says_policy_defaul
         ("reintegratie-defensie", "norm_failure_plan:"),
     ):
         text = find_profile(name).text
-        block = text[text.index(section) :]
+        block = text[text.index(section) :].splitlines()[1:]
+        end = next((i for i, line in enumerate(block) if re.match(r"^\w", line)), len(block))
         settings = [
             line
-            for line in block.splitlines()[1:]
+            for line in block[:end]
             if re.match(r"^\s+\w+: \S", line) and not re.match(r"^\s+(source|label|amount|unit):", line)
         ]
         assert len(settings) >= 9

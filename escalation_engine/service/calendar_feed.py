@@ -1,0 +1,123 @@
+"""iCalendar (.ics) export of every open obligation and deadline, per contract or per person.
+
+Each item is an all-day event on its last day (the day it is due by the end of, Europe/Amsterdam) with a
+stable UID derived from what it is (contract, obligation and occurrence; or the deadline timer's key), so
+importing a newer export updates the events instead of duplicating them. Each event carries an alarm
+(VALARM) at the profile's earliest obligation reminder before the day, or one day before.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from icalendar import Alarm, Calendar, Event
+from sqlmodel import Session, col, select
+
+from ..adapters.tables import Obligation, Person, Timer
+from ..domain.errors import BadInput, NotFound
+from .common import case_ref, get_contract, pinned_profile
+from .context import Ctx
+from .deadlines import REMINDER, _row
+from .obligations import involves, status_of
+
+PRODID = "-//escalation-engine//obligations and deadlines//EN"
+UID_DOMAIN = "escalation-engine"
+
+
+def _alarm_days(session: Session, contract_key: str) -> int:
+    profile = pinned_profile(get_contract(session, contract_key))
+    spec = profile.spec.obligations
+    before = [-o for o in (spec.reminders.offsets_days if spec else []) if o < 0]
+    return max(before, default=1)
+
+
+def _event(uid: str, summary: str, description: str, due: Any, now: datetime, alarm_days: int) -> Event:
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", now)
+    event.add("summary", summary)
+    event.add("description", description)
+    event.add("dtstart", due)
+    event.add("dtend", due + timedelta(days=1))
+    event.add("transp", "TRANSPARENT")
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", f"Due: {summary}")
+    alarm.add("trigger", timedelta(days=-alarm_days))
+    event.add_component(alarm)
+    return event
+
+
+def _obligation_event(session: Session, row: Obligation, now: datetime) -> Event:
+    ref = case_ref("obligation", row.id)
+    overdue = " — OVERDUE" if status_of(row, now) == "overdue" else ""
+    period = f" ({row.period})" if row.period else ""
+    summary = f"[{row.contract_key}] {ref} {row.title}{period}{overdue}"
+    description = (
+        f"{row.title_en}{period}\nOwed by: {row.owed_by_role}; to: {row.owed_to_roles.replace(',', ', ')}\n"
+        f"Due by the end of {row.due_date.isoformat()} (Europe/Amsterdam)\nRule: {row.rule} — {row.source}"
+    )
+    uid = f"obligation-{row.contract_key}-{row.code}-{row.seq}@{UID_DOMAIN}"
+    return _event(uid, summary, description, row.due_date, now, _alarm_days(session, row.contract_key))
+
+
+def _deadline_event(session: Session, timer: Timer, now: datetime) -> Event:
+    entry = _row(session, timer, now)
+    subject = f": {entry['subject']}" if entry.get("subject") else ""
+    summary = f"[{timer.contract_key}] {entry['case']} {entry['what']}{subject}"
+    description = f"Due by the end of {entry['due']} (Europe/Amsterdam)\nRule: {timer.rule} — {timer.source}"
+    uid = f"deadline-{timer.idempotency_key.replace(':', '-')}@{UID_DOMAIN}"
+    due = datetime.fromisoformat(entry["due"]).date()
+    return _event(uid, summary, description, due, now, _alarm_days(session, timer.contract_key))
+
+
+def export_calendar(
+    ctx: Ctx, *, contract_key: str | None, person_key: str | None, output: Path
+) -> dict[str, Any]:
+    if (contract_key is None) == (person_key is None):
+        raise BadInput("name exactly one of --contract KEY or --person KEY")
+    from . import handlers  # noqa: F401  (registers the procedures' deadline describers)
+
+    now = ctx.clock.now()
+    with ctx.db.read() as session:
+        if contract_key:
+            get_contract(session, contract_key)
+            contracts = [contract_key]
+        else:
+            rows = session.exec(select(Person.contract_key).where(Person.key == person_key)).all()
+            if not rows:
+                raise NotFound(f"person {person_key!r} not found")
+            contracts = sorted(set(rows))
+        cal = Calendar()
+        cal.add("prodid", PRODID)
+        cal.add("version", "2.0")
+        cal.add("x-wr-calname", f"escalation-engine: {contract_key or person_key}")
+        counts = {"obligations": 0, "deadlines": 0}
+        for key in contracts:
+            for event, kind in _events_for(session, key, person_key, now):
+                cal.add_component(event)
+                counts[kind] += 1
+    output.write_bytes(cal.to_ical())
+    return {"output": str(output), "contracts": contracts, **counts}
+
+
+def _events_for(
+    session: Session, contract_key: str, person_key: str | None, now: datetime
+) -> list[tuple[Event, str]]:
+    out: list[tuple[Event, str]] = []
+    query = select(Obligation).where(Obligation.contract_key == contract_key, Obligation.state != "fulfilled")
+    for row in session.exec(query.order_by(col(Obligation.due_date), col(Obligation.id))):
+        if person_key is None or involves(session, row, person_key):
+            out.append((_obligation_event(session, row, now), "obligations"))
+    timers = select(Timer).where(
+        Timer.contract_key == contract_key,
+        Timer.status == "pending",
+        Timer.kind != REMINDER,
+        Timer.subject_kind != "obligation",
+    )
+    for timer in session.exec(timers.order_by(col(Timer.due_at))):
+        if person_key is None or person_key in _row(session, timer, now)["responsible"]:
+            out.append((_deadline_event(session, timer, now), "deadlines"))
+    return out

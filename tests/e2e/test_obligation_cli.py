@@ -1,0 +1,133 @@
+"""The command line of obligations, fulfilment, digests and calendar feeds (names as in issue 6)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from freezegun import freeze_time
+from icalendar import Calendar
+
+from escalation_engine.cli.root import cli
+
+
+class Engine:
+    def __init__(self, db: Path) -> None:
+        self.db = str(db)
+        self.runner = CliRunner()
+
+    def run(self, *args: str) -> tuple[int, str]:
+        result = self.runner.invoke(cli, ["--db", self.db, *args], catch_exceptions=False)
+        return result.exit_code, result.output
+
+    def json(self, *args: str) -> Any:
+        result = self.runner.invoke(cli, ["--db", self.db, "--json", *args], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Engine:
+    eng = Engine(tmp_path / "cli.db")
+    with freeze_time("2026-03-02 08:00:00"):
+        code, out = eng.run("contract", "add", "TP", "--profile", "reintegratie-defensie", "--title", "Re-integratie",
+                            "--start", "2026-01-01")  # fmt: skip
+        assert code == 0, out
+        for key, side, role in [("am", "supplier", "account_manager"), ("cmdef", "participant", "contract_manager"),
+                                ("cmcat", "client", "category_manager")]:  # fmt: skip
+            code, out = eng.run("person", "add", key, "--contract", "TP", "--name", key.upper(), "--side", side,
+                                "--role", role, "--email", f"{key}@example.org")  # fmt: skip
+            assert code == 0, out
+    return eng
+
+
+@freeze_time("2026-03-02 08:00:00")
+def test_obligations_lists_who_owes_what_by_when_with_rule_and_clause(engine: Engine) -> None:
+    rows = engine.json("obligations", "--contract", "TP", "--within", "31")
+    assert [(r["id"], r["due"], r["status"]) for r in rows] == [
+        ("OBL-1", "2026-02-01", "overdue"), ("OBL-2", "2026-03-01", "overdue"), ("OBL-3", "2026-04-01", "open"),
+        ("OBL-25", "2026-04-01", "open"),
+    ]  # fmt: skip
+    assert rows[0]["rule"] == "contract start 2026-01-01 + 1 month"
+    assert rows[0]["source"].startswith("TP §2.1.2")
+    assert engine.json("obligations", "--person", "cmcat", "--within", "31")[0]["id"] == "OBL-25"
+    code, out = engine.run("obligations", "--contract", "TP", "--state", "overdue")
+    assert code == 0 and "OBL-1" in out and "OBL-3 " not in out
+    assert engine.run("obligations", "--state", "late")[0] == 2
+
+
+@freeze_time("2026-03-02 08:00:00")
+def test_obligation_fulfil_closes_one_and_refuses_a_second_time(engine: Engine) -> None:
+    data = engine.json(
+        "obligation", "fulfil", "OBL-1", "--on", "2026-02-03", "--reference", "maandrapportage jan"
+    )
+    assert (data["status"], data["late"], data["reference"]) == ("fulfilled", True, "maandrapportage jan")
+    code, out = engine.run("obligation", "fulfil", "OBL-1", "--on", "2026-02-03")
+    assert code == 3 and "already fulfilled on 2026-02-03" in out
+    assert engine.run("obligation", "fulfil", "OBL-1", "--on", "3 feb")[0] == 2
+    assert engine.run("obligation", "fulfil", "OBL-9999", "--on", "2026-02-03")[0] == 4
+    assert [r["id"] for r in engine.json("obligations", "--state", "fulfilled")] == ["OBL-1"]
+
+
+def test_an_overdue_obligation_appears_in_deadlines_until_its_timer_fires(engine: Engine) -> None:
+    with freeze_time("2026-04-01 22:30:00"):  # 00:30 on 2 April in Amsterdam: OBL-3's last day has ended
+        rows = engine.json("deadlines", "--contract", "TP", "--within", "0")
+        assert ("OBL-3", "obligation due", True) in [(r["case"], r["what"], r["overdue"]) for r in rows]
+        engine.json("tick")
+        assert "OBL-3" not in [r["case"] for r in engine.json("deadlines", "--contract", "TP")]
+        assert "OBL-3" in [r["id"] for r in engine.json("obligations", "--state", "overdue")]
+
+
+@freeze_time("2026-03-02 08:00:00")
+def test_digest_send_dry_run_shows_the_text_and_sends_nothing(engine: Engine) -> None:
+    data = engine.json("digest", "send", "--person", "am", "--dry-run")
+    [view] = data["digests"]
+    assert view["queued"] is False and data["delivered"] is None
+    assert view["subject"] == "[TP] Overzicht verplichtingen en termijnen — 2026-03-02"
+    data = engine.json("digest", "send", "--person", "am")
+    assert [s["to"] for s in data["delivered"]["sent"]] == ["am"]
+    settings = engine.json("digest", "settings", "--contract", "TP", "--person", "am", "--language", "en")
+    assert settings["language"] == "en"
+
+
+def _events(path: Path) -> dict[str, Any]:
+    calendar = Calendar.from_ical(path.read_bytes())
+    return {str(e["UID"]): e for e in calendar.walk("VEVENT")}
+
+
+def test_calendar_export_writes_stable_uids_and_alarms_that_icalendar_reads_back(
+    engine: Engine, tmp_path: Path
+) -> None:
+    first, second = tmp_path / "tp.ics", tmp_path / "tp-again.ics"
+    with freeze_time("2026-03-02 08:00:00"):
+        data = engine.json("calendar", "export", "--contract", "TP", "--output", str(first))
+        assert (
+            data["obligations"] == 12 + 12 + 1 + 11 + 1 + 3
+        )  # monthly, quarterly reports, meetings, evaluations
+        engine.json("obligation", "fulfil", "OBL-3", "--on", "2026-03-02")
+    with freeze_time("2026-03-05 08:00:00"):
+        engine.json("calendar", "export", "--contract", "TP", "--output", str(second))
+    before, after = _events(first), _events(second)
+    uid = "obligation-TP-monthly-report-3@escalation-engine"
+    assert uid in before and uid not in after  # fulfilled: gone from the feed
+    assert set(after) == set(before) - {uid}  # every other event keeps its UID
+    event = after["obligation-TP-management-report-1@escalation-engine"]
+    assert str(event["SUMMARY"]) == "[TP] OBL-13 Managementrapportage over het kwartaal (Q1 2026)"
+    assert event.decoded("DTSTART").isoformat() == "2026-04-30"
+    assert "end of Q1 2026 + 30 days — TP §2.1.3" in str(event["DESCRIPTION"])
+    [alarm] = event.walk("VALARM")
+    assert str(alarm["ACTION"]) == "DISPLAY" and alarm.decoded("TRIGGER").days == -7
+
+
+@freeze_time("2026-03-02 08:00:00")
+def test_a_persons_calendar_holds_only_what_they_owe_or_are_owed(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "cmcat.ics"
+    engine.json("calendar", "export", "--person", "cmcat", "--output", str(path))
+    summaries = [str(e["SUMMARY"]) for e in _events(path).values()]
+    assert summaries and all("Maandrapportage" not in s for s in summaries)
+    assert any("Eerste kwartaalgesprek" in s for s in summaries)
+    assert engine.run("calendar", "export", "--output", str(path))[0] == 2
+    assert engine.run("calendar", "export", "--person", "ghost", "--output", str(path))[0] == 4
