@@ -107,9 +107,9 @@ def cli(ctx: click.Context, db_url: str | None, as_json: bool, as_person: str | 
 
 
 def _register() -> None:
-    from . import cmd_escalation, cmd_ops, cmd_setup
+    from . import cmd_escalation, cmd_ops, cmd_setup, cmd_stepin
 
-    for module in (cmd_setup, cmd_escalation, cmd_ops):
+    for module in (cmd_setup, cmd_escalation, cmd_ops, cmd_stepin):
         for command in module.COMMANDS:
             cli.add_command(command)
 
