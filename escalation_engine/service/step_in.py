@@ -309,7 +309,7 @@ def _after_meeting(loaded: Loaded, number: int, held: date, now: Any) -> str:
 def schedule_second_meeting(loaded: Loaded, *, now: Any, start: date) -> date:
     term = term_of(loaded.rules.second_meeting_deadline)
     day = due_date(loaded.profile, start, term)
-    rule = f"second management-team meeting: insufficient progress + {term.amount} {term.unit}"
+    rule = f"second management-team meeting: insufficient progress (or no assessment) + {term.amount} {term.unit}"
     loaded.row.second_meeting_due_at = schedule_step_deadline(
         loaded,
         now=now,

@@ -7,9 +7,9 @@ from typing import Any
 
 from ..adapters.tables import StepInAdvice
 from ..domain.dates import local_date
-from ..domain.errors import BadInput
+from ..domain.errors import BadInput, RuleRefused
 from ..machines.base import fire
-from ..machines.step_in import StepInTrigger, step_in_machine
+from ..machines.step_in import StepInState, StepInTrigger, step_in_machine
 from .common import cancel_timers, get_person, require_text
 from .context import Ctx
 from .step_in import schedule_second_meeting
@@ -26,6 +26,15 @@ from .step_in_support import (
 )
 from .step_in_views import step_in_view
 from .views import last_day
+
+_BEFORE_SECOND_MEETING = {
+    StepInState.AWAITING_MEETING.value,
+    StepInState.MEETING_OVERDUE.value,
+    StepInState.MONITORING.value,
+    StepInState.SOLVED.value,
+    StepInState.AWAITING_SECOND_MEETING.value,
+    StepInState.SECOND_MEETING_OVERDUE.value,
+}
 
 
 def assess(ctx: Ctx, *, actor_key: str | None, ref: str, solved: bool, reason: str) -> dict[str, Any]:
@@ -93,6 +102,13 @@ def advise(ctx: Ctx, *, actor_key: str | None, ref: str, measures: str, due: dat
         if due is not None and due < local_date(now):
             raise BadInput(f"the advice's due date {due} lies in the past (today is {local_date(now)})")
         before = loaded.row.state
+        if before in _BEFORE_SECOND_MEETING:
+            raise RuleRefused(
+                f"{loaded.ref} is {before.replace('_', ' ')}: binding advice follows the second management-team "
+                "meeting, which has not been recorded",
+                rule="binding advice after the second meeting",
+                source=rules.source,
+            )
         loaded.row.state = fire(
             step_in_machine(),
             loaded.model(),
