@@ -22,8 +22,18 @@ def _escalation() -> str:
     return escalation_diagram()
 
 
+def _step_in() -> str:
+    from .machines.step_in import step_in_diagram
+
+    return step_in_diagram()
+
+
 DIAGRAMS: list[tuple[str, Callable[[], str]]] = [
     ("Escalation ladder — one level of a case; it repeats at every level (SPEC §1, B2 §5.1)", _escalation),
+    (
+        "Step-in rights — request, 2-week meeting, 30-day check, second meeting, binding advice (SPEC §3, B2 §6)",
+        _step_in,
+    ),
 ]
 
 

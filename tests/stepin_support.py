@@ -74,5 +74,7 @@ def outbox(ctx: Ctx, case: str) -> list[tuple[str, str]]:
 
 def actions(ctx: Ctx, case: str) -> list[str]:
     with ctx.db.read() as session:
-        rows = session.exec(select(AuditEvent).where(AuditEvent.case_ref == case).order_by(col(AuditEvent.id)))
+        rows = session.exec(
+            select(AuditEvent).where(AuditEvent.case_ref == case).order_by(col(AuditEvent.id))
+        )
         return [row.action for row in rows]

@@ -29,6 +29,9 @@ class App:
             from ..service.context import Ctx
 
             db = Database(self.db_url)
+            current = click.get_current_context(silent=True)
+            if current is not None:  # close the pool when the command ends (no unclosed connections)
+                current.find_root().call_on_close(db.dispose)
             if ensure_schema:
                 db.ensure_schema()
             self._ctx = Ctx(db=db)

@@ -42,11 +42,12 @@ class Threshold:
 
 def why_not_counted(esc: NamedEscalation, threshold: Threshold, top: int) -> str | None:
     """The reason a named escalation does not count towards the threshold, or None when it counts."""
+    reasons = []
     if threshold.at_top_level and esc.level < top:
-        return f"{esc.ref} is at level {esc.level}, not the top level {top}"
+        reasons.append(f"at level {esc.level}, not the top level {top}")
     if threshold.unresolved and esc.state in CLOSED_ESCALATION_STATES:
-        return f"{esc.ref} is {esc.state}"
-    return None
+        reasons.append(esc.state)
+    return f"{esc.ref} is {' and '.join(reasons)}" if reasons else None
 
 
 def check_threshold(

@@ -70,6 +70,12 @@ TRANSITIONS: list[dict[str, Any]] = [
         "dest": S.AWAITING_SECOND_MEETING,
         "conditions": "not_yet_assessed",
     },
+    {
+        "trigger": T.ASSESS_INSUFFICIENT,
+        "source": S.SECOND_MEETING_OVERDUE,
+        "dest": S.SECOND_MEETING_OVERDUE,
+        "conditions": "not_yet_assessed",
+    },
     {"trigger": T.CHECK_WITHOUT_ASSESSMENT, "source": S.MONITORING, "dest": S.AWAITING_SECOND_MEETING},
     {
         "trigger": T.SECOND_DEADLINE_PASSED,

@@ -38,8 +38,16 @@ def _due_at(ctx: Ctx, case: str, kind: str) -> datetime:
 @pytest.mark.parametrize(
     ("requested", "meeting_due", "due_utc"),
     [
-        ("2026-03-20", "2026-04-03", datetime(2026, 4, 3, 22, 0, tzinfo=UTC)),  # over the spring switch (29 March)
-        ("2026-10-20", "2026-11-03", datetime(2026, 11, 3, 23, 0, tzinfo=UTC)),  # over the autumn switch (25 Oct)
+        (
+            "2026-03-20",
+            "2026-04-03",
+            datetime(2026, 4, 3, 22, 0, tzinfo=UTC),
+        ),  # over the spring switch (29 March)
+        (
+            "2026-10-20",
+            "2026-11-03",
+            datetime(2026, 11, 3, 23, 0, tzinfo=UTC),
+        ),  # over the autumn switch (25 Oct)
         ("2026-02-20", "2026-03-06", datetime(2026, 3, 6, 23, 0, tzinfo=UTC)),  # over the end of February
         ("2026-12-25", "2027-01-08", datetime(2027, 1, 8, 23, 0, tzinfo=UTC)),  # over the year end
     ],
@@ -58,7 +66,11 @@ def test_the_meeting_deadline_is_the_end_of_request_date_plus_14_calendar_days(
         ("2026-03-10", "2026-04-09", datetime(2026, 4, 9, 22, 0, tzinfo=UTC)),  # spring switch and month end
         ("2026-10-10", "2026-11-09", datetime(2026, 11, 9, 23, 0, tzinfo=UTC)),  # autumn switch and month end
         ("2026-01-31", "2026-03-02", datetime(2026, 3, 2, 23, 0, tzinfo=UTC)),  # 30 days, not "a month"
-        ("2026-03-29", "2026-04-28", datetime(2026, 4, 28, 22, 0, tzinfo=UTC)),  # held on the switch day itself
+        (
+            "2026-03-29",
+            "2026-04-28",
+            datetime(2026, 4, 28, 22, 0, tzinfo=UTC),
+        ),  # held on the switch day itself
     ],
 )
 def test_the_progress_check_is_the_end_of_meeting_date_plus_30_calendar_days(
@@ -71,7 +83,9 @@ def test_the_progress_check_is_the_end_of_meeting_date_plus_30_calendar_days(
     assert _due_at(ctx, case, "progress_check") == due_utc
 
 
-def test_the_deadline_fires_at_the_end_of_the_local_day_on_the_autumn_switch(ctx: Ctx, clock: FixedClock) -> None:
+def test_the_deadline_fires_at_the_end_of_the_local_day_on_the_autumn_switch(
+    ctx: Ctx, clock: FixedClock
+) -> None:
     case = _start_on(ctx, clock, "2026-10-11")  # meeting due Sun 25 October, the 25-hour day
     clock.set(datetime(2026, 10, 25, 22, 59, tzinfo=UTC))  # 23:59 CET, still the 25th
     process_due(ctx)
@@ -85,13 +99,17 @@ def test_after_downtime_every_passed_deadline_fires_once_and_stale_reminders_are
     ctx: Ctx, clock: FixedClock
 ) -> None:
     first = _start_on(ctx, clock, "2026-03-02", contract="LF")
-    si.record_meeting(ctx, actor_key="exec", ref=first, held=date(2026, 3, 2), minutes="held")  # check 1 April
+    si.record_meeting(
+        ctx, actor_key="exec", ref=first, held=date(2026, 3, 2), minutes="held"
+    )  # check 1 April
     second = _start_on(ctx, clock, "2026-03-02", contract="LF2")  # meeting due 16 March
     clock.set(at("2026-03-05", 9))
     process_due(ctx)
     clock.set(at("2026-06-01", 9))  # the engine was down for almost three months
     report = process_due(ctx)
-    mine = [(e["subject"], e["kind"], e["outcome"]) for e in report.fired if e["subject"].startswith("stepin")]
+    mine = [
+        (e["subject"], e["kind"], e["outcome"]) for e in report.fired if e["subject"].startswith("stepin")
+    ]
     assert (("stepin:2", "meeting_due", "meeting missed")) in mine
     assert (("stepin:1", "progress_check", "assessment missing: flagged")) in mine
     # the second-meeting deadline set by the flag (1 April + 14 days) has passed too, and fires in the same run
@@ -108,7 +126,9 @@ def test_after_downtime_every_passed_deadline_fires_once_and_stale_reminders_are
     assert not [s for _, s in outbox(ctx, second) if "reminder" in s]
 
 
-def test_a_late_assessment_after_the_flag_keeps_the_second_meeting_deadline(ctx: Ctx, clock: FixedClock) -> None:
+def test_a_late_assessment_after_the_flag_keeps_the_second_meeting_deadline(
+    ctx: Ctx, clock: FixedClock
+) -> None:
     case = _start_on(ctx, clock, "2026-03-02")
     si.record_meeting(ctx, actor_key="exec", ref=case, held=date(2026, 3, 2), minutes="held")
     clock.set(at("2026-04-02", 9))

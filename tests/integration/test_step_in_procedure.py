@@ -59,7 +59,9 @@ def test_the_supplier_is_reminded_before_and_on_the_day_and_the_reminders_are_de
     ]
 
 
-def test_a_passed_meeting_deadline_is_marked_missed_and_the_category_told_once(ctx: Ctx, clock: FixedClock) -> None:
+def test_a_passed_meeting_deadline_is_marked_missed_and_the_category_told_once(
+    ctx: Ctx, clock: FixedClock
+) -> None:
     case = started(ctx)
     clock.set(at("2026-03-16", 23, 59))
     assert show_step_in(ctx, case)["state"] == "awaiting_meeting"
@@ -192,7 +194,11 @@ def test_insufficient_progress_leads_to_a_second_meeting_then_binding_advice_and
     assert data["state"] == "second_meeting_held"
     assert [m["number"] for m in data["meetings"]] == [1, 2]
     data = sd.advise(
-        ctx, actor_key="catman", ref=case, measures="Deploy 2 extra mechanics per region", due=date(2026, 5, 1)
+        ctx,
+        actor_key="catman",
+        ref=case,
+        measures="Deploy 2 extra mechanics per region",
+        due=date(2026, 5, 1),
     )
     assert data["state"] == "advised"
     assert data["advice"][0]["due"] == "2026-05-01"
@@ -204,7 +210,9 @@ def test_insufficient_progress_leads_to_a_second_meeting_then_binding_advice_and
     process_due(ctx)
     data = show_step_in(ctx, case)
     assert [a["due_passed"] for a in data["advice"]] == [True, False]
-    assert any("binding advice 1: due date 2026-05-01 passed" in s for who, s in outbox(ctx, case) if who == "cat")
+    assert any(
+        "binding advice 1: due date 2026-05-01 passed" in s for who, s in outbox(ctx, case) if who == "cat"
+    )
     with pytest.raises(RuleRefused, match="a written result"):
         sd.close(ctx, actor_key="cat", ref=case, results="  ")
     data = sd.close(ctx, actor_key="cat", ref=case, results="Availability 97 % since May; advice carried out")

@@ -13,7 +13,9 @@ from escalation_engine.service.deadlines import list_deadlines
 from escalation_engine.service.step_in_views import list_step_ins
 
 
-def test_request_after_an_unresolved_top_level_escalation_starts_the_2_week_meeting_deadline(ctx: Ctx) -> None:
+def test_request_after_an_unresolved_top_level_escalation_starts_the_2_week_meeting_deadline(
+    ctx: Ctx,
+) -> None:
     register(ctx)
     case = escalate_to_top(ctx)
     data = request(ctx, [case])
@@ -33,7 +35,13 @@ def test_request_is_refused_below_the_threshold_naming_the_rule_and_changes_noth
     register(ctx)
     level_1 = str(
         esc.open_escalation(
-            ctx, actor_key="dcm", contract_key="LF", subject="late", norm=None, participant=None, threatened=False
+            ctx,
+            actor_key="dcm",
+            contract_key="LF",
+            subject="late",
+            norm=None,
+            participant=None,
+            threatened=False,
         )["case"]
     )
     before = counts(ctx)
