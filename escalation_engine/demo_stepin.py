@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from .service import step_in as si
 from .service import step_in_decisions as sd
+from .service import step_in_meetings as sm
 
 if TYPE_CHECKING:
     from .demo import Narrator
@@ -72,6 +73,11 @@ def step_in_story(n: Narrator) -> None:
         "Eva (final-responsible management) records the MT meeting of 23 April",
         _meeting(n, "exec", date(2026, 4, 23)),
     )
+    _second_round(n)
+
+
+def _second_round(n: Narrator) -> None:
+    ctx = n.ctx
     n.say("Nobody records an assessment by the 30-day check …")
     n.tick(_at("2026-05-24", 9))
     n.clock.set(_at("2026-06-02", 15))
@@ -98,7 +104,7 @@ def step_in_story(n: Narrator) -> None:
 
 
 def _meeting(n: Narrator, who: str, held: date) -> Callable[[], dict[str, Any]]:
-    return lambda: si.record_meeting(
+    return lambda: sm.record_meeting(
         n.ctx,
         actor_key=who,
         ref="STEP-1",

@@ -127,7 +127,7 @@ def meeting(
     app: App, case: str, held: date, minutes: str, attendees: str | None, measures: str | None
 ) -> None:
     """As the supplier, record a management-team meeting (the first starts the 30-day check)."""
-    from ..service.step_in import record_meeting
+    from ..service.step_in_meetings import record_meeting
 
     data = record_meeting(
         app.ctx(),

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from ..adapters.tables import StepInAdvice
+from ..adapters.tables import Person, StepInAdvice
 from ..domain.dates import local_date
 from ..domain.errors import BadInput, RuleRefused
 from ..machines.base import fire
 from ..machines.step_in import StepInState, StepInTrigger, step_in_machine
 from .common import cancel_timers, get_person, require_text
 from .context import Ctx
-from .step_in import schedule_second_meeting
+from .step_in_meetings import schedule_second_meeting
 from .step_in_support import (
+    Loaded,
     cancel_stage,
     category_people,
     load,
@@ -63,18 +64,7 @@ def assess(ctx: Ctx, *, actor_key: str | None, ref: str, solved: bool, reason: s
             actor.key,
             now,
         )
-        cancel_stage(loaded, "check", now)
-        if solved:
-            cancel_stage(loaded, "meeting2", now)
-            note = "The category found the problems solved; the procedure will be closed with its result."
-        else:
-            if row.second_meeting_due_at is None:
-                schedule_second_meeting(loaded, now=now, start=local_date(now))
-            assert row.second_meeting_due_at is not None
-            note = (
-                f"The category found the progress insufficient: convene a second meeting of your management team "
-                f"by the end of {last_day(row.second_meeting_due_at)} ({rules.source})."
-            )
+        note = _after_assessment(loaded, solved, now)
         touch(loaded, now)
         record_audit(
             ctx, loaded, now=now, actor=actor, action=f"stepin.assess.{verdict}", before=before, reason=reason
@@ -90,6 +80,31 @@ def assess(ctx: Ctx, *, actor_key: str | None, ref: str, solved: bool, reason: s
         return step_in_view(loaded, now)
 
 
+def _after_assessment(loaded: Loaded, solved: bool, now: datetime) -> str:
+    """End the check; solved ends any second-meeting deadline, insufficient progress starts one."""
+    cancel_stage(loaded, "check", now)
+    if solved:
+        cancel_stage(loaded, "meeting2", now)
+        return "The category found the problems solved; the procedure will be closed with its result."
+    if loaded.row.second_meeting_due_at is None:
+        schedule_second_meeting(loaded, now=now, start=local_date(now))
+    assert loaded.row.second_meeting_due_at is not None
+    return (
+        f"The category found the progress insufficient: convene a second meeting of your management team "
+        f"by the end of {last_day(loaded.row.second_meeting_due_at)} ({loaded.rules.source})."
+    )
+
+
+def _refuse_before_second_meeting(loaded: Loaded) -> None:
+    if loaded.row.state in _BEFORE_SECOND_MEETING:
+        raise RuleRefused(
+            f"{loaded.ref} is {loaded.row.state.replace('_', ' ')}: binding advice follows the second "
+            "management-team meeting, which has not been recorded",
+            rule="binding advice after the second meeting",
+            source=loaded.rules.source,
+        )
+
+
 def advise(ctx: Ctx, *, actor_key: str | None, ref: str, measures: str, due: date | None) -> dict[str, Any]:
     """Binding advice after the second meeting: measures, the supplier's means and people to deploy."""
     measures = require_text(measures, "measures")
@@ -101,14 +116,8 @@ def advise(ctx: Ctx, *, actor_key: str | None, ref: str, measures: str, due: dat
         require_role(actor, rules.requested_by, "only the category lays down binding advice", rules.source)
         if due is not None and due < local_date(now):
             raise BadInput(f"the advice's due date {due} lies in the past (today is {local_date(now)})")
+        _refuse_before_second_meeting(loaded)
         before = loaded.row.state
-        if before in _BEFORE_SECOND_MEETING:
-            raise RuleRefused(
-                f"{loaded.ref} is {before.replace('_', ' ')}: binding advice follows the second management-team "
-                "meeting, which has not been recorded",
-                rule="binding advice after the second meeting",
-                source=rules.source,
-            )
         loaded.row.state = fire(
             step_in_machine(),
             loaded.model(),
@@ -138,26 +147,33 @@ def advise(ctx: Ctx, *, actor_key: str | None, ref: str, measures: str, due: dat
         session.add(advice)
         loaded.advice.append(advice)
         touch(loaded, now)
-        record_audit(
-            ctx,
-            loaded,
-            now=now,
-            actor=actor,
-            action="stepin.advise",
-            before=before,
-            reason=measures,
-            payload={"number": number, "due": due.isoformat() if due else None},
-        )
-        tell(
-            loaded,
-            supplier_people(loaded),
-            key=f"stepin:{loaded.ident}:advice{number}",
-            now=now,
-            subject=f"binding advice {number}" + (f" — due {due}" if due else ""),
-            body=f"{actor.name} ({actor.role}) lays down binding advice ({rules.source}):\n{measures}\n"
-            + (f"Carry it out by the end of {due} (Europe/Amsterdam)." if due else "No due date set."),
-        )
+        _announce_advice(ctx, loaded, advice, actor, before, now)
         return step_in_view(loaded, now)
+
+
+def _announce_advice(
+    ctx: Ctx, loaded: Loaded, advice: StepInAdvice, actor: Person, before: str, now: datetime
+) -> None:
+    number, due, measures = advice.number, advice.due_on, advice.measures
+    record_audit(
+        ctx,
+        loaded,
+        now=now,
+        actor=actor,
+        action="stepin.advise",
+        before=before,
+        reason=measures,
+        payload={"number": number, "due": due.isoformat() if due else None},
+    )
+    tell(
+        loaded,
+        supplier_people(loaded),
+        key=f"stepin:{loaded.ident}:advice{number}",
+        now=now,
+        subject=f"binding advice {number}" + (f" — due {due}" if due else ""),
+        body=f"{actor.name} ({actor.role}) lays down binding advice ({loaded.rules.source}):\n{measures}\n"
+        + (f"Carry it out by the end of {due} (Europe/Amsterdam)." if due else "No due date set."),
+    )
 
 
 def close(ctx: Ctx, *, actor_key: str | None, ref: str, results: str) -> dict[str, Any]:

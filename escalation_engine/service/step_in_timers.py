@@ -19,7 +19,7 @@ from ..machines.step_in import StepInState, StepInTrigger, step_in_machine
 from .common import case_ref, get_contract, pinned_profile
 from .context import Ctx
 from .deadlines import describes
-from .step_in import schedule_second_meeting
+from .step_in_meetings import schedule_second_meeting
 from .step_in_support import (
     Loaded,
     category_people,

@@ -10,8 +10,8 @@ from stepin_support import actions, escalate_to_top, outbox, request
 from support import at, register
 
 from escalation_engine.adapters.clock import FixedClock
-from escalation_engine.service import step_in as si
 from escalation_engine.service import step_in_decisions as sd
+from escalation_engine.service import step_in_meetings as sm
 from escalation_engine.service.context import Ctx
 from escalation_engine.service.step_in_views import show_step_in
 from escalation_engine.service.timers import process_due
@@ -78,7 +78,7 @@ def test_the_progress_check_is_the_end_of_meeting_date_plus_30_calendar_days(
 ) -> None:
     case = _start_on(ctx, clock, held)
     clock.set(at(held, 17))
-    data = si.record_meeting(ctx, actor_key="am", ref=case, held=date.fromisoformat(held), minutes="held")
+    data = sm.record_meeting(ctx, actor_key="am", ref=case, held=date.fromisoformat(held), minutes="held")
     assert data["check_due"] == check_due
     assert _due_at(ctx, case, "progress_check") == due_utc
 
@@ -99,7 +99,7 @@ def test_after_downtime_every_passed_deadline_fires_once_and_stale_reminders_are
     ctx: Ctx, clock: FixedClock
 ) -> None:
     first = _start_on(ctx, clock, "2026-03-02", contract="LF")
-    si.record_meeting(
+    sm.record_meeting(
         ctx, actor_key="exec", ref=first, held=date(2026, 3, 2), minutes="held"
     )  # check 1 April
     second = _start_on(ctx, clock, "2026-03-02", contract="LF2")  # meeting due 16 March
@@ -130,7 +130,7 @@ def test_a_late_assessment_after_the_flag_keeps_the_second_meeting_deadline(
     ctx: Ctx, clock: FixedClock
 ) -> None:
     case = _start_on(ctx, clock, "2026-03-02")
-    si.record_meeting(ctx, actor_key="exec", ref=case, held=date(2026, 3, 2), minutes="held")
+    sm.record_meeting(ctx, actor_key="exec", ref=case, held=date(2026, 3, 2), minutes="held")
     clock.set(at("2026-04-02", 9))
     process_due(ctx)
     assert show_step_in(ctx, case)["second_meeting_due"] == "2026-04-15"

@@ -12,8 +12,8 @@ from support import at, register
 from escalation_engine.adapters.clock import FixedClock
 from escalation_engine.domain.errors import BadInput, RuleRefused
 from escalation_engine.service import audit
-from escalation_engine.service import step_in as si
 from escalation_engine.service import step_in_decisions as sd
+from escalation_engine.service import step_in_meetings as sm
 from escalation_engine.service.context import Ctx
 from escalation_engine.service.deadlines import list_deadlines
 from escalation_engine.service.outbox import deliver
@@ -27,7 +27,7 @@ def started(ctx: Ctx) -> str:
 
 
 def meeting(ctx: Ctx, case: str, held: str, actor: str = "exec") -> dict[str, object]:
-    return si.record_meeting(
+    return sm.record_meeting(
         ctx,
         actor_key=actor,
         ref=case,
