@@ -37,6 +37,11 @@ def show_case(data: dict[str, Any], headline: str | None = None) -> None:
     if headline:
         click.echo(headline)
     output.fields(data, SUMMARY)
+    if not data["culpable"]:
+        click.echo(
+            "no step-in: the causes lie outside the supplier's sphere of influence (B2 §6); "
+            "the client seeks a solution in dialogue with the supplier"
+        )
     if data.get("next"):
         click.echo(f"next: {data['next']['what']}, due end of {data['next']['due']}")
     if data["meetings"]:
