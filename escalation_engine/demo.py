@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from .adapters.channels import ConsoleChannel
 from .adapters.clock import FixedClock
 from .adapters.db import Database
+from .demo_stepin import step_in_story
 from .domain.errors import EngineError
 from .service import audit
 from .service import escalations as esc
@@ -231,6 +232,7 @@ def _story(n: Narrator) -> None:
     from .demo_plans import plans_story
 
     plans_story(n)
+    step_in_story(n)
     obligations_story(n)
 
 

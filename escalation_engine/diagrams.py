@@ -34,10 +34,20 @@ def _norm_failure_plan() -> str:
     return norm_diagram()
 
 
+def _step_in() -> str:
+    from .machines.step_in import step_in_diagram
+
+    return step_in_diagram()
+
+
 DIAGRAMS: list[tuple[str, Callable[[], str]]] = [
     ("Escalation ladder — one level of a case; it repeats at every level (SPEC §1, B2 §5.1)", _escalation),
     ("Three-step improvement plan (SPEC §2, B2 §5.2)", _three_step_plan),
     ("Improvement plan within 14 days of a norm failure (SPEC §4, TP §2.1.2)", _norm_failure_plan),
+    (
+        "Step-in rights — request, 2-week meeting, 30-day check, second meeting, binding advice (SPEC §3, B2 §6)",
+        _step_in,
+    ),
 ]
 
 

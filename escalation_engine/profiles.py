@@ -182,6 +182,54 @@ def obligation_problems(spec: ObligationsSpec, roles: dict[str, RoleSpec]) -> li
     return problems
 
 
+class StepInThresholdSpec(_Strict):
+    """What "repeated escalations" means for a step-in request (B2 §6 does not quantify it)."""
+
+    min_escalations: PositiveInt
+    at_top_level: bool
+    unresolved: bool
+    source: str
+
+
+class StepInRemindersSpec(_Strict):
+    offsets_days: list[int] = Field(min_length=1)
+    at: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    notify_roles: list[str] = Field(min_length=1)
+    source: str
+
+
+class StepInSpec(_Strict):
+    """Step-in rights (SPEC §3, B2 §6): optional — a profile without this section has none."""
+
+    source: str
+    requested_by: list[str] = Field(min_length=1)
+    meetings_recorded_by: list[str] = Field(min_length=1)
+    threshold: StepInThresholdSpec
+    meeting_deadline: TermSpec
+    progress_check: TermSpec
+    second_meeting_deadline: TermSpec
+    reminders: StepInRemindersSpec
+
+    def problems(self, roles: dict[str, RoleSpec]) -> list[str]:
+        found: list[str] = []
+        for where, keys, side_ok in (
+            ("step_in.requested_by", self.requested_by, ("client",)),
+            ("step_in.meetings_recorded_by", self.meetings_recorded_by, ("supplier",)),
+            (
+                "step_in.reminders.notify_roles",
+                self.reminders.notify_roles,
+                ("client", "participant", "supplier"),
+            ),
+        ):
+            for role in keys:
+                spec = roles.get(role)
+                if spec is None:
+                    found.append(f"{where}: unknown role {role!r}")
+                elif spec.side not in side_ok:
+                    found.append(f"{where}: {role!r} is a {spec.side} role; expected {' or '.join(side_ok)}")
+        return found
+
+
 class ProfileSpec(_Strict):
     profile: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     version: PositiveInt
@@ -194,6 +242,7 @@ class ProfileSpec(_Strict):
     improvement_plan: ThreeStepPlanSpec | None = None
     norm_failure_plan: NormPlanSpec | None = None
     obligations: ObligationsSpec | None = None
+    step_in: StepInSpec | None = None
 
     @model_validator(mode="after")
     def _cross_references(self) -> ProfileSpec:
@@ -208,6 +257,8 @@ class ProfileSpec(_Strict):
         problems += self._plan_role_problems()
         if self.obligations is not None:
             problems += obligation_problems(self.obligations, self.roles)
+        if self.step_in is not None:
+            problems += self.step_in.problems(self.roles)
         if problems:
             raise ValueError("; ".join(problems))
         return self

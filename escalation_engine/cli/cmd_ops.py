@@ -122,10 +122,12 @@ def audit_list(app: App, case_ref: str | None, contract_key: str | None) -> None
     from ..service import audit as svc
 
     if case_ref:
+        from ..service.common import PREFIXES, parse_ref
         from ..service.common import case_ref as fmt
-        from ..service.common import parse_ref
 
-        case_ref = fmt("escalation", parse_ref("escalation", case_ref))
+        ref = case_ref.strip().upper()
+        kind = next((k for k, p in PREFIXES.items() if ref.startswith(f"{p}-")), "escalation")
+        case_ref = fmt(kind, parse_ref(kind, case_ref))
     rows = svc.listing(app.ctx().db, case_ref=case_ref, contract_key=contract_key)
     app.out(
         rows,

@@ -29,6 +29,9 @@ class App:
             from ..service.context import Ctx
 
             db = Database(self.db_url)
+            current = click.get_current_context(silent=True)
+            if current is not None:  # close the pool when the command ends (no unclosed connections)
+                current.find_root().call_on_close(db.dispose)
             if ensure_schema:
                 db.ensure_schema()
             self._ctx = Ctx(db=db)
@@ -108,9 +111,9 @@ def cli(ctx: click.Context, db_url: str | None, as_json: bool, as_person: str | 
 
 
 def _register() -> None:
-    from . import cmd_escalation, cmd_obligations, cmd_ops, cmd_plan, cmd_setup
+    from . import cmd_escalation, cmd_obligations, cmd_ops, cmd_plan, cmd_setup, cmd_stepin
 
-    for module in (cmd_setup, cmd_escalation, cmd_plan, cmd_ops, cmd_obligations):
+    for module in (cmd_setup, cmd_escalation, cmd_plan, cmd_stepin, cmd_ops, cmd_obligations):
         for command in module.COMMANDS:
             cli.add_command(command)
 

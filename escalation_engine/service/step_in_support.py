@@ -1,0 +1,217 @@
+"""Loading, role checks, deadlines, reminders and messages shared by the step-in actions and timers."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from ..adapters.tables import Contract, Person, StepIn, StepInAdvice, StepInMeeting, Timer
+from ..domain.dates import at_local_time, end_of_day
+from ..domain.errors import NotFound, RuleRefused
+from ..machines.step_in import StepInModel
+from ..profiles import Profile, StepInSpec
+from . import audit
+from .common import case_ref, get_contract, notify, parse_ref, people_with_role, pinned_profile, schedule
+from .context import Ctx
+
+
+@dataclass
+class Loaded:
+    session: Session
+    row: StepIn
+    contract: Contract
+    profile: Profile
+    meetings: list[StepInMeeting]
+    advice: list[StepInAdvice]
+
+    @property
+    def ref(self) -> str:
+        return case_ref("stepin", self.row.id)
+
+    @property
+    def rules(self) -> StepInSpec:
+        return step_in_rules(self.contract, self.profile)
+
+    @property
+    def ident(self) -> int:
+        assert self.row.id is not None
+        return self.row.id
+
+    def model(self) -> StepInModel:
+        return StepInModel(
+            ref=self.ref,
+            state=self.row.state,
+            culpable_causes=self.row.culpable,
+            assessed=self.row.assessment is not None,
+        )
+
+
+def step_in_rules(contract: Contract, profile: Profile) -> StepInSpec:
+    """The profile's step-in section; refused when the contract's profile has no step-in rights."""
+    if profile.spec.step_in is None:
+        raise RuleRefused(
+            f"contract {contract.key!r} (profile {profile.name} v{profile.version}) has no step-in rights: "
+            "its profile has no step_in section",
+            rule="step-in rights are contractual (SPEC §3)",
+            source=profile.spec.seed,
+        )
+    return profile.spec.step_in
+
+
+def load(session: Session, ref: str, *, lock: bool = True) -> Loaded:
+    ident = parse_ref("stepin", ref)
+    query = select(StepIn).where(StepIn.id == ident)
+    row = session.exec(query.with_for_update() if lock else query).first()
+    if row is None:
+        raise NotFound(f"step-in {case_ref('stepin', ident)} not found")
+    contract = get_contract(session, row.contract_key)
+    meetings = list(
+        session.exec(
+            select(StepInMeeting).where(StepInMeeting.step_in_id == ident).order_by(col(StepInMeeting.number))
+        )
+    )
+    advice = list(
+        session.exec(
+            select(StepInAdvice).where(StepInAdvice.step_in_id == ident).order_by(col(StepInAdvice.number))
+        )
+    )
+    return Loaded(session, row, contract, pinned_profile(contract), meetings, advice)
+
+
+def require_role(actor: Person, roles: list[str], what: str, source: str) -> None:
+    if actor.role not in roles:
+        raise RuleRefused(
+            f"{what}; needed role: {' or '.join(roles)} (you are {actor.role})",
+            rule="step-in authority (SPEC §3)",
+            source=source,
+        )
+
+
+def record_audit(
+    ctx: Ctx,
+    loaded: Loaded,
+    *,
+    now: datetime,
+    actor: Person | str,
+    action: str,
+    before: str,
+    reason: str | None = None,
+    payload: dict[str, Any] | None = None,
+) -> None:
+    audit.append(
+        ctx.db,
+        loaded.session,
+        now=now,
+        actor=actor if isinstance(actor, str) else actor.key,
+        actor_role=None if isinstance(actor, str) else actor.role,
+        action=action,
+        contract_key=loaded.row.contract_key,
+        case_ref=loaded.ref,
+        from_state=before,
+        to_state=loaded.row.state,
+        reason=reason,
+        payload=payload,
+    )
+
+
+def schedule_step_deadline(
+    loaded: Loaded, *, now: datetime, stage: str, kind: str, last_day: date, rule: str, source: str
+) -> datetime:
+    """A step-in deadline at the end of `last_day` plus the step-in reminders before and on the day."""
+    due_at = end_of_day(last_day)
+    key = f"stepin:{loaded.ident}:{stage}"
+    common: dict[str, Any] = {
+        "subject_kind": "stepin",
+        "subject_id": loaded.ident,
+        "contract_key": loaded.row.contract_key,
+    }
+    payload = {"stage": stage}
+    schedule(
+        loaded.session,
+        key=f"{key}:due",
+        kind=kind,
+        due_at=due_at,
+        rule=rule,
+        source=source,
+        payload=payload,
+        **common,
+    )
+    spec = loaded.rules.reminders
+    hour, minute = (int(part) for part in spec.at.split(":"))
+    for offset in spec.offsets_days:
+        when = at_local_time(date.fromordinal(last_day.toordinal() + offset), hour, minute)
+        if when <= now:
+            continue
+        schedule(
+            loaded.session,
+            key=f"{key}:reminder:{offset:+d}",
+            kind="reminder",
+            due_at=when,
+            rule=rule,
+            source=spec.source,
+            payload={
+                **payload,
+                "offset_days": offset,
+                "deadline_kind": kind,
+                "deadline_at": due_at.isoformat(),
+            },
+            **common,
+        )
+    return due_at
+
+
+def cancel_stage(loaded: Loaded, stage: str, now: datetime) -> None:
+    """Cancel the pending deadline and reminders of one stage (e.g. "meeting1", "check", "advice2")."""
+    prefix = f"stepin:{loaded.ident}:{stage}:"
+    query = select(Timer).where(
+        Timer.subject_kind == "stepin", Timer.subject_id == loaded.ident, Timer.status == "pending"
+    )
+    for timer in loaded.session.exec(query):
+        if timer.idempotency_key.startswith(prefix):
+            timer.status, timer.fired_at = "cancelled", now
+            loaded.session.add(timer)
+
+
+def stage_of(timer: Timer) -> str:
+    return str(json.loads(timer.payload).get("stage", ""))
+
+
+def people(session: Session, contract_key: str, roles: list[str]) -> list[Person]:
+    found: dict[str, Person] = {}
+    for role in roles:
+        for person in people_with_role(session, contract_key, role):
+            found.setdefault(person.key, person)
+    return list(found.values())
+
+
+def category_people(loaded: Loaded) -> list[Person]:
+    return people(loaded.session, loaded.row.contract_key, loaded.rules.requested_by)
+
+
+def supplier_people(loaded: Loaded) -> list[Person]:
+    return people(loaded.session, loaded.row.contract_key, loaded.rules.reminders.notify_roles)
+
+
+def tell(
+    loaded: Loaded, recipients: list[Person], *, key: str, now: datetime, subject: str, body: str
+) -> None:
+    for person in recipients:
+        notify(
+            loaded.session,
+            key=key,
+            now=now,
+            person=person,
+            contract_key=loaded.row.contract_key,
+            case=loaded.ref,
+            subject=f"[{loaded.row.contract_key}] {loaded.ref}: {subject}",
+            body=body,
+        )
+
+
+def touch(loaded: Loaded, now: datetime) -> None:
+    loaded.row.updated_at = now
+    loaded.session.add(loaded.row)
