@@ -231,9 +231,9 @@ def _story(n: Narrator) -> None:
     from .demo_obligations import obligations_story
     from .demo_plans import plans_story
 
-    plans_story(n)
     step_in_story(n)
     obligations_story(n)
+    plans_story(n)
 
 
 def _audit_tour(n: Narrator) -> None:

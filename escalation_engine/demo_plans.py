@@ -39,7 +39,7 @@ def _step(n: Narrator, title: str, action: Callable[[], dict[str, Any]], refused
 
 def plans_story(n: Narrator) -> None:
     ctx = n.ctx
-    n.say("\n— Improvement plans —")
+    n.say("\n— Improvement plans — meanwhile, back to 13 April 2026 on the same contract —")
     n.say(
         "Replies of the supplier to the Belastingdienst stay slow: a three-step improvement plan (B2 §5.2)."
     )
