@@ -22,8 +22,15 @@ def _escalation() -> str:
     return escalation_diagram()
 
 
+def _sanction() -> str:
+    from .machines.sanction import sanction_diagram
+
+    return sanction_diagram()
+
+
 DIAGRAMS: list[tuple[str, Callable[[], str]]] = [
     ("Escalation ladder — one level of a case; it repeats at every level (SPEC §1, B2 §5.1)", _escalation),
+    ("Sanction after a failed KPI verdict — culpability, supplier response, decision (B2 §1, §5)", _sanction),
 ]
 
 

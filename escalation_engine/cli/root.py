@@ -108,9 +108,9 @@ def cli(ctx: click.Context, db_url: str | None, as_json: bool, as_person: str | 
 
 
 def _register() -> None:
-    from . import cmd_escalation, cmd_ops, cmd_setup
+    from . import cmd_escalation, cmd_kpi, cmd_ops, cmd_sanction, cmd_setup
 
-    for module in (cmd_setup, cmd_escalation, cmd_ops):
+    for module in (cmd_setup, cmd_escalation, cmd_ops, cmd_kpi, cmd_sanction):
         for command in module.COMMANDS:
             cli.add_command(command)
 
