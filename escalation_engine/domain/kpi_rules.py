@@ -44,7 +44,14 @@ def parse_percentage(raw: object, *, percent_format: bool = False) -> Decimal:
         value = value * 100
     if not value.is_finite() or not 0 <= value <= 100:
         raise BadInput(f"{raw!r} is outside 0-100 %")
-    return value.normalize() if value == value.to_integral_value() else value
+    return _plain(value)
+
+
+def _plain(value: Decimal) -> Decimal:
+    """Drop trailing zeros (94.9900 -> 94.99) without turning 100 into 1E+2."""
+    normal = value.normalize()
+    exponent = normal.as_tuple().exponent
+    return normal.quantize(Decimal(1)) if isinstance(exponent, int) and exponent > 0 else normal
 
 
 def parse_yes_no(raw: object) -> bool:

@@ -119,9 +119,11 @@ def propose(
                     codes=chosen,
                 )
             except RuleRefused as exc:
-                if model.problems:
-                    exc.message = f"{loaded.ref}: {'; '.join(model.problems)} (allowed: {loaded.row.allowed})"
-                raise
+                if not model.problems:
+                    raise
+                allowed = loaded.row.outcome or loaded.row.allowed
+                message = f"{loaded.ref}: {'; '.join(model.problems)} (allowed: {allowed})"
+                raise RuleRefused(message, rule=exc.rule, source=exc.source) from None
             loaded.row.codes = ",".join(chosen)
         else:
             loaded.row.state = fire(
