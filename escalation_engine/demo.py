@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from .adapters.channels import ConsoleChannel
 from .adapters.clock import FixedClock
 from .adapters.db import Database
+from .demo_kpis import kpi_story
 from .domain.errors import EngineError
 from .service import audit
 from .service import escalations as esc
@@ -227,6 +228,7 @@ def _story(n: Narrator) -> None:
     )
     n.tick(at("2026-04-10", 9))
     _audit_tour(n)
+    kpi_story(n)
 
 
 def _audit_tour(n: Narrator) -> None:
