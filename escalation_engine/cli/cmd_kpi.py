@@ -141,6 +141,35 @@ def improve(app: App, verdict: str, text: str) -> None:
     app.out(data, lambda: show_verdict(data))
 
 
+@kpi.command("show")
+@click.argument("verdict")
+@pass_app
+def show(app: App, verdict: str) -> None:
+    """One verdict with every input it used, its findings and follow-up."""
+    from ..service.kpi_queries import show_verdict as find
+
+    data = find(app.ctx(), verdict)
+
+    def human() -> None:
+        show_verdict(data)
+        click.echo(f"  inputs: {data['inputs']}")
+
+    app.out(data, human)
+
+
+@kpi.command("verdicts")
+@click.option("--contract", "contract_key", required=True)
+@click.option("--period")
+@click.option("--kpi", "kpi_ref", metavar="REF")
+@pass_app
+def verdicts(app: App, contract_key: str, period: str | None, kpi_ref: str | None) -> None:
+    """List the contract's verdicts."""
+    from ..service.kpi_queries import list_verdicts
+
+    rows = list_verdicts(app.ctx(), contract_key=contract_key, period=period, kpi=kpi_ref)
+    app.out(rows, lambda: output.table(rows, VERDICT_COLUMNS))
+
+
 @click.group()
 def survey() -> None:
     """Customer-satisfaction survey, KTO (B2 §2.3)."""
@@ -149,12 +178,12 @@ def survey() -> None:
 @survey.command("import")
 @click.option("--contract", "contract_key", required=True)
 @click.option("--file", "path", required=True, type=click.Path(path_type=Path))
-@click.option("--year", "label", required=True, help="The survey round, e.g. 2026.")
+@click.option("--year", "label", help="The survey round, e.g. 2026 (default: the current year).")
 @click.option("--invited", type=click.IntRange(min=0), help="People asked to respond.")
 @click.option("--responded", type=click.IntRange(min=0), help="People who responded (minimum 70 %).")
 @pass_app
 def survey_import(
-    app: App, contract_key: str, path: Path, label: str, invited: int | None, responded: int | None
+    app: App, contract_key: str, path: Path, label: str | None, invited: int | None, responded: int | None
 ) -> None:
     """Import grades 1-10 per participant per topic (columns participant, topic, grade); all or none."""
     from ..service.surveys import import_grades
@@ -224,6 +253,27 @@ def wr_evaluate(
         click.echo("")
         output.table(data["evidence"], cols)
         click.echo(f"clause invoked: {'YES' if data['clause_invoked'] else 'no'}")
+
+    app.out(data, human)
+
+
+@waiting_room.command("status")
+@click.option("--contract", "contract_key", required=True)
+@pass_app
+def wr_status(app: App, contract_key: str) -> None:
+    """The measurement moments so far (the evidence), the pending ones, and any termination right."""
+    from ..service.kpi_queries import waiting_room_status
+
+    data = waiting_room_status(app.ctx(), contract_key=contract_key)
+
+    def human() -> None:
+        cols = [("moment", "month"), ("date", "moment"), ("finished_pct", "finished %")]
+        cols += [("satisfied_pct", "satisfied %"), ("quality_pct", "quality %"), ("norm_met", "norm met")]
+        output.table(data["evidence"], [*cols, ("verdict", "verdict")])
+        for pending in data["pending_moments"]:
+            click.echo(f"pending: month {pending['moment']} on {pending['date']}")
+        right = data["termination_right"]
+        click.echo(f"termination right: {right['reason'] if right else 'no'} ({data['source']})")
 
     app.out(data, human)
 

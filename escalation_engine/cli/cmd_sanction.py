@@ -85,12 +85,24 @@ def respond(app: App, case: str, text: str) -> None:
 @sanction.command("apply")
 @click.argument("case")
 @click.option("--reason", required=True)
+@click.option("--finding", help="Record the culpability finding now (when not yet proposed).")
+@click.option(
+    "--code", "codes", multiple=True, help="With --finding: the codes (default: all the KPI allows)."
+)
 @pass_app
-def apply(app: App, case: str, reason: str) -> None:
-    """As the category, apply a proposed sanction (needs the culpability finding)."""
+def apply(app: App, case: str, reason: str, finding: str | None, codes: tuple[str, ...]) -> None:
+    """As the category, apply a sanction (needs the culpability finding, recorded before or with --finding)."""
     from ..service.sanction_cases import decide
 
-    data = decide(app.ctx(), actor_key=app.as_person, ref=case, apply=True, reason=reason)
+    data = decide(
+        app.ctx(),
+        actor_key=app.as_person,
+        ref=case,
+        apply=True,
+        reason=reason,
+        finding=finding,
+        codes=list(codes),
+    )
     app.out(data, lambda: output.fields(data, DETAIL))
 
 

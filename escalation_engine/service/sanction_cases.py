@@ -96,56 +96,57 @@ def _audit(
     )
 
 
+def _find(
+    ctx: Ctx, loaded: Loaded, actor: Person, *, culpable: bool, finding: str, codes: list[str], now: datetime
+) -> None:
+    """Record the culpability finding; culpable proposes the codes (default: all the KPI allows)."""
+    chosen = tuple(dict.fromkeys(parse_sanction(code).value for code in codes))
+    before = loaded.row.state
+    model = loaded.model()
+    if culpable:
+        chosen = chosen or model.allowed
+        try:
+            loaded.row.state = fire(
+                sanction_machine(),
+                model,
+                SanctionTrigger.FIND_CULPABLE,
+                rule="the proposed codes are allowed for the KPI",
+                source=SANCTION_SOURCE,
+                codes=chosen,
+            )
+        except RuleRefused as exc:
+            if not model.problems:
+                raise
+            allowed = loaded.row.outcome or loaded.row.allowed
+            message = f"{loaded.ref}: {'; '.join(model.problems)} (allowed: {allowed})"
+            raise RuleRefused(message, rule=exc.rule, source=exc.source) from None
+        loaded.row.codes = ",".join(chosen)
+    else:
+        loaded.row.state = fire(
+            sanction_machine(),
+            model,
+            SanctionTrigger.FIND_NOT_CULPABLE,
+            rule="culpability finding",
+            source=SANCTION_SOURCE,
+        )
+    loaded.row.culpability, loaded.row.proposed_by, loaded.row.proposed_at = finding, actor.key, now
+    loaded.session.add(loaded.row)
+    action = "sanction.propose" if culpable else "sanction.not_culpable"
+    _audit(ctx, loaded, actor, action, before, finding, codes=list(chosen))
+    if culpable:
+        _tell_supplier(loaded, now)
+
+
 def propose(
     ctx: Ctx, *, actor_key: str | None, ref: str, culpable: bool, finding: str, codes: list[str]
 ) -> dict[str, Any]:
     """Record the culpability finding; when culpable, propose the chosen allowed codes (B2 §5)."""
     finding = require_text(finding, "culpability finding")
-    chosen = tuple(dict.fromkeys(parse_sanction(code).value for code in codes))
     now = ctx.clock.now()
     with ctx.db.write() as session:
         loaded = _load(session, ref)
         actor = _decider(loaded, actor_key, "record the culpability finding of")
-        before = loaded.row.state
-        model = loaded.model()
-        if culpable:
-            try:
-                loaded.row.state = fire(
-                    sanction_machine(),
-                    model,
-                    SanctionTrigger.FIND_CULPABLE,
-                    rule="the proposed codes are allowed for the KPI",
-                    source=SANCTION_SOURCE,
-                    codes=chosen,
-                )
-            except RuleRefused as exc:
-                if not model.problems:
-                    raise
-                allowed = loaded.row.outcome or loaded.row.allowed
-                message = f"{loaded.ref}: {'; '.join(model.problems)} (allowed: {allowed})"
-                raise RuleRefused(message, rule=exc.rule, source=exc.source) from None
-            loaded.row.codes = ",".join(chosen)
-        else:
-            loaded.row.state = fire(
-                sanction_machine(),
-                model,
-                SanctionTrigger.FIND_NOT_CULPABLE,
-                rule="culpability finding",
-                source=SANCTION_SOURCE,
-            )
-        loaded.row.culpability, loaded.row.proposed_by, loaded.row.proposed_at = finding, actor.key, now
-        session.add(loaded.row)
-        _audit(
-            ctx,
-            loaded,
-            actor,
-            "sanction.propose" if culpable else "sanction.not_culpable",
-            before,
-            finding,
-            codes=list(chosen),
-        )
-        if culpable:
-            _tell_supplier(loaded, now)
+        _find(ctx, loaded, actor, culpable=culpable, finding=finding, codes=codes, now=now)
         return _view(session, loaded.row)
 
 
@@ -197,18 +198,31 @@ def respond(ctx: Ctx, *, actor_key: str | None, ref: str, text: str) -> dict[str
         return _view(session, loaded.row)
 
 
-def decide(ctx: Ctx, *, actor_key: str | None, ref: str, apply: bool, reason: str) -> dict[str, Any]:
-    """The category applies (only a proposal with a culpability finding) or waives, with a reason."""
+def decide(
+    ctx: Ctx,
+    *,
+    actor_key: str | None,
+    ref: str,
+    apply: bool,
+    reason: str,
+    finding: str | None = None,
+    codes: list[str] | None = None,
+) -> dict[str, Any]:
+    """The category applies (only with a culpability finding — recorded before, or given here) or
+    waives, with a reason."""
     reason = require_text(reason, "reason")
+    finding = finding.strip() if finding else None
     now = ctx.clock.now()
     with ctx.db.write() as session:
         loaded = _load(session, ref)
         actor = _decider(loaded, actor_key, "apply" if apply else "waive")
+        if apply and finding and loaded.row.state == "awaiting_finding":
+            _find(ctx, loaded, actor, culpable=True, finding=finding, codes=codes or [], now=now)
         before = loaded.row.state
         if apply and before == "awaiting_finding":
             raise RuleRefused(
                 f"{loaded.ref} has no culpability finding yet: a sanction is applied only when the supplier is "
-                f"culpable — record it first (sanction propose {loaded.ref} --culpable --finding … --code …)",
+                f"culpable — record it first (sanction propose {loaded.ref} --culpable --finding …) or give --finding",
                 rule="sanctions only on culpable shortcoming",
                 source=SANCTION_SOURCE,
             )

@@ -10,10 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, col, select
 
 from ..adapters.sheets import Row, read_table
 from ..adapters.tables import SurveyGrade, SurveyRound
+from ..domain.dates import local_date
 from ..domain.errors import BadInput, NotFound, RuleRefused
 from ..domain.sanctions import S4_PLUS_COMBINES_WITH, SurveySanction
 from ..domain.survey import SOURCE, check_grade, evaluate_survey
@@ -49,12 +51,11 @@ def import_grades(
     actor_key: str | None,
     contract_key: str,
     path: Path,
-    label: str,
+    label: str | None,
     invited: int | None,
     responded: int | None,
 ) -> dict[str, Any]:
     rows = read_table(path, ("participant", "topic", "grade"))
-    label = _label(label)
     if (invited is None) != (responded is None):
         raise BadInput("give both --invited and --responded, or neither")
     if invited is not None and responded is not None and (invited <= 0 or not 0 <= responded <= invited):
@@ -64,6 +65,15 @@ def import_grades(
         contract = get_contract(session, contract_key)
         survey = _survey(kpi_section(pinned_profile(contract), contract_key), contract_key)
         actor = get_person(session, contract_key, actor_key)
+        label = _label(label or str(local_date(now).year))
+        first = contract.start_date + relativedelta(months=survey.first_after_months)
+        if local_date(now) < first:
+            raise RuleRefused(
+                f"the first survey of contract {contract_key!r} is held after {survey.first_after_months} months, "
+                f"from {first.isoformat()}",
+                rule="first measured after 9 months, then yearly",
+                source=SOURCE,
+            )
         existing = session.exec(
             select(SurveyRound).where(SurveyRound.contract_key == contract_key, SurveyRound.label == label)
         ).first()

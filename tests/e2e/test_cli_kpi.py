@@ -70,6 +70,10 @@ def test_kpi_list_record_import_evaluate_and_report(db: str, tmp_path: Path) -> 
     csv_text = cli("report", "--contract", "LF", "--format", "csv", db=db).stdout
     assert csv_text.startswith("verdict,kind,kpi,period")
     assert ok(db, "report", "--contract", "LF")["missed"] >= 1
+    shown = cli("kpi", "show", delivery[0]["verdict"], db=db)
+    assert shown.exit_code == 0 and "inputs:" in shown.output
+    assert cli("kpi", "show", "VER-99", db=db).exit_code == 4
+    assert len(ok(db, "kpi", "verdicts", "--contract", "LF", "--kpi", "delivery")) == 2
 
 
 def test_a_bad_import_exits_2_naming_row_and_column_and_imports_nothing(db: str, tmp_path: Path) -> None:
@@ -163,6 +167,8 @@ def test_waiting_room_seed_example_2_on_the_command_line(db: str) -> None:
     with freeze_time("2027-01-02 10:00:00"):
         human = cli("report", "--contract", "TP", db=db)
     assert "TERMINATION RIGHT" in human.output
+    status = cli("waiting-room", "status", "--contract", "TP", db=db)
+    assert status.exit_code == 0 and "termination right: waiting-room norm missed" in status.output
 
 
 def test_survey_import_and_evaluate_on_the_command_line(db: str, tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from escalation_engine.service.context import Ctx
 from escalation_engine.service.deadlines import list_deadlines
 from escalation_engine.service.kpi_evaluate import evaluate_period
 from escalation_engine.service.kpi_follow_up import record_improvement, set_term
+from escalation_engine.service.kpi_queries import list_verdicts, show_verdict
 from escalation_engine.service.sanction_cases import list_sanctions
 from escalation_engine.service.timers import process_due
 
@@ -49,6 +50,10 @@ def test_a_participant_below_95_percent_in_a_month_fails_with_improvements_due_i
     assert failed["met"] is False and passed["met"] is True
     assert failed["follow_up_due"] == "2026-03-31"
     assert failed["inputs"]["measurements"][0]["value"] == "94.99"
+    assert show_verdict(ctx, failed["verdict"]) == failed  # reproducible from what was stored
+    assert [v["verdict"] for v in list_verdicts(ctx, contract_key="LF", kpi="delivery")] == [
+        v["verdict"] for v in of(data, "delivery")
+    ]
     assert failed["inputs"]["norm_pct"] == "95"
     assert "94.99 %" in failed["explanation"]
     deadline = [d for d in list_deadlines(ctx, contract_key="LF") if d["case"] == failed["verdict"]]

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 from kpi_support import audit_actions, write_csv, write_xlsx
-from support import B2_PEOPLE, register
+from support import B2_PEOPLE, at, register
 
+from escalation_engine.adapters.clock import FixedClock
 from escalation_engine.domain.errors import BadInput, NotFound, RuleRefused
 from escalation_engine.service import surveys
 from escalation_engine.service.context import Ctx
@@ -40,6 +41,12 @@ def example_rows(bad: dict[str, tuple[str, int]]) -> list[list[object]]:
     rows: list[list[object]] = [["Deelnemer 1", t, 8] for t in EXAMPLE_TOPICS if t not in bad]
     rows += [[participant, topic, grade] for topic, (participant, grade) in bad.items()]
     return rows
+
+
+@pytest.fixture(autouse=True)
+def after_nine_months(clock: FixedClock) -> None:
+    """Contracts start 2026-01-01; the first survey is held after 9 months (B2 §2.3)."""
+    clock.set(at("2026-10-05", 10))
 
 
 def run(ctx: Ctx, path: Path, **kw: int) -> dict[str, object]:
@@ -156,6 +163,21 @@ def test_a_bad_survey_file_is_refused_whole_naming_rows_and_columns(ctx: Ctx, tm
     assert "row 7: DJI graded topic 1a already in row 2" in message
     with pytest.raises(NotFound):
         surveys.evaluate(ctx, actor_key="cat", contract_key="LF", label="2026")
+
+
+def test_the_first_survey_is_held_after_nine_months(ctx: Ctx, tmp_path: Path, clock: FixedClock) -> None:
+    register(ctx)
+    clock.set(at("2026-09-30", 10))
+    path = write_csv(tmp_path / "kto.csv", ["participant", "topic", "grade"], [["DJI", "1a", 8]])
+    with pytest.raises(RuleRefused, match="held after 9 months, from 2026-10-01"):
+        surveys.import_grades(
+            ctx, actor_key="cat", contract_key="LF", path=path, label=None, invited=None, responded=None
+        )
+    clock.set(at("2026-10-01", 10))
+    data = surveys.import_grades(
+        ctx, actor_key="cat", contract_key="LF", path=path, label=None, invited=None, responded=None
+    )
+    assert data["round"] == "2026"
 
 
 def test_a_round_is_imported_and_evaluated_once(ctx: Ctx, tmp_path: Path) -> None:

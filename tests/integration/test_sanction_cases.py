@@ -64,10 +64,31 @@ def test_only_codes_the_kpi_allows_can_be_proposed(ctx: Ctx) -> None:
     (case,) = missed_months(ctx, "DJI")
     with pytest.raises(RuleRefused, match="S4 is not allowed for this KPI"):
         sanctions.propose(ctx, actor_key="cat", ref=case, culpable=True, finding="x", codes=["S4"])
-    with pytest.raises(RuleRefused, match="no sanction code proposed"):
-        sanctions.propose(ctx, actor_key="cat", ref=case, culpable=True, finding="x", codes=[])
     with pytest.raises(BadInput, match="unknown sanction code"):
         sanctions.propose(ctx, actor_key="cat", ref=case, culpable=True, finding="x", codes=["S7"])
+
+
+def test_without_chosen_codes_the_proposal_is_every_sanction_the_kpi_allows(ctx: Ctx) -> None:
+    register(ctx)
+    (case,) = missed_months(ctx, "DJI")
+    data = sanctions.propose(ctx, actor_key="cat", ref=case, culpable=True, finding="x", codes=[])
+    assert (data["codes"], data["heaviest"]) == ("S1, S2, S3, S5", "S5")
+
+
+def test_the_category_may_record_the_finding_and_apply_in_one_step(ctx: Ctx) -> None:
+    register(ctx)
+    (case,) = missed_months(ctx, "DJI")
+    data = sanctions.decide(
+        ctx,
+        actor_key="cat",
+        ref=case,
+        apply=True,
+        reason="clear case",
+        finding="orders placed late",
+        codes=["S2"],
+    )
+    assert (data["state"], data["codes"], data["culpability"]) == ("applied", "S2", "orders placed late")
+    assert audit_actions(ctx)[-2:] == ["sanction.propose", "sanction.apply"]
 
 
 def test_the_supplier_responds_before_the_decision_and_not_after(ctx: Ctx) -> None:

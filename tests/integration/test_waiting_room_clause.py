@@ -14,6 +14,7 @@ from escalation_engine.domain.errors import BadInput, RuleRefused
 from escalation_engine.service import kpis
 from escalation_engine.service.context import Ctx
 from escalation_engine.service.kpi_evaluate import evaluate_period
+from escalation_engine.service.kpi_queries import waiting_room_status
 from escalation_engine.service.kpi_report import report
 from escalation_engine.service.waiting_room_clause import evaluate
 
@@ -58,6 +59,9 @@ def test_a_miss_at_6_then_a_pass_at_9_does_not_invoke_the_clause_as_in_seed_exam
     assert second["met"] is True and second["clause_invoked"] is False and kinds(second) == []
     assert "waiting_room.termination_right" not in audit_actions(tp, "TP")
     assert report(tp, contract_key="TP")["termination_right"] is None
+    assert waiting_room_status(tp, contract_key="TP")["pending_moments"] == [
+        {"moment": 12, "date": "2027-01-01"}
+    ]
 
 
 def test_a_pass_at_6_and_misses_at_9_and_12_invoke_the_clause_as_in_seed_example_2(
@@ -78,6 +82,9 @@ def test_a_pass_at_6_and_misses_at_9_and_12_invoke_the_clause_as_in_seed_example
     assert "month 9 (2026-10-01): finished 70 %" in told["cmcat"].body
     assert "month 12 (2027-01-01): finished 74.99 %" in told["cmcat"].body
     assert report(tp, contract_key="TP")["termination_right"]["moments"] == [9, 12]
+    status = waiting_room_status(tp, contract_key="TP")
+    assert [e["moment"] for e in status["evidence"]] == [6, 9, 12] and status["pending_moments"] == []
+    assert status["termination_right"]["moments"] == [9, 12]
 
 
 def test_misses_at_6_and_9_invoke_the_clause_at_9_and_a_miss_at_12_does_not_record_the_right_again(
