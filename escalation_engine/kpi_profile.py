@@ -55,6 +55,10 @@ class KpiSpec(_Strict):
         ]
         if self.measure in ("percentage", "share") and self.norm_pct is None:
             problems.append(f"norm_pct is required for measure {self.measure!r}")
+        if self.scope == "decentral" and (self.measure != "percentage" or self.norm_pct != Decimal(95)):
+            problems.append(
+                "a decentral KPI is evaluated by the rule of B2 §2.2: measure 'percentage' with norm_pct 95"
+            )
         if self.measure == "share" and not self.derived_from:
             problems.append("derived_from is required for measure 'share'")
         if problems:

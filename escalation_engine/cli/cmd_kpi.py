@@ -98,7 +98,7 @@ def record(
 @pass_app
 def import_(app: App, contract_key: str, path: Path) -> None:
     """Import results from CSV or .xlsx (columns kpi, period, value, participant); all rows or none."""
-    from ..service.kpis import import_file
+    from ..service.kpi_import import import_file
 
     data = import_file(app.ctx(), actor_key=app.as_person, contract_key=contract_key, path=path)
     app.out(data, lambda: click.echo(f"imported {data['imported']} result(s) from {data['file']}"))

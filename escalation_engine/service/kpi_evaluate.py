@@ -80,36 +80,7 @@ def evaluate_period(ctx: Ctx, *, actor_key: str | None, contract_key: str, perio
                 source=section.source,
             )
         run = Run(ctx, session, contract, profile, section, actor, now, chosen)
-        made: list[NewVerdict] = []
-        skipped: list[str] = []
-        for spec in section.definitions:
-            if chosen.kind.value in spec.periods:
-                made += _for_kpi(run, spec, skipped)
-        if not made and not skipped:
-            raise RuleRefused(
-                f"nothing to evaluate for {chosen.label} on contract {contract_key!r}: no results recorded for "
-                "it (kpi record / kpi import)",
-                rule="a verdict needs recorded results",
-                source=section.source,
-            )
-        rows = [
-            write_verdict(
-                ctx,
-                session,
-                contract=contract,
-                profile=profile,
-                section=section,
-                actor=actor,
-                now=now,
-                new=new,
-            )
-            for new in made
-        ]
-        for row, new in zip(rows, made, strict=True):
-            if new.follow_up_due is not None:
-                _track_follow_up(run, row.id or 0, new)
-        session.flush()
-        views = [verdict_view(row) for row in rows]
+        views, skipped = _evaluate_all(run)
         return {
             "contract": contract_key,
             "period": chosen.label,
@@ -117,6 +88,38 @@ def evaluate_period(ctx: Ctx, *, actor_key: str | None, contract_key: str, perio
             "skipped": skipped,
             "missed": sum(1 for view in views if not view["met"]),
         }
+
+
+def _evaluate_all(run: Run) -> tuple[list[dict[str, Any]], list[str]]:
+    made: list[NewVerdict] = []
+    skipped: list[str] = []
+    for spec in run.section.definitions:
+        if run.period.kind.value in spec.periods:
+            made += _for_kpi(run, spec, skipped)
+    if not made and not skipped:
+        raise RuleRefused(
+            f"nothing to evaluate for {run.period.label} on contract {run.contract.key!r}: no results recorded "
+            "for it (kpi record / kpi import)",
+            rule="a verdict needs recorded results",
+            source=run.section.source,
+        )
+    views = []
+    for new in made:
+        row = write_verdict(
+            run.ctx,
+            run.session,
+            contract=run.contract,
+            profile=run.profile,
+            section=run.section,
+            actor=run.actor,
+            now=run.now,
+            new=new,
+        )
+        if new.follow_up_due is not None:
+            _track_follow_up(run, row.id or 0, new)
+        views.append(verdict_view(row))
+    run.session.flush()
+    return views, skipped
 
 
 def _for_kpi(run: Run, spec: KpiSpec, skipped: list[str]) -> list[NewVerdict]:
@@ -127,7 +130,7 @@ def _for_kpi(run: Run, spec: KpiSpec, skipped: list[str]) -> list[NewVerdict]:
     made: list[NewVerdict] = []
     rows = run.measurements(spec.ref, [run.period.label])
     for row in rows:
-        kind = "delivery-decentral" if spec.ref == "delivery" or spec.scope == "decentral" else "kpi"
+        kind = "delivery-decentral" if spec.scope == "decentral" else "kpi"
         if existing_verdict(run.session, run.contract.key, kind, spec.ref, row.period, row.participant):
             skipped.append(f"{spec.ref} {row.period} {row.participant}".strip() + ": already evaluated")
             continue

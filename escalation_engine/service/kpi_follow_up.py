@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from ..adapters.tables import KpiVerdict, Timer
+from ..adapters.tables import KpiVerdict, Person, Timer
 from ..domain.dates import local_date
 from ..domain.errors import NotFound, RuleRefused
 from . import audit
@@ -48,6 +48,32 @@ def _load(session: Session, ref: str) -> KpiVerdict:
     return row
 
 
+def _check_term(row: KpiVerdict, actor: Person, deciders: list[str], until: date, today: date) -> None:
+    """Only the category sets the term, once, in the future, after a missed central norm (B2 §2.2)."""
+    if actor.role not in deciders:
+        raise RuleRefused(
+            f"{actor.key} ({actor.role}) cannot set the improvement term: the category agrees it with the supplier",
+            rule="the category sets the term (central part)",
+            source=SOURCE,
+        )
+    if row.kind != "delivery-central" or row.met:
+        raise RuleRefused(
+            f"{case_ref(PREFIX_VERDICT, row.id)} is not a missed central delivery-reliability verdict",
+            rule="a term follows a missed central norm",
+            source=SOURCE,
+        )
+    if row.follow_up_due is not None:
+        raise RuleRefused(
+            f"{case_ref(PREFIX_VERDICT, row.id)} already has the term {row.follow_up_due.isoformat()}",
+            rule="one agreed term per verdict",
+            source=SOURCE,
+        )
+    if until <= today:
+        raise RuleRefused(
+            f"the term {until.isoformat()} is not in the future", rule="term in the future", source=SOURCE
+        )
+
+
 def set_term(ctx: Ctx, *, actor_key: str | None, ref: str, until: date, reason: str) -> dict[str, Any]:
     """The category records the improvement term agreed after a missed central norm (B2 §2.2)."""
     reason = require_text(reason, "reason")
@@ -58,28 +84,7 @@ def set_term(ctx: Ctx, *, actor_key: str | None, ref: str, until: date, reason: 
         profile = pinned_profile(contract)
         section = kpi_section(profile, contract.key)
         actor = get_person(session, contract.key, actor_key)
-        if actor.role not in section.sanctions_decided_by:
-            raise RuleRefused(
-                f"{actor.key} ({actor.role}) cannot set the improvement term: the category agrees it with the supplier",
-                rule="the category sets the term (central part)",
-                source=SOURCE,
-            )
-        if row.kind != "delivery-central" or row.met:
-            raise RuleRefused(
-                f"{case_ref(PREFIX_VERDICT, row.id)} is not a missed central delivery-reliability verdict",
-                rule="a term follows a missed central norm",
-                source=SOURCE,
-            )
-        if row.follow_up_due is not None:
-            raise RuleRefused(
-                f"{case_ref(PREFIX_VERDICT, row.id)} already has the term {row.follow_up_due.isoformat()}",
-                rule="one agreed term per verdict",
-                source=SOURCE,
-            )
-        if until <= local_date(now):
-            raise RuleRefused(
-                f"the term {until.isoformat()} is not in the future", rule="term in the future", source=SOURCE
-            )
+        _check_term(row, actor, section.sanctions_decided_by, until, local_date(now))
         row.follow_up_due = until
         session.add(row)
         schedule_deadline_with_reminders(

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, select
 
-from ..adapters.sheets import read_table
 from ..adapters.tables import Contract, KpiMeasurement, Person
 from ..domain.errors import BadInput, RuleRefused
 from ..domain.kpi_rules import check_period, due_date, stored_value
@@ -147,7 +145,7 @@ def make_entry(
     return Entry(spec.ref, label, who, text, origin)
 
 
-def _existing(session: Session, contract_key: str, entry: Entry) -> KpiMeasurement | None:
+def existing_result(session: Session, contract_key: str, entry: Entry) -> KpiMeasurement | None:
     return session.exec(
         select(KpiMeasurement).where(
             KpiMeasurement.contract_key == contract_key,
@@ -158,7 +156,9 @@ def _existing(session: Session, contract_key: str, entry: Entry) -> KpiMeasureme
     ).first()
 
 
-def _store(session: Session, contract_key: str, entry: Entry, actor: Person, now: datetime) -> KpiMeasurement:
+def store_result(
+    session: Session, contract_key: str, entry: Entry, actor: Person, now: datetime
+) -> KpiMeasurement:
     row = KpiMeasurement(
         contract_key=contract_key,
         kpi=entry.kpi,
@@ -212,20 +212,8 @@ def record(
             participant=participant,
             origin="command",
         )
-        old = _existing(session, contract_key, entry)
-        previous = None
-        if old is not None:
-            if not replace:
-                raise RuleRefused(
-                    f"{entry.kpi} {entry.period}{_for(entry)} already has the value {old.value} (recorded by "
-                    f"{old.recorded_by}): give --replace to correct it",
-                    rule="one result per KPI, period and participant",
-                    source="SPEC §5",
-                )
-            previous = old.value
-            session.delete(old)
-            session.flush()
-        row = _store(session, contract_key, entry, actor, now)
+        previous = _make_room(session, contract_key, entry, replace)
+        row = store_result(session, contract_key, entry, actor, now)
         session.flush()
         audit.append(
             ctx.db,
@@ -236,82 +224,28 @@ def record(
             action="kpi.replace" if previous is not None else "kpi.record",
             contract_key=contract_key,
             case_ref=f"KPI-{entry.kpi}",
-            reason=f"{entry.kpi} {entry.period}{_for(entry)} = {entry.value}",
+            reason=f"{entry.kpi} {entry.period}{for_participant(entry)} = {entry.value}",
             payload={**measurement_view(row), "previous": previous},
         )
         return measurement_view(row)
 
 
-def _for(entry: Entry) -> str:
-    return f" for {entry.participant}" if entry.participant else ""
-
-
-def import_file(ctx: Ctx, *, actor_key: str | None, contract_key: str, path: Path) -> dict[str, Any]:
-    """All rows or none: any bad row refuses the whole file with row, column and reason."""
-    rows = read_table(path, ("kpi", "period", "value"), ("participant",))
-    now = ctx.clock.now()
-    with ctx.db.write() as session:
-        contract = get_contract(session, contract_key)
-        section = kpi_section(pinned_profile(contract), contract_key)
-        actor = get_person(session, contract_key, actor_key)
-        entries, problems = _check_rows(session, section, contract_key, path, rows)
-        if problems:
-            shown = problems[:MAX_LISTED_PROBLEMS]
-            more = len(problems) - len(shown)
-            raise BadInput(
-                f"{path.name}: refused whole, nothing imported — {len(problems)} problem(s):\n  "
-                + "\n  ".join(shown)
-                + (f"\n  … and {more} more" if more else "")
-            )
-        for entry in entries:
-            _store(session, contract_key, entry, actor, now)
-        session.flush()
-        summary = {"file": path.name, "imported": len(entries), "contract": contract_key}
-        audit.append(
-            ctx.db,
-            session,
-            now=now,
-            actor=actor.key,
-            actor_role=actor.role,
-            action="kpi.import",
-            contract_key=contract_key,
-            reason=f"{len(entries)} result(s) imported from {path.name}",
-            payload={**summary, "rows": [entry.__dict__ for entry in entries]},
+def _make_room(session: Session, contract_key: str, entry: Entry, replace: bool) -> str | None:
+    """One result per KPI, period and participant: a second one only with --replace (returns the old value)."""
+    old = existing_result(session, contract_key, entry)
+    if old is None:
+        return None
+    if not replace:
+        raise RuleRefused(
+            f"{entry.kpi} {entry.period}{for_participant(entry)} already has the value {old.value} (recorded by "
+            f"{old.recorded_by}): give --replace to correct it",
+            rule="one result per KPI, period and participant",
+            source="SPEC §5",
         )
-        return summary
+    session.delete(old)
+    session.flush()
+    return old.value
 
 
-def _check_rows(
-    session: Session, section: KpiSection, contract_key: str, path: Path, rows: list[Any]
-) -> tuple[list[Entry], list[str]]:
-    entries: list[Entry] = []
-    problems: list[str] = []
-    seen: dict[tuple[str, str, str], int] = {}
-    for row in rows:
-        empty = [column for column in ("kpi", "period", "value") if not row.get(column).text]
-        if empty:
-            problems.append(f"row {row.number}, column {empty[0]}: empty")
-            continue
-        cell = row.get("value")
-        try:
-            entry = make_entry(
-                section,
-                contract_key,
-                kpi=row.get("kpi").text,
-                period=row.get("period").text,
-                value=cell.value,
-                participant=row.get("participant").text,
-                origin=f"import {path.name} row {row.number}",
-                percent_format=cell.percent_format,
-            )
-        except ColumnProblem as exc:
-            problems.append(f"row {row.number}, column {exc.column}: {exc.message}")
-            continue
-        key = (entry.kpi, entry.period, entry.participant)
-        if key in seen:
-            problems.append(f"row {row.number}: same KPI, period and participant as row {seen[key]}")
-        elif _existing(session, contract_key, entry) is not None:
-            problems.append(f"row {row.number}: {entry.kpi} {entry.period}{_for(entry)} is already recorded")
-        seen.setdefault(key, row.number)
-        entries.append(entry)
-    return entries, problems
+def for_participant(entry: Entry) -> str:
+    return f" for {entry.participant}" if entry.participant else ""

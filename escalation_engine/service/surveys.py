@@ -7,6 +7,7 @@ The evaluation is the pure rule in domain/survey.py; S4 or S4+ opens a sanction 
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, col, select
 
 from ..adapters.sheets import Row, read_table
-from ..adapters.tables import SurveyGrade, SurveyRound
+from ..adapters.tables import Contract, SurveyGrade, SurveyRound
 from ..domain.dates import local_date
 from ..domain.errors import BadInput, NotFound, RuleRefused
 from ..domain.sanctions import S4_PLUS_COMBINES_WITH, SurveySanction
@@ -45,6 +46,34 @@ def _label(text: str) -> str:
     return label
 
 
+def _check_counts(invited: int | None, responded: int | None) -> None:
+    if (invited is None) != (responded is None):
+        raise BadInput("give both --invited and --responded, or neither")
+    if invited is not None and responded is not None and (invited <= 0 or not 0 <= responded <= invited):
+        raise BadInput(f"{responded} responses of {invited} invited is impossible", source=SOURCE)
+
+
+def _check_round(session: Session, contract: Contract, survey: SurveySpec, label: str, today: date) -> None:
+    """The first survey is held after 9 months (B2 §2.3); a round is imported once."""
+    first = contract.start_date + relativedelta(months=survey.first_after_months)
+    if today < first:
+        raise RuleRefused(
+            f"the first survey of contract {contract.key!r} is held after {survey.first_after_months} months, "
+            f"from {first.isoformat()}",
+            rule="first measured after 9 months, then yearly",
+            source=SOURCE,
+        )
+    existing = session.exec(
+        select(SurveyRound).where(SurveyRound.contract_key == contract.key, SurveyRound.label == label)
+    ).first()
+    if existing is not None:
+        raise RuleRefused(
+            f"survey round {label} of contract {contract.key!r} was already imported from {existing.origin}",
+            rule="one import per survey round",
+            source=SOURCE,
+        )
+
+
 def import_grades(
     ctx: Ctx,
     *,
@@ -56,39 +85,19 @@ def import_grades(
     responded: int | None,
 ) -> dict[str, Any]:
     rows = read_table(path, ("participant", "topic", "grade"))
-    if (invited is None) != (responded is None):
-        raise BadInput("give both --invited and --responded, or neither")
-    if invited is not None and responded is not None and (invited <= 0 or not 0 <= responded <= invited):
-        raise BadInput(f"{responded} responses of {invited} invited is impossible", source=SOURCE)
+    _check_counts(invited, responded)
     now = ctx.clock.now()
     with ctx.db.write() as session:
         contract = get_contract(session, contract_key)
         survey = _survey(kpi_section(pinned_profile(contract), contract_key), contract_key)
         actor = get_person(session, contract_key, actor_key)
         label = _label(label or str(local_date(now).year))
-        first = contract.start_date + relativedelta(months=survey.first_after_months)
-        if local_date(now) < first:
-            raise RuleRefused(
-                f"the first survey of contract {contract_key!r} is held after {survey.first_after_months} months, "
-                f"from {first.isoformat()}",
-                rule="first measured after 9 months, then yearly",
-                source=SOURCE,
-            )
-        existing = session.exec(
-            select(SurveyRound).where(SurveyRound.contract_key == contract_key, SurveyRound.label == label)
-        ).first()
-        if existing is not None:
-            raise RuleRefused(
-                f"survey round {label} of contract {contract_key!r} was already imported from {existing.origin}",
-                rule="one import per survey round",
-                source=SOURCE,
-            )
+        _check_round(session, contract, survey, label, local_date(now))
         grades, problems = _check(rows, {topic.key for topic in survey.topics})
         if problems:
-            shown = problems[:MAX_LISTED_PROBLEMS]
+            listed = "\n  ".join(problems[:MAX_LISTED_PROBLEMS])
             raise BadInput(
-                f"{path.name}: refused whole, nothing imported — {len(problems)} problem(s):\n  "
-                + "\n  ".join(shown)
+                f"{path.name}: refused whole, nothing imported — {len(problems)} problem(s):\n  {listed}"
             )
         round_ = SurveyRound(
             contract_key=contract_key,

@@ -15,6 +15,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from ..adapters.tables import Contract, KpiVerdict, Person, SanctionCase
+from ..domain.dates import local_date
 from ..kpi_profile import KpiSection
 from ..machines.sanction import SanctionState
 from ..profiles import Profile
@@ -78,6 +79,7 @@ def write_verdict(
     new: NewVerdict,
 ) -> KpiVerdict:
     actor_key = actor if isinstance(actor, str) else actor.key
+    findings = [finding.as_dict() for finding in new.findings]
     row = KpiVerdict(
         contract_key=contract.key,
         kind=new.kind,
@@ -86,7 +88,7 @@ def write_verdict(
         participant=new.participant,
         met=new.met,
         inputs=json.dumps(new.inputs, sort_keys=True, default=str),
-        findings=json.dumps([finding.as_dict() for finding in new.findings], sort_keys=True, default=str),
+        findings=json.dumps(findings, sort_keys=True, default=str),
         explanation=new.explanation,
         source=new.source,
         evaluated_by=actor_key,
@@ -95,8 +97,6 @@ def write_verdict(
     )
     session.add(row)
     session.flush()
-    assert row.id is not None
-    ref = case_ref(PREFIX_VERDICT, row.id)
     audit.append(
         ctx.db,
         session,
@@ -105,39 +105,66 @@ def write_verdict(
         actor_role=None if isinstance(actor, str) else actor.role,
         action=f"verdict.{new.kind}",
         contract_key=contract.key,
-        case_ref=ref,
+        case_ref=case_ref(PREFIX_VERDICT, row.id),
         to_state="met" if new.met else "missed",
         reason=new.explanation,
-        payload={"inputs": new.inputs, "findings": [finding.as_dict() for finding in new.findings]},
+        payload={"inputs": new.inputs, "findings": findings},
     )
+    _follow_from(ctx, session, contract, profile, section, row, new, actor_key, now)
+    return row
+
+
+def _follow_from(
+    ctx: Ctx,
+    session: Session,
+    contract: Contract,
+    profile: Profile,
+    section: KpiSection,
+    row: KpiVerdict,
+    new: NewVerdict,
+    actor: str,
+    now: datetime,
+) -> None:
+    """What a verdict sets going: plan obligations, a sanction case, the supplier told of a miss."""
     for finding in new.findings:
         if finding.kind == "plan_required":
             _on_plan_required(
-                ctx, session, contract=contract, verdict=row, finding=finding, actor=actor_key, now=now
+                ctx,
+                session,
+                contract_key=contract.key,
+                kpi=row.kpi,
+                detected=date.fromisoformat(finding.data.get("detected", local_date(now).isoformat())),
+                reason=finding.reason,
+                actor=actor,
+                now=now,
+                source=finding.source,
+                verdict_ref=case_ref(PREFIX_VERDICT, row.id),
             )
     if not new.met and new.allowed:
         _open_sanction(ctx, session, contract=contract, section=section, verdict=row, new=new, now=now)
     if not new.met:
         _tell_supplier(session, contract, profile, row, now)
-    return row
 
 
 def _on_plan_required(
     ctx: Ctx,
     session: Session,
     *,
-    contract: Contract,
-    verdict: KpiVerdict,
-    finding: Finding,
+    contract_key: str,
+    kpi: str,
+    detected: date,
+    reason: str,
     actor: str,
     now: datetime,
+    source: str,
+    verdict_ref: str,
 ) -> None:
-    """The improvement-plan obligation of TP §2.1.2 (14 days) follows from this verdict.
+    """The improvement-plan obligation of TP §2.1.2 (within 14 days) follows from this verdict.
 
-    The lead wires `escalation_engine.service.plans.require_plan_in(ctx, session, contract_key=...,
-    kpi=verdict.kpi, detected=..., reason=finding.reason, actor=actor, now=now, source=finding.source)`
-    here at merge (it creates the obligation in this same transaction). Until then the finding is
-    recorded on the verdict and in its own audit row, so nothing is lost.
+    MERGE POINT: the lead wires `escalation_engine.service.plans.require_plan_in(ctx, session,
+    contract_key=contract_key, kpi=kpi, detected=detected, reason=reason, actor=actor, now=now,
+    source=source)` here (it creates the obligation inside this same open transaction). Until then the
+    finding is recorded on the verdict (`findings`) and in this audit row, so nothing is lost.
     """
     audit.append(
         ctx.db,
@@ -145,10 +172,10 @@ def _on_plan_required(
         now=now,
         actor=actor,
         action="verdict.plan_required",
-        contract_key=contract.key,
-        case_ref=case_ref(PREFIX_VERDICT, verdict.id),
-        reason=finding.reason,
-        payload=finding.as_dict(),
+        contract_key=contract_key,
+        case_ref=verdict_ref,
+        reason=reason,
+        payload={"kpi": kpi, "detected": detected.isoformat(), "source": source},
     )
 
 
@@ -188,6 +215,20 @@ def _open_sanction(
         ),
         payload={"verdict": verdict.id, "allowed": list(new.allowed), "outcome": new.outcome},
     )
+    _tell_deciders(session, contract, section, case, verdict, new, now)
+
+
+def _tell_deciders(
+    session: Session,
+    contract: Contract,
+    section: KpiSection,
+    case: SanctionCase,
+    verdict: KpiVerdict,
+    new: NewVerdict,
+    now: datetime,
+) -> None:
+    ref = case_ref(PREFIX_SANCTION, case.id)
+    allowed = new.outcome or ", ".join(new.allowed)
     for role in section.sanctions_decided_by:
         for person in people_with_role(session, contract.key, role):
             notify(
@@ -199,8 +240,8 @@ def _open_sanction(
                 case=ref,
                 subject=f"[{contract.key}] {ref}: {verdict.kpi} {verdict.period} missed — culpability to be found",
                 body=(
-                    f"{verdict.explanation}\nAllowed: {new.outcome or ', '.join(new.allowed)}. Record whether the "
-                    f"supplier is culpable (sanction propose {ref} …) or waive it with a reason (B2 §5)."
+                    f"{verdict.explanation}\nAllowed: {allowed}. Record whether the supplier is culpable "
+                    f"(sanction propose {ref} …) or waive it with a reason (B2 §5)."
                 ),
             )
 
@@ -208,21 +249,21 @@ def _open_sanction(
 def _tell_supplier(
     session: Session, contract: Contract, profile: Profile, verdict: KpiVerdict, now: datetime
 ) -> None:
+    """The supplier's account manager hears of every missed norm."""
+    if profile.role("account_manager") is None:
+        return
     ref = case_ref(PREFIX_VERDICT, verdict.id)
-    for role, spec in profile.spec.roles.items():
-        if spec.side != "supplier" or role != "account_manager":
-            continue
-        for person in people_with_role(session, contract.key, role):
-            notify(
-                session,
-                key=f"verdict:{verdict.id}:missed",
-                now=now,
-                person=person,
-                contract_key=contract.key,
-                case=ref,
-                subject=f"[{contract.key}] {ref}: norm missed — {verdict.kpi} {verdict.period}",
-                body=verdict.explanation,
-            )
+    for person in people_with_role(session, contract.key, "account_manager"):
+        notify(
+            session,
+            key=f"verdict:{verdict.id}:missed",
+            now=now,
+            person=person,
+            contract_key=contract.key,
+            case=ref,
+            subject=f"[{contract.key}] {ref}: norm missed — {verdict.kpi} {verdict.period}",
+            body=verdict.explanation,
+        )
 
 
 def verdict_view(row: KpiVerdict) -> dict[str, Any]:

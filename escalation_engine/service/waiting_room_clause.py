@@ -64,6 +64,25 @@ def _moments(session: Session, contract_key: str) -> list[KpiVerdict]:
     return list(session.exec(query.order_by(col(KpiVerdict.id))))
 
 
+def _check_moment_open(
+    contract: Contract, month: int, when: date, today: date, earlier: list[KpiVerdict]
+) -> None:
+    """A moment is established on or after its date (start + 6/9/12 months), once."""
+    if today < when:
+        raise RuleRefused(
+            f"measurement moment month {month} of contract {contract.key!r} is on {when.isoformat()} "
+            f"(start {contract.start_date.isoformat()} + {month} months): not yet",
+            rule="the norm is established at the measurement moment",
+            source=SOURCE,
+        )
+    if any(row.period == f"month-{month}" for row in earlier):
+        raise RuleRefused(
+            f"measurement moment month {month} of contract {contract.key!r} was already evaluated",
+            rule="one verdict per measurement moment",
+            source=SOURCE,
+        )
+
+
 def evaluate(
     ctx: Ctx,
     *,
@@ -85,27 +104,15 @@ def evaluate(
         actor = get_person(session, contract_key, actor_key)
         require_evaluator(actor, "establishing the waiting-room norm", SOURCE)
         when = moment_date(contract.start_date, month)
-        if local_date(now) < when:
-            raise RuleRefused(
-                f"measurement moment month {month} of contract {contract_key!r} is on {when.isoformat()} "
-                f"(start {contract.start_date.isoformat()} + {month} months): not yet",
-                rule="the norm is established at the measurement moment",
-                source=SOURCE,
-            )
         earlier = _moments(session, contract_key)
-        if any(row.period == f"month-{month}" for row in earlier):
-            raise RuleRefused(
-                f"measurement moment month {month} of contract {contract_key!r} was already evaluated",
-                rule="one verdict per measurement moment",
-                source=SOURCE,
-            )
+        _check_moment_open(contract, month, when, local_date(now), earlier)
         result = evaluate_moment(month, *values)
         results: dict[int, bool | MomentVerdict] = {
             int(row.period.removeprefix("month-")): bool(row.met) for row in earlier
         }
         results[month] = result
         clause = evaluate_clause(results)
-        findings = _findings(session, contract, section, earlier, result, clause, when)
+        findings = _findings(session, contract, section, earlier, result, clause, when, local_date(now))
         new = NewVerdict(
             kind=KIND,
             kpi=KIND,
@@ -149,41 +156,27 @@ def _findings(
     result: MomentVerdict,
     clause: ClauseVerdict,
     when: date,
+    today: date,
 ) -> list[Finding]:
+    plan = {"days": IMPROVEMENT_PLAN_DAYS, "detected": today.isoformat()}
     findings: list[Finding] = []
     if not result.met and all(row.met for row in earlier):
+        reason = f"first miss of the waiting-room norm (month {result.moment}): improvement plan within {IMPROVEMENT_PLAN_DAYS} days"
+        findings.append(Finding("plan_required", reason, SOURCE, plan))
+    missed = _scorecard_misses(session, contract, section, earlier, when) if result.met else []
+    if missed:
+        reason = f"waiting-room norm met at month {result.moment} but scorecard norm(s) missed: {', '.join(missed)}"
         findings.append(
-            Finding(
-                "plan_required",
-                f"first miss of the waiting-room norm (month {result.moment}): improvement plan within "
-                f"{IMPROVEMENT_PLAN_DAYS} days",
-                SOURCE,
-                {"days": IMPROVEMENT_PLAN_DAYS},
-            )
+            Finding("plan_required", reason, f"{SOURCE} (NB, table 1)", {**plan, "missed": missed})
         )
-    if result.met:
-        missed = _scorecard_misses(session, contract, section, earlier, when)
-        if missed:
-            findings.append(
-                Finding(
-                    "plan_required",
-                    f"waiting-room norm met at month {result.moment} but scorecard norm(s) missed: {', '.join(missed)}",
-                    f"{SOURCE} (NB, table 1)",
-                    {"days": IMPROVEMENT_PLAN_DAYS, "missed": missed},
-                )
-            )
     already = any(f["kind"] == "termination_right" for row in earlier for f in json.loads(row.findings))
     if clause.invoked and not already and clause.consecutive_misses is not None:
         a, b = clause.consecutive_misses
-        findings.append(
-            Finding(
-                "termination_right",
-                f"waiting-room norm missed at two consecutive moments (months {a} and {b}): the client may "
-                "terminate the framework agreement and continue with the runner-up (Wachtkamerovereenkomst)",
-                SOURCE,
-                {"moments": [a, b]},
-            )
+        reason = (
+            f"waiting-room norm missed at two consecutive moments (months {a} and {b}): the client may "
+            "terminate the framework agreement and continue with the runner-up (Wachtkamerovereenkomst)"
         )
+        findings.append(Finding("termination_right", reason, SOURCE, {"moments": [a, b]}))
     return findings
 
 

@@ -9,7 +9,7 @@ from kpi_support import audit_actions, measurement_count, write_csv, write_xlsx
 from support import register
 
 from escalation_engine.domain.errors import BadInput, RuleRefused
-from escalation_engine.service import kpis
+from escalation_engine.service import kpi_import, kpis
 from escalation_engine.service.context import Ctx
 
 HEADER = ["kpi", "period", "value", "participant"]
@@ -119,7 +119,7 @@ def test_a_csv_import_records_every_row_in_one_step(ctx: Ctx, tmp_path: Path) ->
         ],
         delimiter=";",
     )
-    assert kpis.import_file(ctx, actor_key="cat", contract_key="LF", path=path)["imported"] == 3
+    assert kpi_import.import_file(ctx, actor_key="cat", contract_key="LF", path=path)["imported"] == 3
     assert measurement_count(ctx) == 3
     assert audit_actions(ctx)[-1] == "kpi.import"
 
@@ -140,7 +140,7 @@ def test_a_bad_csv_is_refused_whole_naming_row_column_and_reason(ctx: Ctx, tmp_p
         ],
     )
     with pytest.raises(BadInput) as refused:
-        kpis.import_file(ctx, actor_key="cat", contract_key="LF", path=path)
+        kpi_import.import_file(ctx, actor_key="cat", contract_key="LF", path=path)
     message = refused.value.message
     assert "refused whole, nothing imported" in message
     assert "row 3, column value: '101' is outside 0-100 %" in message
@@ -170,7 +170,7 @@ def test_an_import_overlapping_recorded_results_is_refused_whole(ctx: Ctx, tmp_p
         [["delivery", "2026-02", "96", "MinBZK"], ["delivery", "2026-02", "97", "DJI"]],
     )
     with pytest.raises(BadInput, match="row 3: delivery 2026-02 for DJI is already recorded"):
-        kpis.import_file(ctx, actor_key="cat", contract_key="LF", path=path)
+        kpi_import.import_file(ctx, actor_key="cat", contract_key="LF", path=path)
     assert measurement_count(ctx) == 1
 
 
@@ -178,7 +178,7 @@ def test_a_file_with_missing_or_unknown_columns_is_refused_at_row_1(ctx: Ctx, tm
     register(ctx)
     path = write_csv(tmp_path / "cols.csv", ["kpi", "when", "value"], [["delivery", "2026-02", "97"]])
     with pytest.raises(BadInput, match="row 1: missing column.s. period; unknown column.s. when"):
-        kpis.import_file(ctx, actor_key="cat", contract_key="LF", path=path)
+        kpi_import.import_file(ctx, actor_key="cat", contract_key="LF", path=path)
 
 
 def test_an_xlsx_management_report_is_imported_with_percent_formatted_cells(ctx: Ctx, tmp_path: Path) -> None:
@@ -189,7 +189,7 @@ def test_an_xlsx_management_report_is_imported_with_percent_formatted_cells(ctx:
         [["delivery", "2026-02", 0.9499, "DJI"], ["delivery", "2026-02", 0.97, "MinBZK"]],
         percent_columns=(3,),
     )
-    assert kpis.import_file(ctx, actor_key="cat", contract_key="LF", path=path)["imported"] == 2
+    assert kpi_import.import_file(ctx, actor_key="cat", contract_key="LF", path=path)["imported"] == 2
     with ctx.db.read() as session:
         from sqlmodel import select
 
@@ -207,7 +207,7 @@ def test_a_bad_xlsx_is_refused_whole_with_row_and_column(ctx: Ctx, tmp_path: Pat
         [["delivery", "2026-02", 97, "DJI"], ["delivery", "2026-02", "n/a", "MinBZK"]],
     )
     with pytest.raises(BadInput, match="row 3, column value: 'n/a' is not a number"):
-        kpis.import_file(ctx, actor_key="cat", contract_key="LF", path=path)
+        kpi_import.import_file(ctx, actor_key="cat", contract_key="LF", path=path)
     assert measurement_count(ctx) == 0
 
 
@@ -216,8 +216,8 @@ def test_a_file_that_is_not_a_workbook_or_of_another_type_is_refused(ctx: Ctx, t
     fake = tmp_path / "fake.xlsx"
     fake.write_text("not a zip", encoding="utf-8")
     with pytest.raises(BadInput, match="not a readable .xlsx workbook"):
-        kpis.import_file(ctx, actor_key="cat", contract_key="LF", path=fake)
+        kpi_import.import_file(ctx, actor_key="cat", contract_key="LF", path=fake)
     other = tmp_path / "data.ods"
     other.write_text("x", encoding="utf-8")
     with pytest.raises(BadInput, match="unsupported file type"):
-        kpis.import_file(ctx, actor_key="cat", contract_key="LF", path=other)
+        kpi_import.import_file(ctx, actor_key="cat", contract_key="LF", path=other)
