@@ -38,6 +38,8 @@ from .timers import handles
 from .verdicts import PREFIX_VERDICT, verdict_view
 
 SOURCE = "B2 §2.2"
+# Verdicts after which the category agrees a term for improvement with the supplier.
+TERM_SOURCES = {"delivery-central": "B2 §2.2", "survey": "B2 §2.3"}
 
 
 def _load(session: Session, ref: str) -> KpiVerdict:
@@ -56,11 +58,11 @@ def _check_term(row: KpiVerdict, actor: Person, deciders: list[str], until: date
             rule="the category sets the term (central part)",
             source=SOURCE,
         )
-    if row.kind != "delivery-central" or row.met:
+    if row.kind not in TERM_SOURCES or row.met:
         raise RuleRefused(
-            f"{case_ref(PREFIX_VERDICT, row.id)} is not a missed central delivery-reliability verdict",
-            rule="a term follows a missed central norm",
-            source=SOURCE,
+            f"{case_ref(PREFIX_VERDICT, row.id)} is not a missed central delivery-reliability or survey verdict",
+            rule="a term follows a missed central norm or a survey score below 7",
+            source=f"{SOURCE}, B2 §2.3",
         )
     if row.follow_up_due is not None:
         raise RuleRefused(
@@ -75,7 +77,8 @@ def _check_term(row: KpiVerdict, actor: Person, deciders: list[str], until: date
 
 
 def set_term(ctx: Ctx, *, actor_key: str | None, ref: str, until: date, reason: str) -> dict[str, Any]:
-    """The category records the improvement term agreed after a missed central norm (B2 §2.2)."""
+    """The category records the improvement term agreed after a missed central norm (B2 §2.2) or a survey
+    with scores below 7 (B2 §2.3: an interim assessment of the Matig/Slecht topics follows at its end)."""
     reason = require_text(reason, "reason")
     now = ctx.clock.now()
     with ctx.db.write() as session:
@@ -98,7 +101,7 @@ def set_term(ctx: Ctx, *, actor_key: str | None, ref: str, until: date, reason: 
             contract_key=contract.key,
             last_day=until,
             rule=f"improvement term agreed by the category: {reason}",
-            source=SOURCE,
+            source=TERM_SOURCES[row.kind],
             payload={"verdict": row.id},
         )
         audit.append(

@@ -224,6 +224,15 @@ def _new(survey: SurveySpec, round_: SurveyRound, result: Any) -> NewVerdict:
         findings.append(
             Finding("response_not_valid", f"response {result.response_rate_display} is below 70 %", SOURCE)
         )
+    if sanction is not SurveySanction.NONE:
+        findings.append(
+            Finding(
+                "follow_up",
+                "the category agrees the term for improvement with the supplier (kpi term); at its end the Matig "
+                "and Slecht topics are assessed again",
+                SOURCE,
+            )
+        )
     allowed: tuple[str, ...] = ()
     if sanction is SurveySanction.S4:
         allowed = ("S4",)
