@@ -204,3 +204,28 @@ def test_commands_without_an_acting_person_are_bad_input(db: str) -> None:
     contract(db, "LF", "leasefietsen-rijk", B2_PEOPLE)
     result = cli("kpi", "evaluate", "--contract", "LF", "--period", "2026-01", db=db)
     assert result.exit_code == 2 and "--as PERSON" in result.stderr
+
+
+def test_help_lists_the_kpi_command_names_outside_tests_rely_on() -> None:
+    result = cli("--help", db="unused.db")
+    for name in ("kpi", "survey", "waiting-room", "sanction", "report"):
+        assert f"  {name}" in result.output
+    for group, commands in (
+        ("kpi", ("list", "record", "import", "evaluate")),
+        ("survey", ("import", "evaluate")),
+        ("waiting-room", ("evaluate",)),
+        ("sanction", ("list", "apply", "waive")),
+    ):
+        listed = cli(group, "--help", db="unused.db").output
+        assert all(f"  {command}" in listed for command in commands), group
+
+
+def test_the_demo_tells_the_kpi_story_to_a_sanction_applied_after_hearing_the_supplier() -> None:
+    from escalation_engine.demo import run_demo
+
+    steps = run_demo(echo=None)["steps"]
+    titles = [step["step"] for step in steps]
+    assert "Carla evaluates March" in titles
+    refused = next(step for step in steps if step["step"].startswith("Carla tries to apply"))
+    assert "no culpability finding" in refused["refused"]["message"]
+    assert steps[-1]["result"]["state"] == "applied"
