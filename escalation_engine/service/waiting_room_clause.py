@@ -75,6 +75,18 @@ def _check_moment_open(
             rule="the norm is established at the measurement moment",
             source=SOURCE,
         )
+    later = [
+        int(row.period.removeprefix("month-"))
+        for row in earlier
+        if int(row.period.removeprefix("month-")) > month
+    ]
+    if later:
+        raise RuleRefused(
+            f"measurement moment month {month} of contract {contract.key!r} comes before the established month "
+            f"{later[0]}: moments are established in order",
+            rule="measurement moments in order (first miss, consecutive misses)",
+            source=SOURCE,
+        )
     if any(row.period == f"month-{month}" for row in earlier):
         raise RuleRefused(
             f"measurement moment month {month} of contract {contract.key!r} was already evaluated",

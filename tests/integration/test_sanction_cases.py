@@ -8,7 +8,7 @@ from kpi_support import audit_actions, messages
 from support import register
 
 from escalation_engine.domain.errors import BadInput, NotFound, RuleRefused
-from escalation_engine.service import kpis
+from escalation_engine.service import audit, kpis
 from escalation_engine.service import sanction_cases as sanctions
 from escalation_engine.service.context import Ctx
 from escalation_engine.service.kpi_evaluate import evaluate_period
@@ -42,8 +42,11 @@ def test_a_failed_verdict_opens_a_case_awaiting_the_culpability_finding(ctx: Ctx
 def test_no_sanction_is_applied_without_a_culpability_finding(ctx: Ctx) -> None:
     register(ctx)
     (case,) = missed_months(ctx, "DJI")
+    before = audit_actions(ctx)
     with pytest.raises(RuleRefused, match="no culpability finding yet"):
         sanctions.decide(ctx, actor_key="cat", ref=case, apply=True, reason="norm missed")
+    assert audit_actions(ctx) == before  # a refused command changes nothing
+    assert sanctions.list_sanctions(ctx, contract_key="LF", state="awaiting_finding")[-1]["sanction"] == case
 
 
 def test_only_the_category_finds_culpability_and_decides(ctx: Ctx) -> None:
@@ -110,6 +113,7 @@ def test_the_supplier_responds_before_the_decision_and_not_after(ctx: Ctx) -> No
         sanctions.respond(ctx, actor_key="sm", ref=case, text="more")
     actions = audit_actions(ctx)
     assert actions[-3:] == ["sanction.propose", "sanction.respond", "sanction.apply"]
+    assert audit.verify(ctx.db).ok  # the hash chain holds over every KPI and sanction row
 
 
 def test_not_culpable_ends_the_case_and_a_waiver_needs_a_reason(ctx: Ctx) -> None:

@@ -127,6 +127,14 @@ def test_a_moment_is_evaluated_once_and_not_before_its_date(tp: Ctx, clock: Fixe
         moment(tp, clock, 6, PASS)
 
 
+def test_a_moment_cannot_be_established_after_a_later_one(tp: Ctx, clock: FixedClock) -> None:
+    moment(tp, clock, 9, FAIL)  # month 6 skipped (e.g. no figures): allowed, the evidence shows it
+    with pytest.raises(RuleRefused, match="comes before the established month 9"):
+        evaluate(
+            tp, actor_key="cmcat", contract_key="TP", moment=6, finished="80", satisfied="80", quality="80"
+        )
+
+
 def test_only_the_client_side_establishes_the_norm(tp: Ctx, clock: FixedClock) -> None:
     with pytest.raises(RuleRefused, match="supplier side"):
         moment(tp, clock, 6, PASS, actor="am")

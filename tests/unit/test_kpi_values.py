@@ -6,6 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from escalation_engine.domain.errors import BadInput
 from escalation_engine.domain.kpi_rules import (
@@ -98,3 +100,12 @@ def test_months_of_execution_count_from_the_start_date() -> None:
     assert month_of_execution(start, date(2026, 1, 31)) == 1
     assert month_of_execution(start, date(2026, 12, 31)) == 12
     assert month_of_execution(start, date(2027, 1, 1)) == 13
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.decimals(min_value=0, max_value=100, places=3, allow_nan=False, allow_infinity=False))
+def test_a_verdict_never_contradicts_its_own_text_whatever_the_value(value: Decimal) -> None:
+    verdict = judge("percentage", str(value), Decimal("95"), name="A", period="2026-03", source="B2 §2.2")
+    assert verdict.met is (value >= 95)
+    if not verdict.met:
+        assert "95.00 % is below" not in verdict.explanation  # never rounded onto the norm it misses
