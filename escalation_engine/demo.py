@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from .adapters.channels import ConsoleChannel
 from .adapters.clock import FixedClock
 from .adapters.db import Database
+from .demo_kpis import kpi_story
 from .demo_stepin import step_in_story
 from .domain.errors import EngineError
 from .service import audit
@@ -234,6 +235,7 @@ def _story(n: Narrator) -> None:
     step_in_story(n)
     obligations_story(n)
     plans_story(n)
+    kpi_story(n)
 
 
 def _audit_tour(n: Narrator) -> None:

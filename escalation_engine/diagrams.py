@@ -40,6 +40,12 @@ def _step_in() -> str:
     return step_in_diagram()
 
 
+def _sanction() -> str:
+    from .machines.sanction import sanction_diagram
+
+    return sanction_diagram()
+
+
 DIAGRAMS: list[tuple[str, Callable[[], str]]] = [
     ("Escalation ladder — one level of a case; it repeats at every level (SPEC §1, B2 §5.1)", _escalation),
     ("Three-step improvement plan (SPEC §2, B2 §5.2)", _three_step_plan),
@@ -48,6 +54,7 @@ DIAGRAMS: list[tuple[str, Callable[[], str]]] = [
         "Step-in rights — request, 2-week meeting, 30-day check, second meeting, binding advice (SPEC §3, B2 §6)",
         _step_in,
     ),
+    ("Sanction after a failed KPI verdict — culpability, supplier response, decision (B2 §1, §5)", _sanction),
 ]
 
 

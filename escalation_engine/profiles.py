@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError,
 
 from .domain.errors import BadInput, InvalidProfile
 from .domain.ladder import Ladder, Level
+from .kpi_profile import KpiSection
 
 Side = Literal["client", "participant", "supplier"]
 
@@ -243,12 +244,15 @@ class ProfileSpec(_Strict):
     norm_failure_plan: NormPlanSpec | None = None
     obligations: ObligationsSpec | None = None
     step_in: StepInSpec | None = None
+    kpis: KpiSection | None = None
 
     @model_validator(mode="after")
     def _cross_references(self) -> ProfileSpec:
         problems = [
             p for index, level in enumerate(self.ladder.levels) for p in self._level_problems(index, level)
         ]
+        if self.kpis is not None:
+            problems += self.kpis.role_problems({key: spec.side for key, spec in self.roles.items()})
         problems += [
             f"reminders.notify_roles: unknown role {role!r}"
             for role in self.reminders.notify_roles

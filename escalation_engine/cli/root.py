@@ -111,9 +111,28 @@ def cli(ctx: click.Context, db_url: str | None, as_json: bool, as_person: str | 
 
 
 def _register() -> None:
-    from . import cmd_escalation, cmd_obligations, cmd_ops, cmd_plan, cmd_setup, cmd_stepin
+    from . import (
+        cmd_escalation,
+        cmd_kpi,
+        cmd_obligations,
+        cmd_ops,
+        cmd_plan,
+        cmd_sanction,
+        cmd_setup,
+        cmd_stepin,
+    )
 
-    for module in (cmd_setup, cmd_escalation, cmd_plan, cmd_stepin, cmd_ops, cmd_obligations):
+    modules = (
+        cmd_setup,
+        cmd_escalation,
+        cmd_plan,
+        cmd_stepin,
+        cmd_kpi,
+        cmd_sanction,
+        cmd_ops,
+        cmd_obligations,
+    )
+    for module in modules:
         for command in module.COMMANDS:
             cli.add_command(command)
 

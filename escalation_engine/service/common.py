@@ -15,7 +15,14 @@ from ..domain.errors import BadInput, NotFound, RuleRefused
 from ..domain.workdays import WorkdayCalendar
 from ..profiles import Profile, parse_profile
 
-PREFIXES = {"escalation": "ESC", "plan": "PLAN", "stepin": "STEP", "obligation": "OBL"}
+PREFIXES = {
+    "escalation": "ESC",
+    "plan": "PLAN",
+    "stepin": "STEP",
+    "obligation": "OBL",
+    "kpi_verdict": "VER",
+    "sanction": "SAN",
+}
 
 
 def case_ref(kind: str, ident: int | None) -> str:

@@ -1,0 +1,118 @@
+"""Read a table from CSV or Excel (.xlsx) into rows with their row numbers, as the file shows them.
+
+The first row holds the column names (case and surrounding spaces ignored). Empty rows are skipped.
+CSV: UTF-8 (a BOM is fine), separator ',' or ';' (detected from the header line, as Dutch Excel writes
+';'). Excel: the first worksheet; a cell formatted as a percentage is marked so 95 % (stored 0.95) reads
+as 95.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..domain.errors import BadInput
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    value: Any
+    percent_format: bool = False
+
+    @property
+    def text(self) -> str:
+        return "" if self.value is None else str(self.value).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    number: int  # as the file shows it: the header is row 1
+    cells: dict[str, Cell]
+
+    def get(self, column: str) -> Cell:
+        return self.cells.get(column, Cell(None))
+
+
+def read_table(path: Path, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> list[Row]:
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise BadInput(f"{path}: no such file")
+    if suffix == ".csv":
+        header, rows = _read_csv(path)
+    elif suffix == ".xlsx":
+        header, rows = _read_xlsx(path)
+    else:
+        raise BadInput(f"{path}: unsupported file type {suffix or '(none)'!r}: use .csv or .xlsx")
+    missing = [name for name in required if name not in header]
+    unknown = [name for name in header if name and name not in required + optional]
+    if missing or unknown:
+        parts = []
+        if missing:
+            parts.append(f"missing column(s) {', '.join(missing)}")
+        if unknown:
+            parts.append(f"unknown column(s) {', '.join(unknown)}")
+        raise BadInput(
+            f"{path}: row 1: {'; '.join(parts)} (expected {', '.join(required + optional)}); nothing imported"
+        )
+    if not rows:
+        raise BadInput(f"{path}: no data rows; nothing imported")
+    return rows
+
+
+def _names(values: list[Any]) -> list[str]:
+    return [("" if value is None else str(value)).strip().lower() for value in values]
+
+
+def _read_csv(path: Path) -> tuple[list[str], list[Row]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BadInput(
+            f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); nothing imported"
+        ) from None
+    lines = text.splitlines()
+    if not lines:
+        raise BadInput(f"{path}: the file is empty; nothing imported")
+    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
+    records = list(csv.reader(lines, delimiter=delimiter))
+    header = _names(list(records[0]))
+    rows = []
+    for index, record in enumerate(records[1:], start=2):
+        if not any(field.strip() for field in record):
+            continue
+        if len(record) > len(header):
+            raise BadInput(f"{path}: row {index}: more fields than columns; nothing imported")
+        rows.append(Row(index, {name: Cell(value) for name, value in zip(header, record, strict=False)}))
+    return header, rows
+
+
+def _read_xlsx(path: Path) -> tuple[list[str], list[Row]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises several kinds for a damaged or non-Excel file
+        raise BadInput(
+            f"{path}: not a readable .xlsx workbook ({type(exc).__name__}); nothing imported"
+        ) from None
+    try:
+        sheet = book.worksheets[0]
+        lines = list(sheet.iter_rows())
+        if not lines:
+            raise BadInput(f"{path}: the first worksheet is empty; nothing imported")
+        header = _names([cell.value for cell in lines[0]])
+        rows = []
+        for index, line in enumerate(lines[1:], start=2):
+            cells = {
+                name: Cell(cell.value, "%" in str(getattr(cell, "number_format", "") or ""))
+                for name, cell in zip(header, line, strict=False)
+                if name
+            }
+            if all(cell.text == "" for cell in cells.values()):
+                continue
+            rows.append(Row(index, cells))
+        return header, rows
+    finally:
+        book.close()

@@ -1,0 +1,65 @@
+"""The demo's KPI part: March's delivery reliability is evaluated and a sanction follows (B2 §2.2, §5)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .service import kpis
+from .service import sanction_cases as sanctions
+from .service.kpi_evaluate import evaluate_period
+from .service.kpi_report import report
+
+if TYPE_CHECKING:
+    from .demo import Narrator
+
+
+def kpi_story(n: Narrator) -> None:
+    ctx = n.ctx
+    n.say("\nKPIs (B2 §2.2): the participants report March's availability; the category evaluates the month.")
+    for who, value in (("Belastingdienst", "93,5"), ("DJI", "98")):
+        n.step(
+            f"record availability March 2026 for {who}: {value} %",
+            lambda who=who, value=value: kpis.record(  # type: ignore[misc]
+                ctx,
+                actor_key="dcm",
+                contract_key="LF-2026",
+                kpi="delivery",
+                period="2026-03",
+                value=value,
+                participant=who,
+            ),
+        )
+    verdicts: dict[str, Any] = {}
+
+    def evaluate() -> dict[str, Any]:
+        verdicts.update(evaluate_period(ctx, actor_key="cat", contract_key="LF-2026", period="2026-03"))
+        for verdict in verdicts["verdicts"]:
+            n.say(f"  {verdict['verdict']}: {verdict['explanation']}")
+        return verdicts
+
+    n.step("Carla evaluates March", evaluate)
+    case = sanctions.list_sanctions(ctx, contract_key="LF-2026")[0]["sanction"]
+    n.say(f"  a sanction case {case} awaits the culpability finding (B2 §5)")
+    n.step(
+        f"Carla tries to apply {case} straight away",
+        lambda: sanctions.decide(ctx, actor_key="cat", ref=case, apply=True, reason="norm missed"),
+        expect_refusal=True,
+    )
+    n.step(
+        "Carla records that the supplier is culpable and proposes S1",
+        lambda: sanctions.propose(
+            ctx, actor_key="cat", ref=case, culpable=True, finding="orders placed too late", codes=["S1"]
+        ),
+    )
+    n.step(
+        "Anna (account manager) responds before the decision",
+        lambda: sanctions.respond(ctx, actor_key="am", ref=case, text="New ordering process since 1 April."),
+    )
+    n.step(
+        "Carla applies S1, having heard the supplier",
+        lambda: sanctions.decide(
+            ctx, actor_key="cat", ref=case, apply=True, reason="improvement proposal needed"
+        ),
+    )
+    summary = report(ctx, contract_key="LF-2026")["sanction_summary"]
+    n.say(f"\nReport: {summary['applied']} sanction applied; heaviest applied {summary['heaviest_applied']}.")

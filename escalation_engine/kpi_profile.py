@@ -1,0 +1,135 @@
+"""The `kpis:` section of a contract profile: KPI definitions, survey topics, waiting-room settings.
+
+Optional, so profiles without KPIs stay valid. Every KPI cites its clause; the engine reads norms,
+frequencies, scopes and allowed sanctions from here and nowhere else.
+
+- ``measure: percentage`` — the value is a percentage 0-100, met when ``value >= norm_pct``.
+- ``measure: yes-no`` — the value is yes/no (1/0): the plan or report was delivered, the PI was met.
+- ``measure: share`` — central delivery reliability: derived from the decentral KPI ``derived_from``;
+  met when at least ``norm_pct`` % of the participants met that KPI's norm in the period (B2 §2.2).
+- ``measure: survey`` — the customer-satisfaction survey (B2 §2.3); graded with ``survey import``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, model_validator
+
+PeriodKindName = Literal["month", "quarter", "half-year", "year"]
+SANCTION_CODES = ("S1", "S2", "S3", "S4", "S5")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DueSpec(_Strict):
+    """A one-off delivery: due ``months`` after the contract's ``start`` or ``award`` date."""
+
+    after: Literal["start", "award"]
+    months: PositiveInt
+    source: str
+
+
+class KpiSpec(_Strict):
+    ref: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: str
+    group: str = ""
+    measure: Literal["percentage", "yes-no", "share", "survey"]
+    norm_pct: Decimal | None = Field(default=None, ge=0, le=100)
+    frequency: str
+    periods: list[PeriodKindName] = Field(min_length=1)
+    scope: Literal["decentral", "central"]
+    measured_by: str = ""
+    sanctions: list[str] = []
+    due: DueSpec | None = None
+    derived_from: str | None = None
+    source: str
+
+    @model_validator(mode="after")
+    def _consistent(self) -> KpiSpec:
+        problems = [
+            f"sanctions: unknown code {code!r}" for code in self.sanctions if code not in SANCTION_CODES
+        ]
+        if self.measure in ("percentage", "share") and self.norm_pct is None:
+            problems.append(f"norm_pct is required for measure {self.measure!r}")
+        if self.scope == "decentral" and (self.measure != "percentage" or self.norm_pct != Decimal(95)):
+            problems.append(
+                "a decentral KPI is evaluated by the rule of B2 §2.2: measure 'percentage' with norm_pct 95"
+            )
+        if self.measure == "share" and not self.derived_from:
+            problems.append("derived_from is required for measure 'share'")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+class SurveyTopic(_Strict):
+    key: str
+    factor: str
+    text: str
+
+
+class SurveySpec(_Strict):
+    kpi: str
+    topics: list[SurveyTopic] = Field(min_length=1)
+    minimum_response: Decimal = Field(ge=0, le=1)
+    first_after_months: PositiveInt
+    source: str
+
+
+class WaitingRoomSpec(_Strict):
+    counted_kpis: list[str] = Field(min_length=1)
+    notify_roles: list[str] = Field(min_length=1)
+    source: str
+
+
+class KpiSection(_Strict):
+    source: str
+    rounding: str
+    sanctions_decided_by: list[str] = Field(min_length=1)
+    definitions: list[KpiSpec] = Field(min_length=1)
+    survey: SurveySpec | None = None
+    waiting_room: WaitingRoomSpec | None = None
+
+    @model_validator(mode="after")
+    def _references(self) -> KpiSection:
+        refs = [kpi.ref for kpi in self.definitions]
+        problems = [f"definitions: KPI {ref!r} is defined twice" for ref in set(refs) if refs.count(ref) > 1]
+        known = set(refs)
+        problems += [
+            f"definitions: {kpi.ref}.derived_from: unknown KPI {kpi.derived_from!r}"
+            for kpi in self.definitions
+            if kpi.derived_from and kpi.derived_from not in known
+        ]
+        if self.survey and self.survey.kpi not in known:
+            problems.append(f"survey.kpi: unknown KPI {self.survey.kpi!r}")
+        if self.waiting_room:
+            problems += [
+                f"waiting_room.counted_kpis: unknown KPI {ref!r}"
+                for ref in self.waiting_room.counted_kpis
+                if ref not in known
+            ]
+        if problems:
+            raise ValueError("; ".join(sorted(problems)))
+        return self
+
+    def role_problems(self, sides: dict[str, str]) -> list[str]:
+        problems = []
+        for role in self.sanctions_decided_by:
+            if role not in sides:
+                problems.append(f"kpis.sanctions_decided_by: unknown role {role!r}")
+            elif sides[role] != "client":
+                problems.append(f"kpis.sanctions_decided_by: {role!r} is not a client-side role (B2 §5)")
+        if self.waiting_room:
+            problems += [
+                f"kpis.waiting_room.notify_roles: unknown role {role!r}"
+                for role in self.waiting_room.notify_roles
+                if role not in sides
+            ]
+        return problems
+
+    def kpi(self, ref: str) -> KpiSpec | None:
+        return next((kpi for kpi in self.definitions if kpi.ref == ref), None)

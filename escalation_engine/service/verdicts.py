@@ -1,0 +1,307 @@
+"""Writing a verdict with everything that follows from it, inside the caller's transaction.
+
+A verdict stores every input it used (so it can be reproduced), its explanation and source, and its
+findings: a follow-up deadline, an improvement-plan obligation, a termination right. A failed verdict
+of a KPI that allows sanctions opens a sanction case awaiting the culpability finding (B2 §5).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from ..adapters.tables import Contract, KpiVerdict, Person, SanctionCase
+from ..domain.dates import local_date
+from ..domain.errors import RuleRefused
+from ..kpi_profile import KpiSection
+from ..machines.sanction import SanctionState
+from ..profiles import Profile
+from . import audit
+from .common import case_ref, notify, people_with_role
+from .context import Ctx
+
+PREFIX_VERDICT = "kpi_verdict"
+PREFIX_SANCTION = "sanction"
+
+
+@dataclass
+class Finding:
+    kind: str  # plan_required | follow_up | termination_right | response_not_valid | not_delivered
+    reason: str
+    source: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "reason": self.reason, "source": self.source, **self.data}
+
+
+@dataclass
+class NewVerdict:
+    kind: str
+    kpi: str
+    period: str
+    met: bool
+    inputs: dict[str, Any]
+    explanation: str
+    source: str
+    participant: str = ""
+    findings: list[Finding] = field(default_factory=list)
+    follow_up_due: date | None = None
+    allowed: tuple[str, ...] = ()  # sanction codes the KPI allows when the verdict failed
+    outcome: str = ""  # survey outcome S4 / S4+
+
+
+def existing_verdict(
+    session: Session, contract_key: str, kind: str, kpi: str, period: str, participant: str
+) -> bool:
+    query = select(KpiVerdict.id).where(
+        KpiVerdict.contract_key == contract_key,
+        KpiVerdict.kind == kind,
+        KpiVerdict.kpi == kpi,
+        KpiVerdict.period == period,
+        KpiVerdict.participant == participant,
+    )
+    return session.exec(query).first() is not None
+
+
+def write_verdict(
+    ctx: Ctx,
+    session: Session,
+    *,
+    contract: Contract,
+    profile: Profile,
+    section: KpiSection,
+    actor: Person | str,
+    now: datetime,
+    new: NewVerdict,
+) -> KpiVerdict:
+    actor_key = actor if isinstance(actor, str) else actor.key
+    findings = [finding.as_dict() for finding in new.findings]
+    row = KpiVerdict(
+        contract_key=contract.key,
+        kind=new.kind,
+        kpi=new.kpi,
+        period=new.period,
+        participant=new.participant,
+        met=new.met,
+        inputs=json.dumps(new.inputs, sort_keys=True, default=str),
+        findings=json.dumps(findings, sort_keys=True, default=str),
+        explanation=new.explanation,
+        source=new.source,
+        evaluated_by=actor_key,
+        evaluated_at=now,
+        follow_up_due=new.follow_up_due,
+    )
+    session.add(row)
+    session.flush()
+    audit.append(
+        ctx.db,
+        session,
+        now=now,
+        actor=actor_key,
+        actor_role=None if isinstance(actor, str) else actor.role,
+        action=f"verdict.{new.kind}",
+        contract_key=contract.key,
+        case_ref=case_ref(PREFIX_VERDICT, row.id),
+        to_state="met" if new.met else "missed",
+        reason=new.explanation,
+        payload={"inputs": new.inputs, "findings": findings},
+    )
+    _follow_from(ctx, session, contract, profile, section, row, new, actor_key, now)
+    return row
+
+
+def _follow_from(
+    ctx: Ctx,
+    session: Session,
+    contract: Contract,
+    profile: Profile,
+    section: KpiSection,
+    row: KpiVerdict,
+    new: NewVerdict,
+    actor: str,
+    now: datetime,
+) -> None:
+    """What a verdict sets going: plan obligations, a sanction case, the supplier told of a miss."""
+    for finding in new.findings:
+        if finding.kind == "plan_required":
+            _on_plan_required(
+                ctx,
+                session,
+                contract_key=contract.key,
+                kpi=row.kpi,
+                detected=date.fromisoformat(finding.data.get("detected", local_date(now).isoformat())),
+                reason=finding.reason,
+                actor=actor,
+                now=now,
+                source=finding.source,
+                verdict_ref=case_ref(PREFIX_VERDICT, row.id),
+            )
+    if not new.met and new.allowed:
+        _open_sanction(ctx, session, contract=contract, section=section, verdict=row, new=new, now=now)
+    if not new.met:
+        _tell_supplier(session, contract, profile, row, now)
+
+
+def _on_plan_required(
+    ctx: Ctx,
+    session: Session,
+    *,
+    contract_key: str,
+    kpi: str,
+    detected: date,
+    reason: str,
+    actor: str,
+    now: datetime,
+    source: str,
+    verdict_ref: str,
+) -> None:
+    """The improvement-plan obligation of TP §2.1.2 (within 14 days) follows from this verdict.
+
+    The plan is created by the improvement-plan service inside this same transaction. When the rules of
+    that procedure do not allow a new plan (a plan for the KPI is still open, or the finding falls
+    outside the first months of execution) the verdict stands and the audit row says why no plan was
+    created; the evaluation itself is not refused.
+    """
+    from .plans import require_plan_in
+
+    payload: dict[str, Any] = {"kpi": kpi, "detected": detected.isoformat(), "source": source}
+    try:
+        plan = require_plan_in(
+            ctx,
+            session,
+            contract_key=contract_key,
+            kpi=kpi,
+            detected=detected,
+            reason=f"{reason} ({verdict_ref})",
+            actor=f"kpi-evaluation ({actor})",
+            now=now,
+            source=source,
+        )
+        payload |= {"plan": plan["case"], "created": plan["created"]}
+    except RuleRefused as refused:
+        payload |= {"plan": None, "created": False, "not_created_because": refused.message}
+    audit.append(
+        ctx.db,
+        session,
+        now=now,
+        actor=actor,
+        action="verdict.plan_required",
+        contract_key=contract_key,
+        case_ref=verdict_ref,
+        reason=reason,
+        payload=payload,
+    )
+
+
+def _open_sanction(
+    ctx: Ctx,
+    session: Session,
+    *,
+    contract: Contract,
+    section: KpiSection,
+    verdict: KpiVerdict,
+    new: NewVerdict,
+    now: datetime,
+) -> None:
+    case = SanctionCase(
+        contract_key=contract.key,
+        verdict_id=verdict.id or 0,
+        state=SanctionState.AWAITING_FINDING.value,
+        allowed=",".join(new.allowed),
+        outcome=new.outcome,
+        created_at=now,
+    )
+    session.add(case)
+    session.flush()
+    ref = case_ref(PREFIX_SANCTION, case.id)
+    audit.append(
+        ctx.db,
+        session,
+        now=now,
+        actor="system",
+        action="sanction.open",
+        contract_key=contract.key,
+        case_ref=ref,
+        to_state=case.state,
+        reason=(
+            f"{case_ref(PREFIX_VERDICT, verdict.id)} missed: allowed {new.outcome or ', '.join(new.allowed)}; "
+            "a culpability finding is needed before a sanction is proposed (B2 §5)"
+        ),
+        payload={"verdict": verdict.id, "allowed": list(new.allowed), "outcome": new.outcome},
+    )
+    _tell_deciders(session, contract, section, case, verdict, new, now)
+
+
+def _tell_deciders(
+    session: Session,
+    contract: Contract,
+    section: KpiSection,
+    case: SanctionCase,
+    verdict: KpiVerdict,
+    new: NewVerdict,
+    now: datetime,
+) -> None:
+    ref = case_ref(PREFIX_SANCTION, case.id)
+    allowed = new.outcome or ", ".join(new.allowed)
+    for role in section.sanctions_decided_by:
+        for person in people_with_role(session, contract.key, role):
+            notify(
+                session,
+                key=f"sanction:{case.id}:opened",
+                now=now,
+                person=person,
+                contract_key=contract.key,
+                case=ref,
+                subject=f"[{contract.key}] {ref}: {verdict.kpi} {verdict.period} missed — culpability to be found",
+                body=(
+                    f"{verdict.explanation}\nAllowed: {allowed}. Record whether the supplier is culpable "
+                    f"(sanction propose {ref} …) or waive it with a reason (B2 §5)."
+                ),
+            )
+
+
+def _tell_supplier(
+    session: Session, contract: Contract, profile: Profile, verdict: KpiVerdict, now: datetime
+) -> None:
+    """The supplier's account manager hears of every missed norm."""
+    if profile.role("account_manager") is None:
+        return
+    ref = case_ref(PREFIX_VERDICT, verdict.id)
+    for person in people_with_role(session, contract.key, "account_manager"):
+        notify(
+            session,
+            key=f"verdict:{verdict.id}:missed",
+            now=now,
+            person=person,
+            contract_key=contract.key,
+            case=ref,
+            subject=f"[{contract.key}] {ref}: norm missed — {verdict.kpi} {verdict.period}",
+            body=verdict.explanation,
+        )
+
+
+def verdict_view(row: KpiVerdict) -> dict[str, Any]:
+    return {
+        "verdict": case_ref(PREFIX_VERDICT, row.id),
+        "contract": row.contract_key,
+        "kind": row.kind,
+        "kpi": row.kpi,
+        "period": row.period,
+        "participant": row.participant or None,
+        "met": row.met,
+        "result": "met" if row.met else "missed",
+        "explanation": row.explanation,
+        "source": row.source,
+        "inputs": json.loads(row.inputs),
+        "findings": json.loads(row.findings),
+        "follow_up_due": row.follow_up_due.isoformat() if row.follow_up_due else None,
+        "follow_up": row.follow_up_text,
+        "follow_up_by": row.follow_up_by,
+        "evaluated_by": row.evaluated_by,
+        "evaluated_at": row.evaluated_at.isoformat(),
+    }
