@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, text
 
+from escalation_engine.adapters.clock import SystemClock
 from escalation_engine.adapters.db import Database
 from escalation_engine.adapters.tables import AuditEvent, Escalation, EscalationLevel, Outbox, Timer
 
@@ -106,10 +107,15 @@ def _timers(ids: Iterable[int], due: datetime, reminders: bool) -> Iterable[dict
 def counts(db: Database) -> dict[str, int]:
     with db.engine.connect() as conn:
         pending = conn.execute(select(func.count()).where(Timer.status == "pending")).scalar() or 0
+        now = SystemClock().now()
+        due = (
+            conn.execute(select(func.count()).where(Timer.status == "pending", Timer.due_at <= now)).scalar()  # type: ignore[arg-type]
+            or 0
+        )
         fired = conn.execute(select(func.count()).where(Timer.status == "fired")).scalar() or 0
         outbox = conn.execute(select(func.count()).select_from(Outbox)).scalar() or 0
         audit = conn.execute(select(func.count()).select_from(AuditEvent)).scalar() or 0
-    return {"pending": pending, "fired": fired, "outbox": outbox, "audit": audit}
+    return {"pending": pending, "due": due, "fired": fired, "outbox": outbox, "audit": audit}
 
 
 def cli(
