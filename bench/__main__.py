@@ -65,7 +65,12 @@ def _rows(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     ratio = act["rate"] / floor_rate
     per = ", ".join(f"{k} {v:.2f}" for k, v in act["per_action_ms"].items())
     rows.append(
-        ("2. actions (service API)", f"{act['rate']:,.0f}/s = 1/{1 / ratio:.1f} of floor; ms: {per}", "≥ 1/6", _verdict(ratio >= 1 / 6))
+        (
+            "2. actions (service API)",
+            f"{act['rate']:,.0f}/s = 1/{1 / ratio:.1f} of floor; ms: {per}",
+            "≥ 1/6",
+            _verdict(ratio >= 1 / 6),
+        )
     )
     idle = results["idle"]
     rows.append(
@@ -85,9 +90,16 @@ def _rows(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             _verdict(cli["ratio"] <= 1.15),
         )
     )
-    rows.append(("4. CLI `--help`", f"{cli['help_s']:.3f} s median", "< 0.1 s", _verdict(cli["help_s"] < 0.1)))
     rows.append(
-        ("5. storage", f"{act['bytes_per_closed_case']:,.0f} bytes per closed escalation (2 levels)", "report", "—")
+        ("4. CLI `--help`", f"{cli['help_s']:.3f} s median", "< 0.1 s", _verdict(cli["help_s"] < 0.1))
+    )
+    rows.append(
+        (
+            "5. storage",
+            f"{act['bytes_per_closed_case']:,.0f} bytes per closed escalation (2 levels)",
+            "report",
+            "—",
+        )
     )
     return rows
 

@@ -128,7 +128,9 @@ def _db_bytes(path: Path) -> int:
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.execute("VACUUM")
-    size = int(conn.execute("PRAGMA page_count").fetchone()[0] * conn.execute("PRAGMA page_size").fetchone()[0])
+    size = int(
+        conn.execute("PRAGMA page_count").fetchone()[0] * conn.execute("PRAGMA page_size").fetchone()[0]
+    )
     conn.close()
     return size
 
@@ -187,7 +189,13 @@ def idle(work: Path, n: int) -> dict[str, Any]:
     }
 
 
-JOBS = {"seed_timers": seed_timers, "fire_timers": fire_timers, "floor": floor, "actions": actions, "idle": idle}
+JOBS = {
+    "seed_timers": seed_timers,
+    "fire_timers": fire_timers,
+    "floor": floor,
+    "actions": actions,
+    "idle": idle,
+}
 
 if __name__ == "__main__":
     name, work, count = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])

@@ -142,6 +142,7 @@ def _check_outcome(args: list[str], result: Result) -> None:
 @SETTINGS
 @given(args=COMMANDS)
 @example(args=["deadlines", "--within", str(10**21)])  # was an internal fault (OverflowError)
+@example(args=["--as", "am", "escalation", "respond", f"ESC-{10**20}", "--text", "x"])  # idem
 def test_any_command_line_ends_in_a_clear_exit_and_a_failure_changes_nothing(
     engine_db: Path, args: list[str]
 ) -> None:

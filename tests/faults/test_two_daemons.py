@@ -62,7 +62,7 @@ def test_the_sqlite_daemon_lock_is_free_again_after_release(tmp_path: Path) -> N
     not os.environ.get("ESCALATION_ENGINE_TEST_PG"), reason="ESCALATION_ENGINE_TEST_PG not set"
 )
 def test_two_daemons_on_postgresql_never_fire_a_timer_twice(pg_schema: str, tmp_path: Path) -> None:
-    cases = 400
+    cases = 250
     db = _prepared(pg_schema, cases)
     logs = [tmp_path / "a.log", tmp_path / "b.log"]
     daemons = [start_daemon(pg_schema, log) for log in logs]
