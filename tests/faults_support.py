@@ -109,7 +109,7 @@ def counts(db: Database) -> dict[str, int]:
         pending = conn.execute(select(func.count()).where(Timer.status == "pending")).scalar() or 0
         now = SystemClock().now()
         due = (
-            conn.execute(select(func.count()).where(Timer.status == "pending", Timer.due_at <= now)).scalar()  # type: ignore[arg-type]
+            conn.execute(select(func.count()).where(Timer.status == "pending", Timer.due_at <= now)).scalar()
             or 0
         )
         fired = conn.execute(select(func.count()).where(Timer.status == "fired")).scalar() or 0
