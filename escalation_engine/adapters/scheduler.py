@@ -23,6 +23,7 @@ from .db import Database
 
 JOB_ID = "escalation-engine-metronome"
 JOB_FUNC = "escalation_engine.adapters.scheduler:metronome"
+BEAT_CHUNK = 1000  # timers fired before the outbox is delivered and the beat is reported
 _DATABASES: dict[str, Database] = {}
 Beat = Callable[[dict[str, Any]], None]
 _listeners: list[Beat] = []
@@ -37,11 +38,13 @@ def metronome(db_url: str) -> dict[str, Any]:
 
     db = _DATABASES.setdefault(db_url, Database(db_url))
     ctx = Ctx(db=db)
-    report = process_due(ctx).as_dict()
-    report["delivered"] = deliver(ctx, default_channel()).as_dict()
-    for listener in _listeners:
-        listener(report)
-    return report
+    while True:  # a long catch-up goes in chunks: bounded memory, and messages go out as it proceeds
+        report = process_due(ctx, limit=BEAT_CHUNK).as_dict()
+        report["delivered"] = deliver(ctx, default_channel()).as_dict()
+        for listener in _listeners:
+            listener(report)
+        if len(report["fired"]) + len(report["failed"]) < BEAT_CHUNK:
+            return report
 
 
 class SingleDaemonLock:

@@ -15,7 +15,12 @@ from .root import App, pass_app
 @click.command()
 @click.option("--contract", "contract_key")
 @click.option("--person", "person_key", help="Only deadlines this person is responsible for or reminded of.")
-@click.option("--within", "within_days", type=click.IntRange(min=0), help="Only those due within DAYS.")
+@click.option(
+    "--within",
+    "within_days",
+    type=click.IntRange(min=0, max=36_500),
+    help="Only those due within DAYS (at most 100 years).",
+)
 @pass_app
 def deadlines(app: App, contract_key: str | None, person_key: str | None, within_days: int | None) -> None:
     """Open deadlines, each with its rule and source."""

@@ -61,10 +61,9 @@ def append(
     reason: str | None = None,
     payload: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    db.lock_audit_chain(session)
-    last = session.exec(select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(1)).first()
+    last_id, last_hash = _chain_head(db, session)
     event = AuditEvent(
-        id=(last.id or 0) + 1 if last else 1,
+        id=last_id + 1,
         recorded_at=now,
         actor=actor,
         actor_role=actor_role,
@@ -76,12 +75,32 @@ def append(
         to_state=to_state,
         reason=reason,
         payload=json.dumps(payload or {}, sort_keys=True, ensure_ascii=False, default=str),
-        prev_hash=last.hash if last else GENESIS,
+        prev_hash=last_hash,
         hash="",
     )
     event.hash = compute_hash(event.prev_hash, event)
     session.add(event)
+    session.info[_HEAD] = (session.get_transaction(), event.id, event.hash)
     return event
+
+
+_HEAD = "escalation_engine.audit_head"
+_HEAD_QUERY = select(AuditEvent.id, AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1)
+
+
+def _chain_head(db: Database, session: Session) -> tuple[int, str]:
+    """The id and hash of the newest audit row, locked for this transaction.
+
+    Read once per transaction (only the two columns, without flushing the session first); a second
+    append in the same transaction continues from the event the first one added.
+    """
+    head = session.info.get(_HEAD)
+    if head is not None and head[0] is session.get_transaction():
+        return int(head[1]), str(head[2])
+    db.lock_audit_chain(session)
+    with session.no_autoflush:
+        row = session.exec(_HEAD_QUERY).first()
+    return (row[0] or 0, row[1]) if row else (0, GENESIS)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ PREFIXES = {
     "kpi_verdict": "VER",
     "sanction": "SAN",
 }
+MAX_ID = 2**63 - 1  # the largest id SQLite and PostgreSQL (bigint) can store
 
 
 def case_ref(kind: str, ident: int | None) -> str:
@@ -34,7 +35,10 @@ def parse_ref(kind: str, text: str) -> int:
     match = re.fullmatch(rf"(?:{prefix}-?)?(\d+)", text.strip(), flags=re.IGNORECASE)
     if not match:
         raise BadInput(f"malformed {kind} reference {text!r}: expected {prefix}-<number>, e.g. {prefix}-1")
-    return int(match.group(1))
+    number = int(match.group(1))
+    if number > MAX_ID:
+        raise BadInput(f"{kind} reference {text!r} is out of range: no case has a number that large")
+    return number
 
 
 def require_text(value: str | None, what: str) -> str:

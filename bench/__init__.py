@@ -1,0 +1,1 @@
+"""Benchmarks for escalation-engine: `python -m bench` (see README "Benchmarks")."""

@@ -1,0 +1,155 @@
+"""Run the benchmarks: `python -m bench [--large] [--quick]`; prints a table, writes bench/results/*.json.
+
+Each measurement runs in a subprocess of its own (fresh imports, its own peak memory).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .cli_latency import cli_latency
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+
+
+def _job(name: str, work: Path, count: int) -> dict[str, Any]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.worker", name, str(work), str(count)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"benchmark {name} failed:\n{done.stderr}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def timer_firing(work: Path, n: int) -> dict[str, Any]:
+    print(f"… timer firing, N={n:,} (seeding with bulk SQL)", file=sys.stderr)
+    _job("seed_timers", work, n)
+    engine = _job("fire_timers", work, n)
+    floor = _job("floor", work, n)
+    return {"n": n, "engine": engine, "floor": floor, "ratio": engine["rate"] / floor["rate"]}
+
+
+def _rows(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    rows: list[tuple[str, str, str, str]] = []
+    for firing in results["timer_firing"]:
+        e, n = firing["engine"], firing["n"]
+        growth = e["rss_growth_after_first_1000_kib"] / 1024
+        rows.append(
+            (
+                f"1. timer firing N={n:,}",
+                f"{e['rate']:,.0f}/s = 1/{1 / firing['ratio']:.1f} of floor {firing['floor']['rate']:,.0f}/s; "
+                f"RSS +{growth:.1f} MiB after the first 1,000 (peak {e['peak_kib'] / 1024:.0f} MiB)",
+                "≥ 1/4 of floor, flat memory",
+                _verdict(firing["ratio"] >= 0.25),
+            )
+        )
+    act, floor_rate = results["actions"], results["timer_firing"][0]["floor"]["rate"]
+    ratio = act["rate"] / floor_rate
+    per = ", ".join(f"{k} {v:.2f}" for k, v in act["per_action_ms"].items())
+    rows.append(
+        (
+            "2. actions (service API)",
+            f"{act['rate']:,.0f}/s = 1/{1 / ratio:.1f} of floor; ms: {per}",
+            "≥ 1/6",
+            _verdict(ratio >= 1 / 6),
+        )
+    )
+    idle = results["idle"]
+    rows.append(
+        (
+            f"3. idle tick, {idle['pending']:,} pending",
+            f"{idle['tick_ms_median']:.2f} ms median (max {idle['tick_ms_max']:.2f}; with outbox {idle['beat_ms_median']:.2f})",
+            "< 20 ms",
+            _verdict(idle["tick_ms_median"] < 20),
+        )
+    )
+    cli = results["cli"]
+    rows.append(
+        (
+            "4. CLI `escalation open`",
+            f"{cli['open_s']:.3f} s median vs import sqlmodel {cli['sqlmodel_s']:.3f} s = {cli['ratio']:.2f}×",
+            "≤ 1.15×",
+            _verdict(cli["ratio"] <= 1.15),
+        )
+    )
+    rows.append(
+        ("4. CLI `--help`", f"{cli['help_s']:.3f} s median", "< 0.1 s", _verdict(cli["help_s"] < 0.1))
+    )
+    rows.append(
+        (
+            "5. storage",
+            f"{act['bytes_per_closed_case']:,.0f} bytes per closed escalation (2 levels)",
+            "report",
+            "—",
+        )
+    )
+    return rows
+
+
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--large", action="store_true", help="also fire N=100,000 timers (slow)")
+    parser.add_argument("--quick", action="store_true", help="smaller sizes for a smoke run")
+    args = parser.parse_args()
+    sizes = [1_000] if args.quick else [10_000] + ([100_000] if args.large else [])
+    started = time.time()
+    with tempfile.TemporaryDirectory(prefix="ee-bench-") as tmp:
+        work = Path(tmp)
+        results: dict[str, Any] = {
+            "when": datetime.now(UTC).isoformat(timespec="seconds"),
+            "machine": {
+                "python": platform.python_version(),
+                "sqlite": sqlite3.sqlite_version,
+                "cpus": os.cpu_count(),
+                "platform": platform.platform(),
+            },
+            "timer_firing": [timer_firing(work, n) for n in sizes],
+        }
+        print("… actions", file=sys.stderr)
+        results["actions"] = _job("actions", work, 200 if args.quick else 1_000)
+        print("… idle tick (seeding pending timers)", file=sys.stderr)
+        results["idle"] = _job("idle", work, 100_000 if args.quick else 1_000_000)
+        print("… CLI latency", file=sys.stderr)
+        results["cli"] = cli_latency(work, runs=5 if args.quick else 11)
+    results["seconds"] = time.time() - started
+    _print_table(_rows(results))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"bench-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nresults written to {out.relative_to(ROOT)} ({results['seconds']:.0f} s)")
+
+
+def _print_table(rows: list[tuple[str, str, str, str]]) -> None:
+    headers = ("benchmark", "result", "target", "verdict")
+    widths = [max(len(r[i]) for r in [headers, *rows]) for i in range(4)]
+    line = "  ".join("{:<" + str(w) + "}" for w in widths)
+    print(line.format(*headers))
+    print(line.format(*("-" * w for w in widths)))
+    for row in rows:
+        print(line.format(*row))
+
+
+if __name__ == "__main__":
+    main()

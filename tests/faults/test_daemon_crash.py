@@ -1,0 +1,96 @@
+"""Crash: kill -9 the daemon again and again while it fires thousands of due timers. After a restart
+every timer has fired exactly once, every message is queued exactly once and delivered, and the audit
+trail verifies."""
+
+from __future__ import annotations
+
+import random
+import signal
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from faults_support import cli, counts, seed_due, start_daemon, stop, wait_until
+from sqlalchemy import text
+from support import register
+
+from escalation_engine.adapters.clock import SystemClock
+from escalation_engine.adapters.db import Database
+from escalation_engine.service.context import Ctx
+
+CASES = 1000  # two timers each: the response deadline and a reminder the day after
+
+
+@pytest.mark.slow
+def test_a_killed_daemon_fires_every_timer_exactly_once_after_restart(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'engine.db'}"
+    db = Database(url)
+    db.upgrade()
+    register(Ctx(db=db, clock=SystemClock()))
+    seed_due(db, CASES, SystemClock().now() - timedelta(days=20))
+    total = 2 * CASES
+    log = tmp_path / "daemon.log"
+    rng = random.Random(7)
+    kills: list[int] = []
+    for _ in range(5):
+        before = counts(db)["fired"]
+        daemon = start_daemon(url, log)
+        wait_until(lambda b=before: counts(db)["fired"] > b + 20, 60, "the daemon to fire timers")
+        if counts(db)["pending"] == 0:
+            stop(daemon, signal.SIGKILL)
+            break
+        time.sleep(rng.uniform(0.05, 0.5))
+        stop(daemon, signal.SIGKILL)
+        kills.append(counts(db)["fired"])
+    daemon = start_daemon(url, log)
+    try:
+        wait_until(lambda: counts(db)["pending"] == 0, 120, "all timers to fire after the last restart")
+        wait_until(_all_sent(db), 60, "all messages to be delivered")
+    finally:
+        assert stop(daemon) == 0, log.read_text()[-2000:]
+
+    assert len([k for k in kills if 0 < k < total]) >= 3, f"the daemon was not killed mid-work: {kills}"
+    with db.engine.connect() as conn:
+        statuses = dict(
+            conn.execute(
+                text("SELECT status, COUNT(*) FROM timer WHERE subject_kind = 'escalation' GROUP BY status")
+            ).all()
+        )
+        assert statuses == {"fired": total}
+        fired_per_case = conn.execute(
+            text(
+                "SELECT case_ref, COUNT(*) FROM audit_event WHERE action = 'escalation.window_passed' "
+                "GROUP BY case_ref HAVING COUNT(*) <> 1"
+            )
+        ).all()
+        assert fired_per_case == []
+        passed = conn.execute(
+            text("SELECT COUNT(*) FROM audit_event WHERE action = 'escalation.window_passed'")
+        ).scalar()
+        assert passed == CASES
+        expected = {
+            f"timer:{tid}:{'dcm' if kind == 'response_due' else 'am'}"
+            for tid, kind in conn.execute(
+                text("SELECT id, kind FROM timer WHERE subject_kind = 'escalation'")
+            )
+        }
+        keys = [
+            row[0]
+            for row in conn.execute(text("SELECT idempotency_key FROM outbox WHERE case_ref LIKE 'ESC-%'"))
+        ]
+        assert len(keys) == len(set(keys)) == total
+        assert set(keys) == expected
+        states = dict(conn.execute(text("SELECT state, COUNT(*) FROM escalation GROUP BY state")).all())
+        assert states == {"no_response": CASES}
+    verify = cli(url, "audit", "verify")
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    db.dispose()
+
+
+def _all_sent(db: Database) -> object:
+    def check() -> bool:
+        with db.engine.connect() as conn:
+            return not conn.execute(text("SELECT 1 FROM outbox WHERE status <> 'sent' LIMIT 1")).first()
+
+    return check
