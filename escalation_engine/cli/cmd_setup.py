@@ -144,6 +144,28 @@ def contract_add(app: App, key: str, profile_name: str, title: str, start: date,
     )
 
 
+@contract.command("repin")
+@click.argument("key")
+@pass_app
+def contract_repin(app: App, key: str) -> None:
+    """Move a contract to the current version of its profile (checked, audited; new obligations derived)."""
+    from ..service.contract_repin import repin
+    from ..service.contracts import admin_actor
+
+    data = repin(app.ctx(), key=key, actor=admin_actor(app.as_person))
+    app.out(
+        data,
+        lambda: click.echo(
+            f"contract {key} moved from {data['profile']} v{data['from_version']} to v{data['profile_version']}"
+            + (
+                f"; {data['derived_obligations']} obligation(s) derived"
+                if data["derived_obligations"]
+                else ""
+            )
+        ),
+    )
+
+
 @contract.command("list")
 @pass_app
 def contract_list(app: App) -> None:
