@@ -14,7 +14,7 @@ from ..machines.escalation import EscState, EscTrigger, escalation_machine
 from .common import case_ref, get_contract, notify, pinned_profile
 from .context import Ctx
 from .deadlines import describes
-from .escalations import Loaded, _audit, _load, people_for, reminder_recipients
+from .escalation_case import Loaded, load, people_for, reminder_recipients, write_audit
 from .timers import handles
 from .views import last_day
 
@@ -33,7 +33,7 @@ def _named(loaded: Loaded, key: str) -> str:
 def response_window_passed(ctx: Ctx, session: Session, timer: Timer, now: datetime) -> str:
     """The counterpart did not respond within the window: the level may now be assessed (SPEC §1 rule 2b)."""
     payload = json.loads(timer.payload)
-    loaded = _load(session, case_ref("escalation", timer.subject_id))
+    loaded = load(session, case_ref("escalation", timer.subject_id))
     if loaded.row.state != EscState.ADDRESSED.value or not _is_current(loaded, payload):
         return "obsolete"
     record = loaded.current()
@@ -63,7 +63,7 @@ def response_window_passed(ctx: Ctx, session: Session, timer: Timer, now: dateti
                     "(sufficient / insufficient, with reason) to continue."
                 ),
             )
-    _audit(
+    write_audit(
         ctx,
         loaded,
         now=now,
@@ -84,7 +84,7 @@ def response_window_passed(ctx: Ctx, session: Session, timer: Timer, now: dateti
 def remind(ctx: Ctx, session: Session, timer: Timer, now: datetime) -> str:
     """Before, on and after the response deadline: remind the account manager and the counterpart."""
     payload = json.loads(timer.payload)
-    loaded = _load(session, case_ref("escalation", timer.subject_id))
+    loaded = load(session, case_ref("escalation", timer.subject_id))
     open_states = (EscState.ADDRESSED.value, EscState.NO_RESPONSE.value)
     if loaded.row.state not in open_states or not _is_current(loaded, payload):
         return "obsolete"

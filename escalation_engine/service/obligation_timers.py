@@ -23,7 +23,7 @@ from . import audit
 from .common import case_ref, counterpart, get_contract, notify, people_with_role, pinned_profile
 from .context import Ctx
 from .deadlines import describes
-from .escalations import Loaded, _address, _audit
+from .escalation_case import Loaded, address, write_audit
 from .obligations import obligation_view, payload_of
 from .texts import render
 from .timers import handles
@@ -203,8 +203,8 @@ def _open_escalation(
     session.flush()
     loaded = Loaded(session, esc, get_contract(session, row.contract_key), profile, [])
     why = f"obligation {ref} overdue: {row.rule} ({row.source})"
-    _address(ctx, loaded, level=1, actor=raiser, reason=why, now=now)
-    _audit(
+    address(ctx, loaded, level=1, actor=raiser, reason=why, now=now)
+    write_audit(
         ctx,
         loaded,
         now=now,

@@ -10,7 +10,7 @@ from ..adapters.tables import Escalation, EscalationLevel
 from ..domain.errors import BadInput
 from ..machines.escalation import OPEN_STATES
 from .context import Ctx
-from .escalations import _load
+from .escalation_case import load
 from .views import escalation_view
 
 STATE_FILTERS = ("open", "closed", "all")
@@ -18,7 +18,7 @@ STATE_FILTERS = ("open", "closed", "all")
 
 def show_escalation(ctx: Ctx, ref: str) -> dict[str, Any]:
     with ctx.db.read() as session:
-        loaded = _load(session, ref, lock=False)
+        loaded = load(session, ref, lock=False)
         return escalation_view(loaded.row, loaded.levels, loaded.profile, ctx.clock.now())
 
 
