@@ -93,6 +93,11 @@ def run_daemon(
     stop = stop or threading.Event()
     lock = SingleDaemonLock(db)
     lock.acquire()
+    if db.is_sqlite:  # the lock makes this the only daemon: whatever is left `sending` was interrupted
+        from ..service.context import Ctx
+        from ..service.outbox import requeue_interrupted
+
+        requeue_interrupted(Ctx(db=db))
     if on_beat is not None:
         _listeners.append(on_beat)
     _DATABASES[db.url] = db

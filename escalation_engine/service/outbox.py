@@ -31,6 +31,20 @@ class DeliveryReport:
         return {"sent": self.sent, "failed": self.failed}
 
 
+def requeue_interrupted(ctx: Ctx) -> int:
+    """Messages a killed sender left `sending` go back to the queue at once (their Message-ID is kept).
+
+    Only the sole daemon of a SQLite database calls this at start-up (it holds the daemon lock, so no
+    other daemon can be sending); elsewhere such rows are retried after `STALE_AFTER`.
+    """
+    with ctx.db.write() as session:
+        rows = list(session.exec(select(Outbox).where(col(Outbox.status) == "sending")))
+        for row in rows:
+            row.status = "pending"
+            session.add(row)
+        return len(rows)
+
+
 def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 240))
 
