@@ -15,14 +15,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt, model_validator
+from pydantic import Field, PositiveInt, model_validator
+
+from .profile_base import _Strict
 
 PeriodKindName = Literal["month", "quarter", "half-year", "year"]
 SANCTION_CODES = ("S1", "S2", "S3", "S4", "S5")
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class DueSpec(_Strict):
