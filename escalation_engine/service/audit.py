@@ -79,12 +79,15 @@ def append(
         hash="",
     )
     event.hash = compute_hash(event.prev_hash, event)
-    session.add(event)
+    # A Core INSERT of exactly these values: the ORM unit of work adds nothing for an append-only row.
+    session.connection().execute(_INSERT, {name: getattr(event, name) for name in _COLUMNS})
     session.info[_HEAD] = (session.get_transaction(), event.id, event.hash)
     return event
 
 
 _HEAD = "escalation_engine.audit_head"
+_COLUMNS = (*_FIELDS, "prev_hash", "hash")
+_INSERT = AuditEvent.__table__.insert()  # type: ignore[attr-defined]
 _HEAD_QUERY = select(AuditEvent.id, AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1)
 
 

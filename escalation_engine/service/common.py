@@ -68,6 +68,24 @@ def get_person(session: Session, contract_key: str, key: str | None) -> Person:
     person = session.exec(
         select(Person).where(Person.contract_key == contract_key, Person.key == key)
     ).first()
+    return _found(person, contract_key, key)
+
+
+def contract_people(session: Session, contract_key: str) -> dict[str, Person]:
+    """Everyone registered on the contract, by key, in registration order: one query per transaction
+    for the callers that keep it (an action or a firing looks up several people)."""
+    query = select(Person).where(Person.contract_key == contract_key).order_by(col(Person.id))
+    return {person.key: person for person in session.exec(query)}
+
+
+def person_among(people: dict[str, Person], contract_key: str, key: str | None) -> Person:
+    """`get_person` over the people already loaded with `contract_people` (same refusals)."""
+    if not key:
+        raise BadInput("name the acting person with --as PERSON (or ESCALATION_ENGINE_AS)")
+    return _found(people.get(key), contract_key, key)
+
+
+def _found(person: Person | None, contract_key: str, key: str) -> Person:
     if person is None:
         raise NotFound(f"person {key!r} not found on contract {contract_key!r}")
     return person
@@ -82,16 +100,27 @@ def people_with_role(session: Session, contract_key: str, role: str) -> list[Per
     return list(session.exec(query))
 
 
-def counterpart(session: Session, contract_key: str, role: str, level_name: str, source: str) -> Person:
-    people = people_with_role(session, contract_key, role)
-    if not people:
+def counterpart(
+    session: Session,
+    contract_key: str,
+    role: str,
+    level_name: str,
+    source: str,
+    *,
+    people: dict[str, Person] | None = None,
+) -> Person:
+    if people is None:
+        found = people_with_role(session, contract_key, role)
+    else:
+        found = [person for person in people.values() if person.role == role]
+    if not found:
         raise RuleRefused(
             f"no counterpart registered for {level_name} on contract {contract_key!r}: register a person with "
             f"role {role!r} first (person add … --role {role})",
             rule="counterpart at the same level (SPEC §1)",
             source=source,
         )
-    return people[0]
+    return found[0]
 
 
 def term_of(spec: Any) -> Term:
@@ -154,42 +183,50 @@ def schedule_deadline_with_reminders(
     """A deadline at the end of `last_day` (Europe/Amsterdam) plus the profile's reminders around it."""
     due_at = end_of_day(last_day)
     common: dict[str, Any] = {
+        "kind": kind,
         "subject_kind": subject_kind,
         "subject_id": subject_id,
         "contract_key": contract_key,
+        "status": "pending",
+        "fired_at": None,
+        "rule": rule,
     }
-    schedule(
-        session,
-        key=f"{key}:due",
-        kind=kind,
-        due_at=due_at,
-        rule=rule,
-        source=source,
-        payload=payload,
-        **common,
-    )
+    rows = [
+        {**common, "idempotency_key": f"{key}:due", "due_at": due_at, "source": source, "payload": payload}
+    ]
     reminders = profile.spec.reminders
     hour, minute = (int(part) for part in reminders.at.split(":"))
     for offset in reminders.offsets_days:
         when = at_local_time(date.fromordinal(last_day.toordinal() + offset), hour, minute)
         if when <= now:
             continue
-        schedule(
-            session,
-            key=f"{key}:reminder:{offset:+d}",
-            kind="reminder",
-            due_at=when,
-            rule=rule,
-            source=reminders.source,
-            payload={
-                **payload,
-                "offset_days": offset,
-                "deadline_kind": kind,
-                "deadline_at": due_at.isoformat(),
-            },
-            **common,
+        reminder = {
+            **payload,
+            "offset_days": offset,
+            "deadline_kind": kind,
+            "deadline_at": due_at.isoformat(),
+        }
+        rows.append(
+            {
+                **common,
+                "idempotency_key": f"{key}:reminder:{offset:+d}",
+                "kind": "reminder",
+                "due_at": when,
+                "source": reminders.source,
+                "payload": reminder,
+            }
         )
+    _insert_timers(session, rows)
     return due_at
+
+
+def _insert_timers(session: Session, rows: list[dict[str, Any]]) -> None:
+    """One Core INSERT for the deadline and its reminders (same rows as `schedule` would add one by one)."""
+    if any(isinstance(obj, Timer) for obj in session.new):
+        session.flush()  # timers added before these keep their lower ids
+    for row in rows:
+        row["payload"] = json.dumps(row["payload"], sort_keys=True)
+    session.connection().execute(_TIMER.insert(), rows)
 
 
 def cancel_timers(session: Session, subject_kind: str, subject_id: int, now: datetime) -> int:
@@ -218,19 +255,39 @@ def notify(
 ) -> None:
     """Queue a message in the outbox (same transaction); at most one per key and recipient."""
     idem = f"{key}:{person.key}"
-    if session.exec(select(Outbox.id).where(Outbox.idempotency_key == idem)).first() is not None:
-        return
-    session.add(
-        Outbox(
-            idempotency_key=idem,
-            contract_key=contract_key,
-            case_ref=case,
-            recipient_key=person.key,
-            recipient_name=person.name,
-            recipient_email=person.email,
-            subject=subject,
-            body=body,
-            created_at=now,
-            next_attempt_at=now,
-        )
-    )
+    values = {
+        "idempotency_key": idem,
+        "contract_key": contract_key,
+        "case_ref": case,
+        "recipient_key": person.key,
+        "recipient_name": person.name,
+        "recipient_email": person.email,
+        "subject": subject,
+        "body": body,
+        "created_at": now,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": now,
+    }
+    # One statement instead of a lookup + an ORM insert; the unique key makes a repeat a no-op.
+    session.connection().execute(_insert_ignoring_duplicates(session, _OUTBOX), values)
+
+
+_OUTBOX = Outbox.__table__  # type: ignore[attr-defined]
+_TIMER = Timer.__table__  # type: ignore[attr-defined]
+
+
+def _insert_ignoring_duplicates(session: Session, table: Any) -> Any:
+    """`INSERT … ON CONFLICT (idempotency_key) DO NOTHING` in the session's dialect (SQLite or PostgreSQL)."""
+    dialect = session.get_bind().dialect.name
+    statement = _INSERTS.get((dialect, table.name))
+    if statement is None:
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        module = sqlite if dialect == "sqlite" else postgresql
+        statement = module.insert(table).on_conflict_do_nothing(index_elements=["idempotency_key"])
+        _INSERTS[(dialect, table.name)] = statement
+    return statement
+
+
+_INSERTS: dict[tuple[str, str], Any] = {}
