@@ -101,8 +101,7 @@ def _chain_head(db: Database, session: Session) -> tuple[int, str]:
     if head is not None and head[0] is session.get_transaction():
         return int(head[1]), str(head[2])
     db.lock_audit_chain(session)
-    with session.no_autoflush:
-        row = session.exec(_HEAD_QUERY).first()
+    row = session.connection().execute(_HEAD_QUERY).first()  # Core: no autoflush, no ORM result
     return (row[0] or 0, row[1]) if row else (0, GENESIS)
 
 

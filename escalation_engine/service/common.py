@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
+import yaml
+from pydantic import ValidationError
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from ..adapters.tables import Contract, Outbox, Person, Timer
 from ..domain.dates import Term, at_local_time, deadline_date, end_of_day
 from ..domain.errors import BadInput, NotFound, RuleRefused
 from ..domain.workdays import WorkdayCalendar
-from ..profiles import Profile, parse_profile
+from ..profiles import Profile, ProfileSpec, parse_profile
 
 PREFIXES = {
     "escalation": "ESC",
@@ -56,10 +61,28 @@ def get_contract(session: Session, key: str) -> Contract:
 
 def pinned_profile(contract: Contract) -> Profile:
     """The profile exactly as it was when the contract was registered."""
-    return parse_profile(
+    return _parse_pinned(
         contract.profile_text,
         f"contract {contract.key} (pinned {contract.profile_name} v{contract.profile_version})",
     )
+
+
+@lru_cache(maxsize=32)
+def _parse_pinned(text: str, origin: str) -> Profile:
+    """`parse_profile` for a text the engine accepted at registration, read with libyaml when PyYAML has
+    it (the pure-Python parser took ~0.1 s of every CLI command); any problem takes the normal path, so
+    the messages stay those of `parse_profile`."""
+    loader = getattr(yaml, "CSafeLoader", None)
+    if loader is not None:
+        try:
+            data = yaml.load(text, Loader=loader)  # noqa: S506 (CSafeLoader is the safe loader)
+            spec = ProfileSpec.model_validate(data)
+        except (yaml.YAMLError, ValidationError, TypeError, ValueError):
+            pass
+        else:
+            sha256 = hashlib.sha256(text.encode()).hexdigest()
+            return Profile(spec=spec, text=text, sha256=sha256, origin=origin)
+    return parse_profile(text, origin)
 
 
 def get_person(session: Session, contract_key: str, key: str | None) -> Person:
@@ -74,8 +97,10 @@ def get_person(session: Session, contract_key: str, key: str | None) -> Person:
 def contract_people(session: Session, contract_key: str) -> dict[str, Person]:
     """Everyone registered on the contract, by key, in registration order: one query per transaction
     for the callers that keep it (an action or a firing looks up several people)."""
-    query = select(Person).where(Person.contract_key == contract_key).order_by(col(Person.id))
-    return {person.key: person for person in session.exec(query)}
+    return {person.key: person for person in session.exec(_PEOPLE, params={"contract": contract_key})}
+
+
+_PEOPLE = select(Person).where(Person.contract_key == bindparam("contract")).order_by(col(Person.id))
 
 
 def person_among(people: dict[str, Person], contract_key: str, key: str | None) -> Person:
@@ -282,9 +307,10 @@ def _insert_ignoring_duplicates(session: Session, table: Any) -> Any:
     dialect = session.get_bind().dialect.name
     statement = _INSERTS.get((dialect, table.name))
     if statement is None:
-        from sqlalchemy.dialects import postgresql, sqlite
-
-        module = sqlite if dialect == "sqlite" else postgresql
+        if dialect == "sqlite":  # import only the dialect in use (PostgreSQL's pulls in asyncio)
+            from sqlalchemy.dialects import sqlite as module
+        else:
+            from sqlalchemy.dialects import postgresql as module  # type: ignore[no-redef]
         statement = module.insert(table).on_conflict_do_nothing(index_elements=["idempotency_key"])
         _INSERTS[(dialect, table.name)] = statement
     return statement

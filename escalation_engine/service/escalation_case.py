@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from ..adapters.tables import Contract, Escalation, EscalationLevel, Person
@@ -85,20 +86,22 @@ class Loaded:
         return EscalationModel(ref=self.ref, state=self.row.state, level=self.row.level, records=records)
 
 
+_CASE = select(Escalation).where(Escalation.id == bindparam("ident"))
+_CASE_LOCKED = _CASE.with_for_update()
+_LEVELS = (
+    select(EscalationLevel)
+    .where(EscalationLevel.escalation_id == bindparam("ident"))
+    .order_by(col(EscalationLevel.id))
+)  # the statements are built once; only their parameters change
+
+
 def load(session: Session, ref: str, *, lock: bool = True) -> Loaded:
     ident = parse_ref("escalation", ref)
-    query = select(Escalation).where(Escalation.id == ident)
-    row = session.exec(query.with_for_update() if lock else query).first()
+    row = session.exec(_CASE_LOCKED if lock else _CASE, params={"ident": ident}).first()
     if row is None:
         raise NotFound(f"escalation {case_ref('escalation', ident)} not found")
     contract = get_contract(session, row.contract_key)
-    levels = list(
-        session.exec(
-            select(EscalationLevel)
-            .where(EscalationLevel.escalation_id == ident)
-            .order_by(col(EscalationLevel.id))
-        )
-    )
+    levels = list(session.exec(_LEVELS, params={"ident": ident}))
     return Loaded(session, row, contract, pinned_profile(contract), levels)
 
 
