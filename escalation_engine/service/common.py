@@ -254,12 +254,15 @@ def _insert_timers(session: Session, rows: list[dict[str, Any]]) -> None:
     session.connection().execute(_TIMER.insert(), rows)
 
 
+_PENDING_TIMERS = select(Timer).where(
+    Timer.subject_kind == bindparam("kind"), Timer.subject_id == bindparam("ident"), Timer.status == "pending"
+)
+
+
 def cancel_timers(session: Session, subject_kind: str, subject_id: int, now: datetime) -> int:
-    query = select(Timer).where(
-        Timer.subject_kind == subject_kind, Timer.subject_id == subject_id, Timer.status == "pending"
-    )
+    timers = session.exec(_PENDING_TIMERS, params={"kind": subject_kind, "ident": subject_id})
     count = 0
-    for timer in session.exec(query):
+    for timer in timers:
         timer.status = "cancelled"
         timer.fired_at = now
         session.add(timer)
