@@ -79,12 +79,15 @@ def append(
         hash="",
     )
     event.hash = compute_hash(event.prev_hash, event)
-    session.add(event)
+    # A Core INSERT of exactly these values: the ORM unit of work adds nothing for an append-only row.
+    session.connection().execute(_INSERT, {name: getattr(event, name) for name in _COLUMNS})
     session.info[_HEAD] = (session.get_transaction(), event.id, event.hash)
     return event
 
 
 _HEAD = "escalation_engine.audit_head"
+_COLUMNS = (*_FIELDS, "prev_hash", "hash")
+_INSERT = AuditEvent.__table__.insert()  # type: ignore[attr-defined]
 _HEAD_QUERY = select(AuditEvent.id, AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1)
 
 
@@ -98,8 +101,7 @@ def _chain_head(db: Database, session: Session) -> tuple[int, str]:
     if head is not None and head[0] is session.get_transaction():
         return int(head[1]), str(head[2])
     db.lock_audit_chain(session)
-    with session.no_autoflush:
-        row = session.exec(_HEAD_QUERY).first()
+    row = session.connection().execute(_HEAD_QUERY).first()  # Core: no autoflush, no ORM result
     return (row[0] or 0, row[1]) if row else (0, GENESIS)
 
 

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
+import yaml
+from pydantic import ValidationError
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from ..adapters.tables import Contract, Outbox, Person, Timer
 from ..domain.dates import Term, at_local_time, deadline_date, end_of_day
 from ..domain.errors import BadInput, NotFound, RuleRefused
 from ..domain.workdays import WorkdayCalendar
-from ..profiles import Profile, parse_profile
+from ..profiles import Profile, ProfileSpec, parse_profile
 
 PREFIXES = {
     "escalation": "ESC",
@@ -56,10 +61,28 @@ def get_contract(session: Session, key: str) -> Contract:
 
 def pinned_profile(contract: Contract) -> Profile:
     """The profile exactly as it was when the contract was registered."""
-    return parse_profile(
+    return _parse_pinned(
         contract.profile_text,
         f"contract {contract.key} (pinned {contract.profile_name} v{contract.profile_version})",
     )
+
+
+@lru_cache(maxsize=32)
+def _parse_pinned(text: str, origin: str) -> Profile:
+    """`parse_profile` for a text the engine accepted at registration, read with libyaml when PyYAML has
+    it (the pure-Python parser took ~0.1 s of every CLI command); any problem takes the normal path, so
+    the messages stay those of `parse_profile`."""
+    loader = getattr(yaml, "CSafeLoader", None)
+    if loader is not None:
+        try:
+            data = yaml.load(text, Loader=loader)  # noqa: S506 (CSafeLoader is the safe loader)
+            spec = ProfileSpec.model_validate(data)
+        except (yaml.YAMLError, ValidationError, TypeError, ValueError):
+            pass
+        else:
+            sha256 = hashlib.sha256(text.encode()).hexdigest()
+            return Profile(spec=spec, text=text, sha256=sha256, origin=origin)
+    return parse_profile(text, origin)
 
 
 def get_person(session: Session, contract_key: str, key: str | None) -> Person:
@@ -68,6 +91,26 @@ def get_person(session: Session, contract_key: str, key: str | None) -> Person:
     person = session.exec(
         select(Person).where(Person.contract_key == contract_key, Person.key == key)
     ).first()
+    return _found(person, contract_key, key)
+
+
+def contract_people(session: Session, contract_key: str) -> dict[str, Person]:
+    """Everyone registered on the contract, by key, in registration order: one query per transaction
+    for the callers that keep it (an action or a firing looks up several people)."""
+    return {person.key: person for person in session.exec(_PEOPLE, params={"contract": contract_key})}
+
+
+_PEOPLE = select(Person).where(Person.contract_key == bindparam("contract")).order_by(col(Person.id))
+
+
+def person_among(people: dict[str, Person], contract_key: str, key: str | None) -> Person:
+    """`get_person` over the people already loaded with `contract_people` (same refusals)."""
+    if not key:
+        raise BadInput("name the acting person with --as PERSON (or ESCALATION_ENGINE_AS)")
+    return _found(people.get(key), contract_key, key)
+
+
+def _found(person: Person | None, contract_key: str, key: str) -> Person:
     if person is None:
         raise NotFound(f"person {key!r} not found on contract {contract_key!r}")
     return person
@@ -82,16 +125,27 @@ def people_with_role(session: Session, contract_key: str, role: str) -> list[Per
     return list(session.exec(query))
 
 
-def counterpart(session: Session, contract_key: str, role: str, level_name: str, source: str) -> Person:
-    people = people_with_role(session, contract_key, role)
-    if not people:
+def counterpart(
+    session: Session,
+    contract_key: str,
+    role: str,
+    level_name: str,
+    source: str,
+    *,
+    people: dict[str, Person] | None = None,
+) -> Person:
+    if people is None:
+        found = people_with_role(session, contract_key, role)
+    else:
+        found = [person for person in people.values() if person.role == role]
+    if not found:
         raise RuleRefused(
             f"no counterpart registered for {level_name} on contract {contract_key!r}: register a person with "
             f"role {role!r} first (person add … --role {role})",
             rule="counterpart at the same level (SPEC §1)",
             source=source,
         )
-    return people[0]
+    return found[0]
 
 
 def term_of(spec: Any) -> Term:
@@ -154,50 +208,61 @@ def schedule_deadline_with_reminders(
     """A deadline at the end of `last_day` (Europe/Amsterdam) plus the profile's reminders around it."""
     due_at = end_of_day(last_day)
     common: dict[str, Any] = {
+        "kind": kind,
         "subject_kind": subject_kind,
         "subject_id": subject_id,
         "contract_key": contract_key,
+        "status": "pending",
+        "fired_at": None,
+        "rule": rule,
     }
-    schedule(
-        session,
-        key=f"{key}:due",
-        kind=kind,
-        due_at=due_at,
-        rule=rule,
-        source=source,
-        payload=payload,
-        **common,
-    )
+    rows = [
+        {**common, "idempotency_key": f"{key}:due", "due_at": due_at, "source": source, "payload": payload}
+    ]
     reminders = profile.spec.reminders
     hour, minute = (int(part) for part in reminders.at.split(":"))
     for offset in reminders.offsets_days:
         when = at_local_time(date.fromordinal(last_day.toordinal() + offset), hour, minute)
         if when <= now:
             continue
-        schedule(
-            session,
-            key=f"{key}:reminder:{offset:+d}",
-            kind="reminder",
-            due_at=when,
-            rule=rule,
-            source=reminders.source,
-            payload={
-                **payload,
-                "offset_days": offset,
-                "deadline_kind": kind,
-                "deadline_at": due_at.isoformat(),
-            },
-            **common,
+        reminder = {
+            **payload,
+            "offset_days": offset,
+            "deadline_kind": kind,
+            "deadline_at": due_at.isoformat(),
+        }
+        rows.append(
+            {
+                **common,
+                "idempotency_key": f"{key}:reminder:{offset:+d}",
+                "kind": "reminder",
+                "due_at": when,
+                "source": reminders.source,
+                "payload": reminder,
+            }
         )
+    _insert_timers(session, rows)
     return due_at
 
 
+def _insert_timers(session: Session, rows: list[dict[str, Any]]) -> None:
+    """One Core INSERT for the deadline and its reminders (same rows as `schedule` would add one by one)."""
+    if any(isinstance(obj, Timer) for obj in session.new):
+        session.flush()  # timers added before these keep their lower ids
+    for row in rows:
+        row["payload"] = json.dumps(row["payload"], sort_keys=True)
+    session.connection().execute(_TIMER.insert(), rows)
+
+
+_PENDING_TIMERS = select(Timer).where(
+    Timer.subject_kind == bindparam("kind"), Timer.subject_id == bindparam("ident"), Timer.status == "pending"
+)
+
+
 def cancel_timers(session: Session, subject_kind: str, subject_id: int, now: datetime) -> int:
-    query = select(Timer).where(
-        Timer.subject_kind == subject_kind, Timer.subject_id == subject_id, Timer.status == "pending"
-    )
+    timers = session.exec(_PENDING_TIMERS, params={"kind": subject_kind, "ident": subject_id})
     count = 0
-    for timer in session.exec(query):
+    for timer in timers:
         timer.status = "cancelled"
         timer.fired_at = now
         session.add(timer)
@@ -218,19 +283,40 @@ def notify(
 ) -> None:
     """Queue a message in the outbox (same transaction); at most one per key and recipient."""
     idem = f"{key}:{person.key}"
-    if session.exec(select(Outbox.id).where(Outbox.idempotency_key == idem)).first() is not None:
-        return
-    session.add(
-        Outbox(
-            idempotency_key=idem,
-            contract_key=contract_key,
-            case_ref=case,
-            recipient_key=person.key,
-            recipient_name=person.name,
-            recipient_email=person.email,
-            subject=subject,
-            body=body,
-            created_at=now,
-            next_attempt_at=now,
-        )
-    )
+    values = {
+        "idempotency_key": idem,
+        "contract_key": contract_key,
+        "case_ref": case,
+        "recipient_key": person.key,
+        "recipient_name": person.name,
+        "recipient_email": person.email,
+        "subject": subject,
+        "body": body,
+        "created_at": now,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": now,
+    }
+    # One statement instead of a lookup + an ORM insert; the unique key makes a repeat a no-op.
+    session.connection().execute(_insert_ignoring_duplicates(session, _OUTBOX), values)
+
+
+_OUTBOX = Outbox.__table__  # type: ignore[attr-defined]
+_TIMER = Timer.__table__  # type: ignore[attr-defined]
+
+
+def _insert_ignoring_duplicates(session: Session, table: Any) -> Any:
+    """`INSERT … ON CONFLICT (idempotency_key) DO NOTHING` in the session's dialect (SQLite or PostgreSQL)."""
+    dialect = session.get_bind().dialect.name
+    statement = _INSERTS.get((dialect, table.name))
+    if statement is None:
+        if dialect == "sqlite":  # import only the dialect in use (PostgreSQL's pulls in asyncio)
+            from sqlalchemy.dialects import sqlite as module
+        else:
+            from sqlalchemy.dialects import postgresql as module  # type: ignore[no-redef]
+        statement = module.insert(table).on_conflict_do_nothing(index_elements=["idempotency_key"])
+        _INSERTS[(dialect, table.name)] = statement
+    return statement
+
+
+_INSERTS: dict[tuple[str, str], Any] = {}

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from ..adapters.tables import Contract, Escalation, EscalationLevel, Person
@@ -19,12 +20,13 @@ from . import audit
 from .common import (
     cancel_timers,
     case_ref,
+    contract_people,
     counterpart,
     due_date,
     get_contract,
     notify,
     parse_ref,
-    people_with_role,
+    person_among,
     pinned_profile,
     schedule_deadline_with_reminders,
     term_of,
@@ -39,6 +41,7 @@ class Loaded:
     contract: Contract
     profile: Profile
     levels: list[EscalationLevel]
+    people: dict[str, Person] | None = None  # the contract's people, loaded on first use
 
     @property
     def ref(self) -> str:
@@ -47,6 +50,15 @@ class Loaded:
     @property
     def ladder(self) -> Ladder:
         return self.profile.ladder
+
+    def everyone(self) -> dict[str, Person]:
+        if self.people is None:
+            self.people = contract_people(self.session, self.row.contract_key)
+        return self.people
+
+    def person(self, key: str | None) -> Person:
+        """The named person on the case's contract (BadInput / NotFound as `get_person`)."""
+        return person_among(self.everyone(), self.row.contract_key, key)
 
     def current(self) -> EscalationLevel:
         return max((lv for lv in self.levels if lv.level == self.row.level), key=lambda lv: lv.attempt)
@@ -74,20 +86,22 @@ class Loaded:
         return EscalationModel(ref=self.ref, state=self.row.state, level=self.row.level, records=records)
 
 
+_CASE = select(Escalation).where(Escalation.id == bindparam("ident"))
+_CASE_LOCKED = _CASE.with_for_update()
+_LEVELS = (
+    select(EscalationLevel)
+    .where(EscalationLevel.escalation_id == bindparam("ident"))
+    .order_by(col(EscalationLevel.id))
+)  # the statements are built once; only their parameters change
+
+
 def load(session: Session, ref: str, *, lock: bool = True) -> Loaded:
     ident = parse_ref("escalation", ref)
-    query = select(Escalation).where(Escalation.id == ident)
-    row = session.exec(query.with_for_update() if lock else query).first()
+    row = session.exec(_CASE_LOCKED if lock else _CASE, params={"ident": ident}).first()
     if row is None:
         raise NotFound(f"escalation {case_ref('escalation', ident)} not found")
     contract = get_contract(session, row.contract_key)
-    levels = list(
-        session.exec(
-            select(EscalationLevel)
-            .where(EscalationLevel.escalation_id == ident)
-            .order_by(col(EscalationLevel.id))
-        )
-    )
+    levels = list(session.exec(_LEVELS, params={"ident": ident}))
     return Loaded(session, row, contract, pinned_profile(contract), levels)
 
 
@@ -97,7 +111,12 @@ def address(
     """Address the case to the counterpart of `level`: new level record, response deadline, reminders."""
     spec = loaded.ladder.level(level)
     target = counterpart(
-        loaded.session, loaded.row.contract_key, spec.counterpart, f"level {level} ({spec.name})", spec.source
+        loaded.session,
+        loaded.row.contract_key,
+        spec.counterpart,
+        f"level {level} ({spec.name})",
+        spec.source,
+        people=loaded.everyone(),
     )
     attempt = 1 + max((lv.attempt for lv in loaded.levels if lv.level == level), default=0)
     term = term_of(loaded.profile.spec.ladder.response_window)
@@ -206,22 +225,24 @@ def raisers(loaded: Loaded) -> list[Person]:
 
 
 def people_for(loaded: Loaded, key: str) -> Person | None:
-    return loaded.session.exec(
-        select(Person).where(Person.contract_key == loaded.row.contract_key, Person.key == key)
-    ).first()
+    return loaded.everyone().get(key)
 
 
 def reminder_recipients(
-    session: Session, row: Escalation, profile: Profile, record: EscalationLevel
+    session: Session,
+    row: Escalation,
+    profile: Profile,
+    record: EscalationLevel,
+    people: dict[str, Person] | None = None,
 ) -> list[Person]:
     """The supplier's account manager(s) and the counterpart at the case's current level."""
-    people: dict[str, Person] = {}
+    everyone = contract_people(session, row.contract_key) if people is None else people
+    chosen: dict[str, Person] = {}
     for role in profile.spec.reminders.notify_roles:
-        for person in people_with_role(session, row.contract_key, role):
-            people[person.key] = person
-    target = session.exec(
-        select(Person).where(Person.contract_key == row.contract_key, Person.key == record.counterpart_key)
-    ).first()
+        for person in everyone.values():
+            if person.role == role:
+                chosen[person.key] = person
+    target = everyone.get(record.counterpart_key)
     if target is not None:
-        people[target.key] = target
-    return list(people.values())
+        chosen[target.key] = target
+    return list(chosen.values())

@@ -98,7 +98,7 @@ def remind(ctx: Ctx, session: Session, timer: Timer, now: datetime) -> str:
     when = {True: f"is due in {-offset} day(s), on {day}", False: f"was due on {day}"}[offset < 0]
     if offset == 0:
         when = f"is due today, {day}"
-    for person in reminder_recipients(session, loaded.row, loaded.profile, record):
+    for person in reminder_recipients(session, loaded.row, loaded.profile, record, loaded.everyone()):
         notify(
             session,
             key=f"timer:{timer.id}",

@@ -13,7 +13,15 @@ from ..domain.errors import RuleRefused
 from ..domain.ladder import ClosureText, check_closure, check_raise
 from ..machines.base import fire
 from ..machines.escalation import EscalationModel, EscState, EscTrigger, escalation_machine
-from .common import counterpart, get_contract, get_person, notify, pinned_profile, require_text
+from .common import (
+    contract_people,
+    counterpart,
+    get_contract,
+    notify,
+    person_among,
+    pinned_profile,
+    require_text,
+)
 from .context import Ctx
 from .escalation_case import (
     Loaded,
@@ -44,11 +52,19 @@ def open_escalation(
     with ctx.db.write() as session:
         contract = get_contract(session, contract_key)
         profile = pinned_profile(contract)
-        actor = get_person(session, contract_key, actor_key)
+        people = contract_people(session, contract_key)
+        actor = person_among(people, contract_key, actor_key)
         model = EscalationModel(ref="new escalation", state=EscState.NEW.value, level=0)
         check_raise(model, level, profile.ladder, actor.role)
         spec = profile.ladder.level(level)
-        counterpart(session, contract_key, spec.counterpart, f"level {level} ({spec.name})", spec.source)
+        counterpart(
+            session,
+            contract_key,
+            spec.counterpart,
+            f"level {level} ({spec.name})",
+            spec.source,
+            people=people,
+        )
         fire(
             escalation_machine(),
             model,
@@ -72,7 +88,7 @@ def open_escalation(
         )
         session.add(row)
         session.flush()
-        loaded = Loaded(session, row, contract, profile, [])
+        loaded = Loaded(session, row, contract, profile, [], people)
         why = f"norm {'threatens not to be met' if threatened else 'not met'}: {norm or subject}"
         address(ctx, loaded, level=level, actor=actor, reason=why, now=now)
         write_audit(
@@ -94,7 +110,7 @@ def respond(ctx: Ctx, *, actor_key: str | None, ref: str, text: str) -> dict[str
     now = ctx.clock.now()
     with ctx.db.write() as session:
         loaded = load(session, ref)
-        actor = get_person(session, loaded.row.contract_key, actor_key)
+        actor = loaded.person(actor_key)
         spec = loaded.ladder.level(loaded.row.level)
         if actor.role != spec.counterpart:
             raise RuleRefused(
@@ -142,7 +158,7 @@ def assess(ctx: Ctx, *, actor_key: str | None, ref: str, sufficient: bool, reaso
     now = ctx.clock.now()
     with ctx.db.write() as session:
         loaded = load(session, ref)
-        actor = get_person(session, loaded.row.contract_key, actor_key)
+        actor = loaded.person(actor_key)
         level = loaded.ladder.level(loaded.row.level)
         assessors = loaded.ladder.assessors(loaded.row.level)
         if actor.role not in assessors:
@@ -180,7 +196,7 @@ def raise_level(
     now = ctx.clock.now()
     with ctx.db.write() as session:
         loaded = load(session, ref)
-        actor = get_person(session, loaded.row.contract_key, actor_key)
+        actor = loaded.person(actor_key)
         refuse_if_finished(loaded)
         target = to if to is not None else loaded.row.level + 1
         if target > loaded.ladder.top and to is None:
@@ -194,7 +210,12 @@ def raise_level(
         check_raise(model, target, loaded.ladder, actor.role)
         spec = loaded.ladder.level(target)
         counterpart(
-            session, loaded.row.contract_key, spec.counterpart, f"level {target} ({spec.name})", spec.source
+            session,
+            loaded.row.contract_key,
+            spec.counterpart,
+            f"level {target} ({spec.name})",
+            spec.source,
+            people=loaded.everyone(),
         )
         before = loaded.row.state
         loaded.row.state = fire(
@@ -228,7 +249,7 @@ def refuse(ctx: Ctx, *, actor_key: str | None, ref: str, reason: str) -> dict[st
     now = ctx.clock.now()
     with ctx.db.write() as session:
         loaded = load(session, ref)
-        actor = get_person(session, loaded.row.contract_key, actor_key)
+        actor = loaded.person(actor_key)
         spec = loaded.ladder.level(loaded.row.level)
         check_recipient(actor, spec.counterpart, spec.name, spec.source)
         before, refused_level = loaded.row.state, loaded.row.level
@@ -242,7 +263,7 @@ def refuse(ctx: Ctx, *, actor_key: str | None, ref: str, reason: str) -> dict[st
             loaded.row.closed_at = now
         else:
             loaded.row.level = refused_level - 1
-            raiser = get_person(session, loaded.row.contract_key, record.raised_by)
+            raiser = loaded.person(record.raised_by)
             address(
                 ctx,
                 loaded,
@@ -282,7 +303,7 @@ def close(
     closure = ClosureText(measures=measures or "", results=results or "", lessons=lessons or "")
     with ctx.db.write() as session:
         loaded = load(session, ref)
-        actor = get_person(session, loaded.row.contract_key, actor_key)
+        actor = loaded.person(actor_key)
         refuse_if_finished(loaded)
         check_closure(closure, loaded.ladder.source)
         allowed = sorted(

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from ..adapters.tables import Timer
@@ -40,15 +41,17 @@ class TickReport:
         return {"fired": self.fired, "failed": self.failed}
 
 
+_CLAIM = (
+    select(Timer)
+    .where(Timer.status == "pending", col(Timer.due_at) <= bindparam("now"))
+    .order_by(col(Timer.due_at), col(Timer.id))
+    .limit(1)
+    .with_for_update(skip_locked=True)
+)  # built once: constructing the statement cost as much as running it
+
+
 def _claim(session: Session, now: datetime) -> Timer | None:
-    query = (
-        select(Timer)
-        .where(Timer.status == "pending", col(Timer.due_at) <= now)
-        .order_by(col(Timer.due_at), col(Timer.id))
-        .limit(1)
-        .with_for_update(skip_locked=True)
-    )
-    return session.exec(query).first()
+    return session.exec(_CLAIM, params={"now": now}).first()
 
 
 def process_due(ctx: Ctx, now: datetime | None = None, *, limit: int | None = None) -> TickReport:
