@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import signal
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC
 from pathlib import Path
@@ -22,6 +23,7 @@ from .clock import SystemClock
 from .db import Database
 
 JOB_ID = "escalation-engine-metronome"
+JOBSTORE_LOCK_KEY = 727_002
 JOB_FUNC = "escalation_engine.adapters.scheduler:metronome"
 BEAT_CHUNK = 1000  # timers fired before the outbox is delivered and the beat is reported
 _DATABASES: dict[str, Database] = {}
@@ -78,6 +80,30 @@ class SingleDaemonLock:
             self.handle = None
 
 
+def _install_metronome(scheduler: Any, db: Database, interval: float, attempts: int = 5) -> None:
+    """Put the one fixed-id job in the store. Two daemons starting at once on PostgreSQL (a hot standby)
+    can both try to insert it; the loser of that race simply tries again and replaces it."""
+    from apscheduler.jobstores.base import ConflictingIdError
+    from sqlalchemy.exc import IntegrityError
+
+    for attempt in range(attempts):
+        try:
+            scheduler.add_job(
+                JOB_FUNC,
+                trigger="interval",
+                seconds=interval,
+                id=JOB_ID,
+                replace_existing=True,
+                args=[db.url],
+                next_run_time=SystemClock().now(),
+            )
+            return
+        except (ConflictingIdError, IntegrityError):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.1 * (attempt + 1))
+
+
 def run_daemon(
     db: Database,
     *,
@@ -89,6 +115,7 @@ def run_daemon(
     """Run until SIGINT/SIGTERM (or `stop` is set); stops cleanly after the running beat."""
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
     from apscheduler.schedulers.background import BackgroundScheduler
+    from sqlalchemy import text
 
     stop = stop or threading.Event()
     lock = SingleDaemonLock(db)
@@ -101,8 +128,13 @@ def run_daemon(
     if on_beat is not None:
         _listeners.append(on_beat)
     _DATABASES[db.url] = db
+    store = SQLAlchemyJobStore(engine=db.engine, tablename="apscheduler_jobs")
+    if not db.is_sqlite:  # two daemons starting at once must not both create the job-store table
+        with db.engine.begin() as conn:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": JOBSTORE_LOCK_KEY})
+            store.jobs_t.create(conn, checkfirst=True)
     scheduler = BackgroundScheduler(
-        jobstores={"default": SQLAlchemyJobStore(engine=db.engine, tablename="apscheduler_jobs")},
+        jobstores={"default": store},
         job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
         timezone=UTC,
     )
@@ -115,15 +147,7 @@ def run_daemon(
         signal.signal(signal.SIGTERM, _stop)
     try:
         scheduler.start()
-        scheduler.add_job(
-            JOB_FUNC,
-            trigger="interval",
-            seconds=interval,
-            id=JOB_ID,
-            replace_existing=True,
-            args=[db.url],
-            next_run_time=SystemClock().now(),
-        )
+        _install_metronome(scheduler, db, interval)
         stop.wait()
     finally:
         if scheduler.running:
