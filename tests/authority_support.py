@@ -80,6 +80,7 @@ class World:
     tmp: Path
     contract: str = "C"
     serial: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+    moments: int = 0
 
     def first(self, wanted: set[str]) -> str:
         """The key of the first person in one of the `wanted` roles."""
@@ -181,13 +182,13 @@ def step_in(w: World, until: str) -> str:
 
 # --- KPI results, verdicts and sanctions (B2 §2, §5; TP table 1) -------------------------------------
 def new_result(w: World) -> dict[str, str]:
-    """A result nobody recorded yet, in January 2026: a fresh participant of a decentral KPI, or a fresh
-    central KPI (one result per KPI, period and participant)."""
+    """A result nobody recorded yet, for January: a fresh participant of a decentral KPI, or the next central
+    KPI (one result per KPI, period and participant); January 2026, then a year earlier once round."""
     n = w.next()
     kpis = monthly_percentage_kpis(w.profile)
     spec = kpis[n % len(kpis)]
     participant = f"Deelnemer {n}" if spec["scope"] == "decentral" else ""
-    return {"kpi": spec["ref"], "period": "2026-01", "participant": participant}
+    return {"kpi": spec["ref"], "period": f"{2026 - n // len(kpis)}-01", "participant": participant}
 
 
 def record(w: World, result: dict[str, str], value: str) -> None:
@@ -273,9 +274,15 @@ def imported_survey(w: World) -> str:
     return path.stem
 
 
-def fresh_contract(w: World) -> str:
-    """Another contract of the profile, started 1 Jan 2025 (its measurement moments have passed)."""
-    return register(w.ctx, key=f"W{w.next()}", profile=w.profile, start=date(2025, 1, 1))
+def next_moment(w: World) -> tuple[str, int]:
+    """The next waiting-room measurement moment not yet established (months 6, 9, 12 in order, TP §2.1.2):
+    on contract C first, then on another contract of the profile started on 1 Jan 2025."""
+    w.moments += 1
+    number, index = divmod(w.moments - 1, 3)
+    contract = w.contract if number == 0 else f"W{number}"
+    if number and index == 0:
+        register(w.ctx, key=contract, profile=w.profile, start=date(2025, 1, 1))
+    return contract, (6, 9, 12)[index]
 
 
 def open_obligation(w: World) -> str:
