@@ -43,6 +43,7 @@ from authority_support import (
     survey_file,
     three_step_plan,
 )
+from kpi_support import write_csv
 from sqlmodel import SQLModel, select
 from support import register
 
@@ -535,6 +536,38 @@ def test_every_role_may_act_exactly_as_the_profile_says(
     world = World(ctx, clock, profile, tmp_path)
     wrong = [problem for attempt in attempts for problem in try_every_role(world, attempt)]
     assert not wrong, "\n".join(wrong)
+
+
+# What each procedure's opening action is tried with on a profile that does not have the procedure.
+LACKING: dict[tuple[str, str], Callable[[World], Any]] = {
+    ("plan", "open"): lambda w: None,
+    ("plan", "require"): lambda w: "delivery",
+    ("stepin", "request"): lambda w: None,
+    ("survey", "import"): lambda w: write_csv(
+        w.tmp / "r1.csv", ["participant", "topic", "grade"], [["A", "1", 8]]
+    ),
+    ("waiting-room", "evaluate"): lambda w: (w.contract, 6),
+}
+
+
+@pytest.mark.parametrize("profile", list(PEOPLE))
+def test_a_procedure_the_profile_lacks_is_refused_to_every_role(
+    ctx: Ctx, clock: FixedClock, tmp_path: Path, profile: str
+) -> None:
+    """Step-in, the three-step plan, the 14-day plan, the survey and the waiting-room clause are contract
+    rules: on a profile without the section nobody may start them (and the refusal says so)."""
+    register(ctx, key="C", profile=profile)
+    world = World(ctx, clock, profile, tmp_path)
+    lacking = [a for a in ATTEMPTS if (a.procedure, a.action) in LACKING and not a.has(profile)]
+    assert lacking, f"{profile} has every procedure"
+    content = database_content(ctx)
+    for attempt in lacking:
+        case = LACKING[(attempt.procedure, attempt.action)](world)
+        for key, _name, _side, role in PEOPLE[profile]:
+            with pytest.raises(RuleRefused, match="profile") as refused:
+                attempt.act(world, case, key)
+            assert refused.value.exit_code == 3, f"{attempt.action} as {role}"
+            assert database_content(ctx) == content, f"a refused {attempt.action} changed something"
 
 
 def test_the_people_of_the_table_hold_every_role_of_each_profile() -> None:
