@@ -153,7 +153,7 @@ def no_running_step_in(w: World) -> None:
         step_in_decisions.close(w.ctx, actor_key=category, ref=running["case"], results="closed for the next")
 
 
-def step_in(w: World, until: str) -> str:
+def step_in_at(w: World, until: str) -> str:
     """A step-in in `until`: awaiting_meeting, monitoring, awaiting_second_meeting, second_meeting_held.
     A running step-in is closed first (one at a time, B2 §6)."""
     from escalation_engine.service import step_in, step_in_decisions, step_in_meetings
