@@ -187,8 +187,9 @@ def new_result(w: World) -> dict[str, str]:
     n = w.next()
     kpis = monthly_percentage_kpis(w.profile)
     spec = kpis[n % len(kpis)]
-    participant = f"Deelnemer {n}" if spec["scope"] == "decentral" else ""
-    return {"kpi": spec["ref"], "period": f"{2026 - n // len(kpis)}-01", "participant": participant}
+    if spec["scope"] == "decentral":
+        return {"kpi": spec["ref"], "period": "2026-01", "participant": f"Deelnemer {n}"}
+    return {"kpi": spec["ref"], "period": f"{2026 - n // len(kpis)}-01", "participant": ""}
 
 
 def record(w: World, result: dict[str, str], value: str) -> None:
