@@ -4,20 +4,19 @@ say, and a refused attempt changes nothing.
 
 The table is `ATTEMPTS`: one row per (procedure, action). Other procedures add rows with their own
 `prepare` (bring a case to the state before the action), `act` and `allowed` (the roles the profile
-allows); the test body needs no change.
+allows); the test body needs no change. The other procedures' rows are in test_authority_table_procedures.py
+(their preparations in tests/authority_support.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
-from support import B2_PEOPLE, TP_PEOPLE, register
+from authority_support import PEOPLE, raw_profile
+from support import register
 
 from escalation_engine.domain.errors import RuleRefused
 from escalation_engine.service import audit
@@ -25,14 +24,7 @@ from escalation_engine.service import escalations as esc
 from escalation_engine.service.context import Ctx
 from escalation_engine.service.queries import show_escalation
 
-WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
-PROFILES = {"leasefietsen-rijk": B2_PEOPLE, "reintegratie-defensie": TP_PEOPLE}
-
-
-@cache
-def raw_profile(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load((WORKFLOWS / f"{name}.yaml").read_text(encoding="utf-8"))
-    return data
+PROFILES = PEOPLE
 
 
 def levels(profile: str) -> dict[int, dict[str, Any]]:
