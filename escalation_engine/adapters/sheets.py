@@ -76,7 +76,11 @@ def _read_csv(path: Path) -> tuple[list[str], list[Row]]:
     if not lines:
         raise BadInput(f"{path}: the file is empty; nothing imported")
     delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
-    records = list(csv.reader(lines, delimiter=delimiter))
+    reader = csv.reader(lines, delimiter=delimiter)
+    try:
+        records = list(reader)
+    except csv.Error as exc:  # e.g. a field beyond csv's field size limit
+        raise BadInput(f"{path}: row {reader.line_num}: {exc}; nothing imported") from None
     header = _names(list(records[0]))
     rows = []
     for index, record in enumerate(records[1:], start=2):
@@ -98,8 +102,7 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[Row]]:
             f"{path}: not a readable .xlsx workbook ({type(exc).__name__}); nothing imported"
         ) from None
     try:
-        sheet = book.worksheets[0]
-        lines = list(sheet.iter_rows())
+        lines = _sheet_lines(book, path)
         if not lines:
             raise BadInput(f"{path}: the first worksheet is empty; nothing imported")
         header = _names([cell.value for cell in lines[0]])
@@ -116,3 +119,13 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[Row]]:
         return header, rows
     finally:
         book.close()
+
+
+def _sheet_lines(book: Any, path: Path) -> list[Any]:
+    """The first worksheet's rows; read-only workbooks parse the sheet only now, so damage shows here."""
+    try:
+        return list(book.worksheets[0].iter_rows())
+    except Exception as exc:  # a damaged sheet: XML ParseError, zip CRC error, bad cell value, …
+        raise BadInput(
+            f"{path}: not a readable .xlsx workbook (damaged worksheet: {type(exc).__name__}); nothing imported"
+        ) from None
