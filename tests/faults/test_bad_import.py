@@ -188,9 +188,17 @@ BROKEN_SHEET = ImportFile(  # was an internal fault: ParseError while reading th
 )
 
 
+PERCENT_TEXT = [  # were internal faults: decimal InvalidOperation / Overflow scaling a percent-formatted cell
+    ImportFile("report.xlsx", xlsx_bytes(["kpi", "period", "value"], [["k7", "2026-02", text]], {3}))
+    for text in ("sNaN", "1e999999999")
+]
+
+
 @SETTINGS
 @given(case=contracts.flatmap(lambda c: st.tuples(st.just(c), xlsx_files(c))))
 @example(case=("DEF", BROKEN_SHEET))
+@example(case=("DEF", PERCENT_TEXT[0]))
+@example(case=("DEF", PERCENT_TEXT[1]))
 def test_any_xlsx_ends_in_a_clear_exit_and_is_imported_whole_or_not_at_all(
     fresh_db: Any, case: tuple[str, ImportFile]
 ) -> None:
