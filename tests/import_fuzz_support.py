@@ -30,6 +30,7 @@ class ImportFile:
     name: str
     content: bytes
     rows: list[list[Any]] | None = None
+    header: list[Any] | None = None
 
     def __repr__(self) -> str:  # a failing example stays readable even with a 140 kB cell
         def short(value: object) -> str:
@@ -120,7 +121,7 @@ def csv_files(draw: st.DrawFn, contract: str) -> ImportFile:
         at = draw(st.integers(0, len(content)))
         content = content[:at] + draw(st.binary(max_size=8)) + content[at + draw(st.integers(0, 4)) :]
     name = draw(st.sampled_from(["results.csv", "RESULTS.CSV", "résultats maart.csv"]))
-    return ImportFile(name, content, rows)
+    return ImportFile(name, content, rows, header)
 
 
 @st.composite
@@ -191,7 +192,7 @@ def xlsx_files(draw: st.DrawFn, contract: str) -> ImportFile:
         rows.append(list(draw(st.sampled_from(rows))))
     percent = draw(st.sets(st.integers(1, 5), max_size=2))
     content = _workbook(header, rows, percent, empty_first=draw(st.integers(0, 10)) == 0)
-    return ImportFile("report.xlsx", draw(_damaged(content)), rows)
+    return ImportFile("report.xlsx", draw(_damaged(content)), rows, header)
 
 
 def _damaged(content: bytes) -> st.SearchStrategy[bytes]:

@@ -45,20 +45,25 @@ def read_table(path: Path, required: tuple[str, ...], optional: tuple[str, ...] 
         header, rows = _read_xlsx(path)
     else:
         raise BadInput(f"{path}: unsupported file type {suffix or '(none)'!r}: use .csv or .xlsx")
-    missing = [name for name in required if name not in header]
-    unknown = [name for name in header if name and name not in required + optional]
-    if missing or unknown:
-        parts = []
-        if missing:
-            parts.append(f"missing column(s) {', '.join(missing)}")
-        if unknown:
-            parts.append(f"unknown column(s) {', '.join(unknown)}")
+    parts = _header_problems(header, required, optional)
+    if parts:
         raise BadInput(
             f"{path}: row 1: {'; '.join(parts)} (expected {', '.join(required + optional)}); nothing imported"
         )
     if not rows:
         raise BadInput(f"{path}: no data rows; nothing imported")
     return rows
+
+
+def _header_problems(header: list[str], required: tuple[str, ...], optional: tuple[str, ...]) -> list[str]:
+    missing = [name for name in required if name not in header]
+    unknown = [name for name in header if name and name not in required + optional]
+    # a repeated column would be read from its last copy only, the other silently ignored
+    repeated = sorted({name for name in header if name and header.count(name) > 1})
+    parts = [f"missing column(s) {', '.join(missing)}"] if missing else []
+    parts += [f"unknown column(s) {', '.join(unknown)}"] if unknown else []
+    parts += [f"repeated column(s) {', '.join(repeated)}"] if repeated else []
+    return parts
 
 
 def _names(values: list[Any]) -> list[str]:

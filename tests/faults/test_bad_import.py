@@ -125,9 +125,7 @@ def _check_refusal(target: Path, result: Result, *, file_refused: bool) -> None:
             assert PROBLEM_LINE.match(line), f"each problem names its row (and column): {line!r}"
 
 
-def _check_acceptance(
-    before: list[str], after: list[str], result: Result, rows: list[list[Any]] | None
-) -> None:
+def _check_acceptance(before: list[str], after: list[str], result: Result, file: ImportFile) -> None:
     data = json.loads(result.stdout)
     added = sorted(set(after) - set(before))
     removed = sorted(set(before) - set(after))
@@ -137,9 +135,12 @@ def _check_acceptance(
     audits = [line for line in added if line.startswith(IMPORT_INSERTS[1])]
     assert len(measurements) == data["imported"] >= 1, (data, added)
     assert len(audits) == 1 and "kpi.import" in audits[0], audits
-    if rows is not None:
-        non_blank = [row for row in rows if any(str(cell).strip() for cell in row if cell is not None)]
-        assert data["imported"] == len(non_blank), f"all rows or none: {data} from {rows!r}"
+    if file.rows is not None:
+        rows = [row for row in file.rows if any(str(cell).strip() for cell in row if cell is not None)]
+        assert data["imported"] == len(rows), f"all rows or none: {data} from {file.rows!r}"
+    if file.header is not None:
+        names = [str(name).strip().lower() for name in file.header if name is not None and str(name).strip()]
+        assert len(names) == len(set(names)), f"a repeated column is refused, not read once: {file.header}"
 
 
 def _check_import(db: Path, contract: str, file: ImportFile, *, actor: str | None = None) -> Result:
@@ -149,7 +150,7 @@ def _check_import(db: Path, contract: str, file: ImportFile, *, actor: str | Non
     _check_outcome(["kpi", "import", file.name], result)
     after = sqlite_dump(db)
     if result.exit_code == 0:
-        _check_acceptance(before, after, result, file.rows)
+        _check_acceptance(before, after, result, file)
     else:
         assert after == before, f"a refused import (exit {result.exit_code}) changed the database"
         _check_refusal(target, result, file_refused=actor is None and result.exit_code == 2)
@@ -172,9 +173,18 @@ HUGE_CELL = ImportFile(  # was an internal fault: csv.Error "field larger than f
 )
 
 
+REPEATED = ImportFile(  # was accepted, the first 'value' column silently ignored
+    "repeated.csv",
+    b"kpi,period,value,participant,value\ndelivery,2026-03,n/a,DJI,97\n",
+    [["delivery", "2026-03", "n/a", "DJI", "97"]],
+    ["kpi", "period", "value", "participant", "value"],
+)
+
+
 @SETTINGS
 @given(case=contracts.flatmap(lambda c: st.tuples(st.just(c), csv_files(c))))
 @example(case=("LF", HUGE_CELL))
+@example(case=("LF", REPEATED))
 def test_any_csv_ends_in_a_clear_exit_and_is_imported_whole_or_not_at_all(
     fresh_db: Any, case: tuple[str, ImportFile]
 ) -> None:
