@@ -264,3 +264,31 @@ def plain_csv(header: list[str], rows: list[list[Any]], delimiter: str = ",") ->
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows([header, *rows])
     return buffer.getvalue().encode()
+
+
+# --- survey grades (B2 §2.3: participant, topic, grade 1-10) -------------------------------------------
+
+TOPICS = ["1a", "1b", "2a", "2b", "2c", "3", "4a", "4b", "5", "6a", "6b", "7"]
+grades = st.one_of(
+    st.integers(1, 10).map(str),
+    st.sampled_from(["0", "11", "7,5", "7.0", "-3", " 8 ", "²", "٧", "x", "", "9" * 5000]),
+    huge.map(str),
+    junk,
+)
+
+
+@st.composite
+def survey_files(draw: st.DrawFn) -> ImportFile:
+    header = draw(
+        st.one_of(
+            st.just(["participant", "topic", "grade"]), st.permutations(["participant", "topic", "grade"])
+        )
+    )
+    row = st.tuples(participants, st.one_of(st.sampled_from(TOPICS), junk), grades).map(list)
+    rows = draw(st.lists(row, max_size=6))
+    if draw(st.booleans()):
+        content = _encode_csv(draw, header, rows)
+        return ImportFile("survey.csv", content, rows, header)
+    cells = st.one_of(st.integers(0, 11), st.floats(0, 11), cell_values)
+    rows = [[cell if draw(st.integers(0, 3)) else draw(cells) for cell in row] for row in rows]
+    return ImportFile("survey.xlsx", draw(_damaged(_workbook(header, rows, set(), False))), rows, header)

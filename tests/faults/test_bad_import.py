@@ -26,6 +26,7 @@ from import_fuzz_support import (
     csv_files,
     garbage_files,
     plain_csv,
+    survey_files,
     well_formed_rows,
     with_broken_sheet,
     xlsx_bytes,
@@ -54,12 +55,13 @@ FILE_LEVEL = (
     "the first worksheet is empty",
     "no data rows",
 )
-PROBLEM_LINE = re.compile(r"row \d+(, column (kpi|period|value|participant))?: \S")
+PROBLEM_LINE = re.compile(r"row \d+(, column (kpi|period|value|participant|topic|grade))?: \S")
 IMPORT_INSERTS = (
     'INSERT INTO "kpi_measurement"',
     'INSERT INTO "audit_event"',
     'INSERT INTO "sqlite_sequence"',
 )
+SURVEY_INSERTS = ('INSERT INTO "survey_round"', 'INSERT INTO "survey_grade"', *IMPORT_INSERTS[1:])
 
 
 @pytest.fixture(scope="module")
@@ -250,3 +252,38 @@ def test_an_import_for_an_unknown_contract_or_person_is_refused_and_changes_noth
     result = _check_import(fresh_db(), contract, file, actor=actor)
     if contract != "LF" or actor != "cat":
         assert result.exit_code in (2, 4), f"{contract=} {actor=}: {result.stdout}"
+
+
+IMPOSSIBLE_COUNTS = ["--invited", "3", "--responded", "9"]
+
+
+@SETTINGS
+@given(
+    file=st.one_of(survey_files(), garbage_files()),
+    counts=st.sampled_from([[], ["--invited", "10", "--responded", "7"], IMPOSSIBLE_COUNTS]),
+)
+@example(  # were internal faults: int('²') and int() of a 5,000-digit grade (ValueError)
+    file=ImportFile("survey.csv", b"participant,topic,grade\nDJI,1a,\xc2\xb2\nDJI,1b," + b"9" * 5000 + b"\n"),
+    counts=[],
+)
+def test_any_survey_file_ends_in_a_clear_exit_and_is_imported_whole_or_not_at_all(
+    fresh_db: Any, file: ImportFile, counts: list[str]
+) -> None:
+    db = fresh_db()
+    before = sqlite_dump(db)
+    target = db.parent / file.name
+    target.write_bytes(file.content)
+    args = ["--json", "--as", "cat", "survey", "import", "--contract", "LF", "--file", str(target), *counts]
+    result = _run(args, db)
+    _check_outcome(["survey", "import", file.name], result)
+    after = sqlite_dump(db)
+    if result.exit_code != 0:
+        assert after == before, f"a refused survey import (exit {result.exit_code}) changed the database"
+        # with impossible counts the refusal may be about them rather than the file
+        _check_refusal(target, result, file_refused=result.exit_code == 2 and counts != IMPOSSIBLE_COUNTS)
+        return
+    added = sorted(set(after) - set(before))
+    assert all(line.startswith(SURVEY_INSERTS) for line in added), added
+    grades = [line for line in added if line.startswith(SURVEY_INSERTS[1])]
+    assert len(grades) == json.loads(result.stdout)["grades"] >= 1
+    assert sum(line.startswith(SURVEY_INSERTS[0]) for line in added) == 1
