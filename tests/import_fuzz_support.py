@@ -217,13 +217,18 @@ def _damaged(content: bytes) -> st.SearchStrategy[bytes]:
 
 def with_broken_sheet(content: bytes, junk_xml: bytes) -> bytes:
     """The workbook with its first sheet's XML cut in half (a valid zip that openpyxl opens lazily)."""
+    return with_sheet_xml(content, lambda data: data[: len(data) // 2] + junk_xml)
+
+
+def with_sheet_xml(content: bytes, change: Any) -> bytes:
+    """The workbook with `change` applied to its first sheet's XML."""
     source = zipfile.ZipFile(io.BytesIO(content))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as target:
         for item in source.infolist():
             data = source.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
-                data = data[: len(data) // 2] + junk_xml
+                data = change(data)
             target.writestr(item, data)
     return buffer.getvalue()
 

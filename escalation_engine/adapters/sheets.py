@@ -100,37 +100,38 @@ def _read_csv(path: Path) -> tuple[list[str], list[Row]]:
 def _read_xlsx(path: Path) -> tuple[list[str], list[Row]]:
     from openpyxl import load_workbook
 
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several kinds for a damaged or non-Excel file
-        raise BadInput(
-            f"{path}: not a readable .xlsx workbook ({type(exc).__name__}); nothing imported"
-        ) from None
-    try:
-        lines = _sheet_lines(book, path)
-        if not lines:
-            raise BadInput(f"{path}: the first worksheet is empty; nothing imported")
-        header = _names([cell.value for cell in lines[0]])
-        rows = []
-        for index, line in enumerate(lines[1:], start=2):
-            cells = {
-                name: Cell(cell.value, "%" in str(getattr(cell, "number_format", "") or ""))
-                for name, cell in zip(header, line, strict=False)
-                if name
-            }
-            if all(cell.text == "" for cell in cells.values()):
-                continue
-            rows.append(Row(index, cells))
-        return header, rows
-    finally:
-        book.close()
+    with path.open("rb") as handle:  # ours to close, also when openpyxl gives up halfway
+        try:
+            book = load_workbook(handle, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises several kinds for a damaged or non-Excel file
+            raise BadInput(
+                f"{path}: not a readable .xlsx workbook ({type(exc).__name__}); nothing imported"
+            ) from None
+        try:
+            lines = _sheet_lines(book, path)
+        finally:
+            book.close()
+    if not lines:
+        raise BadInput(f"{path}: the first worksheet is empty; nothing imported")
+    header = _names([cell.value for cell in lines[0]])
+    rows = []
+    for index, line in enumerate(lines[1:], start=2):
+        cells = {name: cell for name, cell in zip(header, line, strict=False) if name}
+        if all(cell.text == "" for cell in cells.values()):
+            continue
+        rows.append(Row(index, cells))
+    return header, rows
 
 
-def _sheet_lines(book: Any, path: Path) -> list[Any]:
-    """The first worksheet's rows; read-only workbooks parse the sheet only now, so damage shows here."""
+def _sheet_lines(book: Any, path: Path) -> list[list[Cell]]:
+    """The first worksheet's cells; a read-only workbook parses the sheet (and looks up a cell's number
+    format) only now, so a damaged workbook shows here."""
     try:
-        return list(book.worksheets[0].iter_rows())
-    except Exception as exc:  # a damaged sheet: XML ParseError, zip CRC error, bad cell value, …
+        return [
+            [Cell(cell.value, "%" in str(getattr(cell, "number_format", "") or "")) for cell in line]
+            for line in book.worksheets[0].iter_rows()
+        ]
+    except Exception as exc:  # XML ParseError, zip CRC error, a style index out of range (IndexError), …
         raise BadInput(
             f"{path}: not a readable .xlsx workbook (damaged worksheet: {type(exc).__name__}); nothing imported"
         ) from None

@@ -29,6 +29,7 @@ from import_fuzz_support import (
     survey_files,
     well_formed_rows,
     with_broken_sheet,
+    with_sheet_xml,
     xlsx_bytes,
     xlsx_files,
 )
@@ -200,6 +201,13 @@ BROKEN_SHEET = ImportFile(  # was an internal fault: ParseError while reading th
 )
 
 
+UNKNOWN_STYLE = ImportFile(  # was an internal fault: IndexError looking up the number format of style 99
+    "report.xlsx",
+    with_sheet_xml(
+        xlsx_bytes(["kpi", "period", "value"], [["k7", "2026-02", 0.97]]),
+        lambda xml: xml.replace(b'<c r="C2" t="n">', b'<c r="C2" t="n" s="99">'),
+    ),
+)
 PERCENT_TEXT = [  # were internal faults: decimal InvalidOperation / Overflow scaling a percent-formatted cell
     ImportFile("report.xlsx", xlsx_bytes(["kpi", "period", "value"], [["k7", "2026-02", text]], {3}))
     for text in ("sNaN", "1e999999999")
@@ -209,6 +217,7 @@ PERCENT_TEXT = [  # were internal faults: decimal InvalidOperation / Overflow sc
 @SETTINGS
 @given(case=contracts.flatmap(lambda c: st.tuples(st.just(c), xlsx_files(c))))
 @example(case=("DEF", BROKEN_SHEET))
+@example(case=("DEF", UNKNOWN_STYLE))
 @example(case=("DEF", PERCENT_TEXT[0]))
 @example(case=("DEF", PERCENT_TEXT[1]))
 def test_any_xlsx_ends_in_a_clear_exit_and_is_imported_whole_or_not_at_all(
