@@ -111,6 +111,7 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[Row]]:
             lines = _sheet_lines(book, path)
         finally:
             book.close()
+        _refuse_uncomputed_formulas(handle, path, lines)
     if not lines:
         raise BadInput(f"{path}: the first worksheet is empty; nothing imported")
     header = _names([cell.value for cell in lines[0]])
@@ -135,3 +136,23 @@ def _sheet_lines(book: Any, path: Path) -> list[list[Cell]]:
         raise BadInput(
             f"{path}: not a readable .xlsx workbook (damaged worksheet: {type(exc).__name__}); nothing imported"
         ) from None
+
+
+def _refuse_uncomputed_formulas(handle: Any, path: Path, lines: list[list[Cell]]) -> None:
+    """A formula cell holds its value only once a spreadsheet program computed and saved it; read without
+    one it looks empty, and a row of such cells would be skipped silently. Refuse it, naming the cell."""
+    from openpyxl import load_workbook
+
+    handle.seek(0)
+    book = load_workbook(handle, read_only=True, data_only=False)
+    try:
+        for number, line in enumerate(book.worksheets[0].iter_rows(), start=1):
+            for column, cell in enumerate(line):
+                computed = lines[number - 1][column] if column < len(lines[number - 1]) else Cell(None)
+                if getattr(cell, "data_type", None) == "f" and computed.value is None:
+                    raise BadInput(
+                        f"{path}: row {number}, column {getattr(cell, 'column_letter', column + 1)}: the formula "
+                        f"{cell.value} has no computed value (open and save the file in Excel); nothing imported"
+                    )
+    finally:
+        book.close()
