@@ -45,20 +45,25 @@ def read_table(path: Path, required: tuple[str, ...], optional: tuple[str, ...] 
         header, rows = _read_xlsx(path)
     else:
         raise BadInput(f"{path}: unsupported file type {suffix or '(none)'!r}: use .csv or .xlsx")
-    missing = [name for name in required if name not in header]
-    unknown = [name for name in header if name and name not in required + optional]
-    if missing or unknown:
-        parts = []
-        if missing:
-            parts.append(f"missing column(s) {', '.join(missing)}")
-        if unknown:
-            parts.append(f"unknown column(s) {', '.join(unknown)}")
+    parts = _header_problems(header, required, optional)
+    if parts:
         raise BadInput(
             f"{path}: row 1: {'; '.join(parts)} (expected {', '.join(required + optional)}); nothing imported"
         )
     if not rows:
         raise BadInput(f"{path}: no data rows; nothing imported")
     return rows
+
+
+def _header_problems(header: list[str], required: tuple[str, ...], optional: tuple[str, ...]) -> list[str]:
+    missing = [name for name in required if name not in header]
+    unknown = [name for name in header if name and name not in required + optional]
+    # a repeated column would be read from its last copy only, the other silently ignored
+    repeated = sorted({name for name in header if name and header.count(name) > 1})
+    parts = [f"missing column(s) {', '.join(missing)}"] if missing else []
+    parts += [f"unknown column(s) {', '.join(unknown)}"] if unknown else []
+    parts += [f"repeated column(s) {', '.join(repeated)}"] if repeated else []
+    return parts
 
 
 def _names(values: list[Any]) -> list[str]:
@@ -76,7 +81,11 @@ def _read_csv(path: Path) -> tuple[list[str], list[Row]]:
     if not lines:
         raise BadInput(f"{path}: the file is empty; nothing imported")
     delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
-    records = list(csv.reader(lines, delimiter=delimiter))
+    reader = csv.reader(lines, delimiter=delimiter)
+    try:
+        records = list(reader)
+    except csv.Error as exc:  # e.g. a field beyond csv's field size limit
+        raise BadInput(f"{path}: row {reader.line_num}: {exc}; nothing imported") from None
     header = _names(list(records[0]))
     rows = []
     for index, record in enumerate(records[1:], start=2):
@@ -91,28 +100,59 @@ def _read_csv(path: Path) -> tuple[list[str], list[Row]]:
 def _read_xlsx(path: Path) -> tuple[list[str], list[Row]]:
     from openpyxl import load_workbook
 
+    with path.open("rb") as handle:  # ours to close, also when openpyxl gives up halfway
+        try:
+            book = load_workbook(handle, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises several kinds for a damaged or non-Excel file
+            raise BadInput(
+                f"{path}: not a readable .xlsx workbook ({type(exc).__name__}); nothing imported"
+            ) from None
+        try:
+            lines = _sheet_lines(book, path)
+        finally:
+            book.close()
+        _refuse_uncomputed_formulas(handle, path, lines)
+    if not lines:
+        raise BadInput(f"{path}: the first worksheet is empty; nothing imported")
+    header = _names([cell.value for cell in lines[0]])
+    rows = []
+    for index, line in enumerate(lines[1:], start=2):
+        cells = {name: cell for name, cell in zip(header, line, strict=False) if name}
+        if all(cell.text == "" for cell in cells.values()):
+            continue
+        rows.append(Row(index, cells))
+    return header, rows
+
+
+def _sheet_lines(book: Any, path: Path) -> list[list[Cell]]:
+    """The first worksheet's cells; a read-only workbook parses the sheet (and looks up a cell's number
+    format) only now, so a damaged workbook shows here."""
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several kinds for a damaged or non-Excel file
+        return [
+            [Cell(cell.value, "%" in str(getattr(cell, "number_format", "") or "")) for cell in line]
+            for line in book.worksheets[0].iter_rows()
+        ]
+    except Exception as exc:  # XML ParseError, zip CRC error, a style index out of range (IndexError), …
         raise BadInput(
-            f"{path}: not a readable .xlsx workbook ({type(exc).__name__}); nothing imported"
+            f"{path}: not a readable .xlsx workbook (damaged worksheet: {type(exc).__name__}); nothing imported"
         ) from None
+
+
+def _refuse_uncomputed_formulas(handle: Any, path: Path, lines: list[list[Cell]]) -> None:
+    """A formula cell holds its value only once a spreadsheet program computed and saved it; read without
+    one it looks empty, and a row of such cells would be skipped silently. Refuse it, naming the cell."""
+    from openpyxl import load_workbook
+
+    handle.seek(0)
+    book = load_workbook(handle, read_only=True, data_only=False)
     try:
-        sheet = book.worksheets[0]
-        lines = list(sheet.iter_rows())
-        if not lines:
-            raise BadInput(f"{path}: the first worksheet is empty; nothing imported")
-        header = _names([cell.value for cell in lines[0]])
-        rows = []
-        for index, line in enumerate(lines[1:], start=2):
-            cells = {
-                name: Cell(cell.value, "%" in str(getattr(cell, "number_format", "") or ""))
-                for name, cell in zip(header, line, strict=False)
-                if name
-            }
-            if all(cell.text == "" for cell in cells.values()):
-                continue
-            rows.append(Row(index, cells))
-        return header, rows
+        for number, line in enumerate(book.worksheets[0].iter_rows(), start=1):
+            for column, cell in enumerate(line):
+                computed = lines[number - 1][column] if column < len(lines[number - 1]) else Cell(None)
+                if getattr(cell, "data_type", None) == "f" and computed.value is None:
+                    raise BadInput(
+                        f"{path}: row {number}, column {getattr(cell, 'column_letter', column + 1)}: the formula "
+                        f"{cell.value} has no computed value (open and save the file in Excel); nothing imported"
+                    )
     finally:
         book.close()

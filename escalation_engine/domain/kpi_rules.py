@@ -40,11 +40,10 @@ def parse_percentage(raw: object, *, percent_format: bool = False) -> Decimal:
             value = Decimal(text)
         except InvalidOperation:
             raise BadInput(f"{raw!r} is not a number") from None
-    if percent_format:
-        value = value * 100
-    if not value.is_finite() or not 0 <= value <= 100:
+    # range first: scaling NaN or a huge exponent would raise decimal's own errors
+    if not value.is_finite() or not 0 <= value <= (1 if percent_format else 100):
         raise BadInput(f"{raw!r} is outside 0-100 %")
-    return _plain(value)
+    return _plain(value * 100 if percent_format else value)
 
 
 def _plain(value: Decimal) -> Decimal:

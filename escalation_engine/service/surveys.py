@@ -160,7 +160,8 @@ def _check(rows: list[Row], topics: set[str]) -> tuple[dict[tuple[str, str], int
 def _whole(value: object) -> object:
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
+    # isdecimal, not isdigit: int() refuses '²'; a long run of digits is no grade (and int() caps digits)
+    if isinstance(value, str) and value.strip().isdecimal() and len(value.strip()) <= 4:
         return int(value.strip())
     return value
 
