@@ -49,11 +49,11 @@ def test_obligations_lists_who_owes_what_by_when_with_rule_and_clause(engine: En
     rows = engine.json("obligations", "--contract", "TP", "--within", "31")
     assert [(r["id"], r["due"], r["status"]) for r in rows] == [
         ("OBL-1", "2026-02-01", "overdue"), ("OBL-2", "2026-03-01", "overdue"), ("OBL-3", "2026-04-01", "open"),
-        ("OBL-25", "2026-04-01", "open"),
+        ("OBL-26", "2026-04-01", "open"),  # the 13th quarterly report (Q1 2029) lies within the rolling horizon
     ]  # fmt: skip
     assert rows[0]["rule"] == "contract start 2026-01-01 + 1 month"
     assert rows[0]["source"].startswith("TP §2.1.2")
-    assert engine.json("obligations", "--person", "cmcat", "--within", "31")[0]["id"] == "OBL-25"
+    assert engine.json("obligations", "--person", "cmcat", "--within", "31")[0]["id"] == "OBL-26"
     code, out = engine.run("obligations", "--contract", "TP", "--state", "overdue")
     assert code == 0 and "OBL-1" in out and "OBL-3 " not in out
     assert engine.run("obligations", "--state", "late")[0] == 2
@@ -105,8 +105,9 @@ def test_calendar_export_writes_stable_uids_and_alarms_that_icalendar_reads_back
     with freeze_time("2026-03-02 08:00:00"):
         data = engine.json("calendar", "export", "--contract", "TP", "--output", str(first))
         assert (
-            data["obligations"] == 12 + 12 + 1 + 11 + 1 + 3
-        )  # monthly, quarterly reports, meetings, evaluations
+            data["obligations"] == 12 + 13 + 1 + 12 + 1 + 3
+        )  # monthly, quarterly reports, meetings, evaluations (rolling horizon: registered on 2 March, up to
+        # start + 36 + 3 months = 2029-04-01)
         engine.json("obligation", "fulfil", "OBL-3", "--on", "2026-03-02")
     with freeze_time("2026-03-05 08:00:00"):
         engine.json("calendar", "export", "--contract", "TP", "--output", str(second))
