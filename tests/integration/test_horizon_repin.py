@@ -63,8 +63,9 @@ def test_a_new_version_with_a_longer_horizon_continues_each_series_once(
     (profiles / "leasefietsen-rijk.yaml").write_text(text, encoding="utf-8")
     register(ctx, start=date(2026, 1, 1))
     assert isv_reports(ctx) == ["2027-01-01", "2028-01-01", "2029-01-01"]
-    v3 = text.replace("version: 2 ", "version: 3 ", 1).replace(
-        "  horizon_months: 36\n", "  horizon_months: 60\n"
+    assert text.count("\nversion: 2 ") == 1 and text.count("\n  horizon_months: 36") == 1
+    v3 = text.replace("\nversion: 2 ", "\nversion: 3 ").replace(
+        "\n  horizon_months: 36", "\n  horizon_months: 60"
     )
     (profiles / "leasefietsen-rijk.yaml").write_text(v3, encoding="utf-8")
     moved = repin(ctx, key="LF", actor="cat")

@@ -192,7 +192,8 @@ def test_a_contract_whose_profile_sets_a_term_derives_nothing_after_its_end(
 ) -> None:
     path = profiles / "leasefietsen-rijk.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("  horizon_months: 36\n", "  horizon_months: 36\n  term_months: 48\n"))
+    assert text.count("\n  horizon_months: 36") == 1
+    path.write_text(text.replace("\n  horizon_months: 36", "\n  term_months: 48\n  horizon_months: 36"))
     register(ctx, start=date(2026, 1, 1), award=date(2025, 11, 30))
     clock.set(at("2027-01-02", 9))
     process_due(ctx)
