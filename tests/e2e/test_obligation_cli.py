@@ -132,3 +132,27 @@ def test_a_persons_calendar_holds_only_what_they_owe_or_are_owed(engine: Engine,
     assert any("Eerste kwartaalgesprek" in s for s in summaries)
     assert engine.run("calendar", "export", "--output", str(path))[0] == 2
     assert engine.run("calendar", "export", "--person", "ghost", "--output", str(path))[0] == 4
+
+
+def test_after_three_years_obligations_within_and_the_calendar_feed_show_the_rolled_on_occurrences(
+    engine: Engine, tmp_path: Path
+) -> None:
+    with freeze_time(
+        "2029-11-20 08:00:00"
+    ):  # the engine was down since 2 March 2026: one look-ahead catches up
+        assert engine.run("tick")[0] == 0
+        rows = engine.json("obligations", "--contract", "TP", "--within", "75", "--state", "open")
+        soon = [(r["obligation"], r["seq"], r["due"]) for r in rows if r["due"] >= "2029-11-20"]
+        assert soon == [
+            ("quarterly-meeting", 15, "2030-01-01"),  # start + 6 + 14 × 3 months: past the first 36
+            ("strategic-evaluation", 4, "2030-01-01"),
+            ("management-report", 16, "2030-01-30"),  # Q4 2029 + 30 days
+        ]
+        output = tmp_path / "tp.ics"
+        engine.json("calendar", "export", "--contract", "TP", "--output", str(output))
+        uids = set(_events(output))
+    # derived up to start + 36 + 47 months = 1 December 2032 (at least 36 months past 20 November 2029)
+    assert "obligation-TP-management-report-27@escalation-engine" in uids  # Q3 2032
+    assert "obligation-TP-management-report-28@escalation-engine" not in uids  # Q4 2032 ends after it
+    assert "obligation-TP-strategic-evaluation-6@escalation-engine" in uids  # 1 January 2032
+    assert "obligation-TP-strategic-evaluation-7@escalation-engine" not in uids

@@ -18,6 +18,7 @@ from escalation_engine.domain.dates import local_date
 from escalation_engine.domain.obligations import quarter_end
 from escalation_engine.service import audit
 from escalation_engine.service.calendar_feed import export_calendar
+from escalation_engine.service.common import pinned_profile
 from escalation_engine.service.context import Ctx
 from escalation_engine.service.obligation_horizon import extend
 from escalation_engine.service.obligations import list_obligations
@@ -177,8 +178,6 @@ def test_catching_up_after_a_year_of_downtime_derives_each_occurrence_once(
     with ctx.db.write() as session:
         contract = session.get(Contract, "LF")
         assert contract is not None
-        from escalation_engine.service.common import pinned_profile
-
         again = extend(ctx.db, session, contract, pinned_profile(contract), now=clock.now(), actor="system")
     assert again["derived"] == {}
     assert process_due(ctx).fired == []
