@@ -99,6 +99,7 @@ class ObligationReminderSpec(_Strict):
 
 class ObligationsSpec(_Strict):
     horizon_months: PositiveInt
+    term_months: PositiveInt | None = None  # the contract's term: nothing due after start + term; None = open
     escalate_overdue: bool
     escalate_as: str | None = None
     source: str

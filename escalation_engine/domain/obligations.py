@@ -89,21 +89,37 @@ class Schedule:
     quarterly: bool = False
     roll_to_working_day: bool = False
 
-    def occurrences(self, anchor: date, horizon_end: date, calendar: WorkdayCalendar) -> list[Occurrence]:
-        """Every occurrence up to `horizon_end` (a one-off is always derived; `count` caps a series)."""
-        if self.quarterly:
-            raw = self._quarterly(anchor, horizon_end, calendar)
-        else:
-            raw = self._series(anchor, horizon_end, calendar)
-        return [self._rolled(o, calendar) for o in raw]
+    @property
+    def recurring(self) -> bool:
+        return self.quarterly or self.every is not None
 
-    def _series(self, anchor: date, horizon_end: date, calendar: WorkdayCalendar) -> list[Occurrence]:
+    def occurrences(
+        self, anchor: date, horizon_end: date, calendar: WorkdayCalendar, *, after_seq: int = 0
+    ) -> list[Occurrence]:
+        """Every occurrence up to `horizon_end` (a one-off is always derived; `count` caps a series).
+
+        `after_seq` continues a series already derived up to that number (a rolling horizon): the n-th
+        occurrence is still counted from the anchor, so a continued series has exactly the dates a longer
+        first derivation would have had. At most MAX_OCCURRENCES are returned per call."""
+        if self.quarterly:
+            raw = self._quarterly(anchor, horizon_end, calendar, after_seq)
+        else:
+            raw = self._series(anchor, horizon_end, calendar, after_seq)
+        return [self._rolled(o, calendar) for o in raw if o.seq > after_seq]
+
+    def _limit(self, after_seq: int) -> int:
+        """The last number to derive: `count` when the series has one, else a per-call safety cap."""
+        cap = after_seq + MAX_OCCURRENCES
+        return cap if self.count is None else min(self.count, cap)
+
+    def _series(
+        self, anchor: date, horizon_end: date, calendar: WorkdayCalendar, after_seq: int
+    ) -> list[Occurrence]:
         first_due = add(anchor, self.first, calendar)
         if self.every is None:
             return [Occurrence(1, first_due, f"{self.anchor_label} + {self.first.describe()}")]
         out = [Occurrence(1, first_due, f"{self.anchor_label} + {self.first.describe()}", "#1")]
-        limit = min(self.count or MAX_OCCURRENCES, MAX_OCCURRENCES)
-        for seq in range(2, limit + 1):
+        for seq in range(max(2, after_seq + 1), self._limit(after_seq) + 1):
             due, rule = self._nth(anchor, first_due, seq, calendar)
             if due > horizon_end:
                 break
@@ -120,12 +136,16 @@ class Schedule:
         step = self.every.times(seq - 1)
         return add(first_due, step, calendar), f"first due date + {step.describe()} (every {every})"
 
-    def _quarterly(self, anchor: date, horizon_end: date, calendar: WorkdayCalendar) -> list[Occurrence]:
+    def _quarterly(
+        self, anchor: date, horizon_end: date, calendar: WorkdayCalendar, after_seq: int
+    ) -> list[Occurrence]:
         out: list[Occurrence] = []
         for seq, (year, quarter) in enumerate(quarters_from(anchor), start=1):
             end = quarter_end(year, quarter)
-            if end > horizon_end or seq > min(self.count or MAX_OCCURRENCES, MAX_OCCURRENCES):
+            if end > horizon_end or seq > self._limit(after_seq):
                 break
+            if seq <= after_seq:
+                continue
             label = f"Q{quarter} {year}"
             offset = f" + {self.first.describe()}" if self.first.amount else ""
             out.append(Occurrence(seq, add(end, self.first, calendar), f"end of {label}{offset}", label))

@@ -4,7 +4,8 @@ A contract stays pinned to the exact profile text it was registered with (runnin
 under people's feet). When the contract managers agree to adopt a newer version of the profile — for
 example one that adds a procedure — `contract repin` moves the contract, after checking that everyone
 registered keeps a valid role and every open escalation keeps its level. Obligations and digests that the
-new version brings are derived in the same transaction.
+new version brings are derived in the same transaction; a contract that already had obligations has its
+recurring series continued to the new version's rolling horizon (and its monthly look-ahead scheduled).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from .common import get_contract, pinned_profile
 from .context import Ctx
 from .contracts import contract_view
 from .digests import schedule_next as schedule_next_digest
+from .obligation_horizon import extend
 from .obligations import derive_for_contract
 
 RULE = "a contract stays pinned to its profile version (DESIGN §9)"
@@ -52,6 +54,8 @@ def repin(ctx: Ctx, *, key: str, actor: str) -> dict[str, Any]:
         has_obligations = session.exec(select(Obligation.id).where(Obligation.contract_key == key)).first()
         if old.spec.obligations is None and has_obligations is None:
             derived = derive_for_contract(ctx.db, session, contract, new, now=now, actor=actor)
+        elif new.spec.obligations is not None:
+            derived = sum(extend(ctx.db, session, contract, new, now=now, actor=actor)["derived"].values())
         for person in people:
             schedule_next_digest(session, person, new, now)
         audit.append(

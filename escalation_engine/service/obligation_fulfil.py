@@ -9,13 +9,13 @@ from sqlmodel import Session, select
 
 from ..adapters.db import Database
 from ..adapters.tables import Obligation
-from ..domain.dates import add_period, local_date
+from ..domain.dates import local_date
 from ..domain.errors import BadInput, NotFound, RuleRefused
 from ..profiles import ObligationsSpec
 from . import audit
 from .common import cancel_timers, case_ref, get_contract, get_person, parse_ref, pinned_profile, require_text
 from .context import Ctx
-from .obligations import derive_item, obligation_view
+from .obligations import derive_item, horizon_of, obligation_view
 
 
 def fulfil(
@@ -75,7 +75,7 @@ def _derive_dependants(
     if spec is None or row.fulfilled_on is None:
         return []
     out: list[Obligation] = []
-    horizon_end = add_period(contract.start_date, spec.horizon_months, "months")
+    horizon_end = horizon_of(contract, profile, now).end
     for item in spec.items:
         if item.after != row.code:
             continue

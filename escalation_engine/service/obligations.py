@@ -1,7 +1,8 @@
 """Contract obligations: derive them from the profile, list them, record their fulfilment.
 
-Derivation runs in the transaction that adds the contract (`derive_for_contract`), up to the profile's
-horizon (`obligations.horizon_months` after the contract start). Every occurrence is a row with its own due
+Derivation runs in the transaction that adds the contract (`derive_for_contract`), up to the rolling
+horizon (domain/horizon.py: at least `obligations.horizon_months` past today), and a monthly look-ahead
+timer (`obligation_horizon.py`) keeps every recurring series going for as long as the contract runs. Every occurrence is a row with its own due
 date, rule and clause, plus a `due` timer (→ overdue) and reminder timers written in the same transaction.
 An obligation anchored on the fulfilment of another (B2 §2.1.2: execution within 3 months of approval) is
 derived when that one is fulfilled.
@@ -16,9 +17,10 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from ..adapters.db import Database
-from ..adapters.tables import Contract, Obligation, Person
-from ..domain.dates import add_period, at_local_time, end_of_day, local_date
+from ..adapters.tables import Contract, Obligation, Person, Timer
+from ..domain.dates import at_local_time, end_of_day, local_date
 from ..domain.errors import BadInput
+from ..domain.horizon import Horizon, contract_end, rolling_horizon
 from ..domain.obligations import Period, Schedule
 from ..domain.workdays import WorkdayCalendar
 from ..profiles import ObligationSpec, Profile
@@ -30,8 +32,42 @@ from .common import (
     schedule,
 )
 from .context import Ctx
+from .deadlines import REMINDER
 
 STATES = ("open", "overdue", "fulfilled", "all")
+HORIZON = "obligation_horizon"  # subject kind of the monthly look-ahead timer (a contract has no numeric id)
+
+
+def horizon_of(contract: Contract, profile: Profile, now: datetime) -> Horizon:
+    """How far obligations are derived at `now` and when the engine looks ahead again (domain/horizon.py)."""
+    spec = profile.spec.obligations
+    assert spec is not None
+    end = contract_end(contract.start_date, spec.term_months)
+    return rolling_horizon(contract.start_date, spec.horizon_months, local_date(now), end)
+
+
+def schedule_look_ahead(session: Session, contract: Contract, horizon: Horizon) -> None:
+    """The next look-ahead timer at 00:00 local on `horizon.next_look` (one per contract and date).
+
+    Its kind is `reminder`: housekeeping, not a contract deadline, so `deadlines`, digests and calendar
+    feeds leave it out (like the digest timers)."""
+    if horizon.next_look is None:
+        return
+    key = f"obl-horizon:{contract.key}:{horizon.next_look.isoformat()}"
+    if session.exec(select(Timer.id).where(Timer.idempotency_key == key)).first() is not None:
+        return
+    schedule(
+        session,
+        key=key,
+        kind=REMINDER,
+        subject_kind=HORIZON,
+        subject_id=0,
+        contract_key=contract.key,
+        due_at=at_local_time(horizon.next_look, 0, 0),
+        rule="rolling obligation horizon: look ahead monthly on the contract start's anniversaries",
+        source="policy default — recurring obligations continue for as long as the contract runs",
+        payload={"horizon_end": horizon.end.isoformat()},
+    )
 
 
 def anchor_of(contract: Contract, anchor: str) -> tuple[date, str]:
@@ -67,13 +103,15 @@ def derive_for_contract(
     spec = profile.spec.obligations
     if spec is None:
         return 0
-    horizon_end = add_period(contract.start_date, spec.horizon_months, "months")
+    horizon = horizon_of(contract, profile, now)
+    horizon_end = horizon.end
     rows: list[Obligation] = []
     for item in spec.items:
         if item.anchor == "fulfilment":
             continue
         anchor, label = anchor_of(contract, item.anchor)
         rows += derive_item(session, profile, contract.key, item, anchor, label, horizon_end, now)
+    schedule_look_ahead(session, contract, horizon)
     audit.append(
         db,
         session,
@@ -81,8 +119,8 @@ def derive_for_contract(
         actor=actor,
         action="obligations.derive",
         contract_key=contract.key,
-        reason=f"obligations up to {horizon_end.isoformat()} (contract start + {spec.horizon_months} months, "
-        f"{spec.source.split(' — ')[0]} horizon)",
+        reason=f"obligations up to {horizon_end.isoformat()} (rolling horizon: at least {spec.horizon_months} "
+        f"months ahead, {spec.source.split(' — ')[0]})",
         payload={
             "count": len(rows),
             "horizon_end": horizon_end.isoformat(),
@@ -101,10 +139,16 @@ def derive_item(
     label: str,
     horizon_end: date,
     now: datetime,
+    *,
+    after_seq: int = 0,
 ) -> list[Obligation]:
+    """Write the occurrences of `item` up to `horizon_end` numbered after `after_seq`, with their timers."""
     calendar = WorkdayCalendar.named(profile.spec.deadlines.calendar)
     rows = []
-    for occ in schedule_of(item, profile, label).occurrences(anchor, horizon_end, calendar):
+    occurrences = schedule_of(item, profile, label).occurrences(
+        anchor, horizon_end, calendar, after_seq=after_seq
+    )
+    for occ in occurrences:
         row = Obligation(
             contract_key=contract_key,
             code=item.key,

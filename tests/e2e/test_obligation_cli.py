@@ -49,11 +49,11 @@ def test_obligations_lists_who_owes_what_by_when_with_rule_and_clause(engine: En
     rows = engine.json("obligations", "--contract", "TP", "--within", "31")
     assert [(r["id"], r["due"], r["status"]) for r in rows] == [
         ("OBL-1", "2026-02-01", "overdue"), ("OBL-2", "2026-03-01", "overdue"), ("OBL-3", "2026-04-01", "open"),
-        ("OBL-25", "2026-04-01", "open"),
+        ("OBL-26", "2026-04-01", "open"),  # the 13th quarterly report (Q1 2029) lies within the rolling horizon
     ]  # fmt: skip
     assert rows[0]["rule"] == "contract start 2026-01-01 + 1 month"
     assert rows[0]["source"].startswith("TP §2.1.2")
-    assert engine.json("obligations", "--person", "cmcat", "--within", "31")[0]["id"] == "OBL-25"
+    assert engine.json("obligations", "--person", "cmcat", "--within", "31")[0]["id"] == "OBL-26"
     code, out = engine.run("obligations", "--contract", "TP", "--state", "overdue")
     assert code == 0 and "OBL-1" in out and "OBL-3 " not in out
     assert engine.run("obligations", "--state", "late")[0] == 2
@@ -105,8 +105,9 @@ def test_calendar_export_writes_stable_uids_and_alarms_that_icalendar_reads_back
     with freeze_time("2026-03-02 08:00:00"):
         data = engine.json("calendar", "export", "--contract", "TP", "--output", str(first))
         assert (
-            data["obligations"] == 12 + 12 + 1 + 11 + 1 + 3
-        )  # monthly, quarterly reports, meetings, evaluations
+            data["obligations"] == 12 + 13 + 1 + 12 + 1 + 3
+        )  # monthly, quarterly reports, meetings, evaluations (rolling horizon: registered on 2 March, up to
+        # start + 36 + 3 months = 2029-04-01)
         engine.json("obligation", "fulfil", "OBL-3", "--on", "2026-03-02")
     with freeze_time("2026-03-05 08:00:00"):
         engine.json("calendar", "export", "--contract", "TP", "--output", str(second))
@@ -131,3 +132,27 @@ def test_a_persons_calendar_holds_only_what_they_owe_or_are_owed(engine: Engine,
     assert any("Eerste kwartaalgesprek" in s for s in summaries)
     assert engine.run("calendar", "export", "--output", str(path))[0] == 2
     assert engine.run("calendar", "export", "--person", "ghost", "--output", str(path))[0] == 4
+
+
+def test_after_three_years_obligations_within_and_the_calendar_feed_show_the_rolled_on_occurrences(
+    engine: Engine, tmp_path: Path
+) -> None:
+    with freeze_time(
+        "2029-11-20 08:00:00"
+    ):  # the engine was down since 2 March 2026: one look-ahead catches up
+        assert engine.run("tick")[0] == 0
+        rows = engine.json("obligations", "--contract", "TP", "--within", "75", "--state", "open")
+        soon = [(r["obligation"], r["seq"], r["due"]) for r in rows if r["due"] >= "2029-11-20"]
+        assert soon == [
+            ("quarterly-meeting", 15, "2030-01-01"),  # start + 6 + 14 × 3 months: past the first 36
+            ("strategic-evaluation", 4, "2030-01-01"),
+            ("management-report", 16, "2030-01-30"),  # Q4 2029 + 30 days
+        ]
+        output = tmp_path / "tp.ics"
+        engine.json("calendar", "export", "--contract", "TP", "--output", str(output))
+        uids = set(_events(output))
+    # derived up to start + 36 + 47 months = 1 December 2032 (at least 36 months past 20 November 2029)
+    assert "obligation-TP-management-report-27@escalation-engine" in uids  # Q3 2032
+    assert "obligation-TP-management-report-28@escalation-engine" not in uids  # Q4 2032 ends after it
+    assert "obligation-TP-strategic-evaluation-6@escalation-engine" in uids  # 1 January 2032
+    assert "obligation-TP-strategic-evaluation-7@escalation-engine" not in uids

@@ -41,7 +41,8 @@ def test_every_b2_obligation_is_derived_with_its_due_dates_rules_and_clauses(ctx
     assert dues(got["isv-plan"]) == ["2026-07-01"]
     assert got["isv-plan"][0]["rule"] == "contract start 2026-01-01 + 6 months"
     assert str(got["isv-plan"][0]["source"]).startswith("B2 §2.1.1 PI1")
-    # then yearly ISV reports, over the 36-month horizon (policy default)
+    # then yearly ISV reports, up to the rolling horizon (at least 36 months ahead, policy default; registered
+    # on 2 March 2026, two monthly anniversaries after the start: up to start + 39 months = 2029-04-01)
     assert dues(got["isv-report"]) == ["2027-01-01", "2028-01-01", "2029-01-01"]
     # social-return plan approved within 3 months of the award: 30 Nov + 3 months = 28 Feb (clamped)
     assert dues(got["sr-plan"]) == ["2026-02-28"]
@@ -68,7 +69,7 @@ def test_every_b2_obligation_is_derived_with_its_due_dates_rules_and_clauses(ctx
         "2026-12-31",
         "2027-03-31",
     ]
-    assert len(got["user-group"]) == 12
+    assert len(got["user-group"]) == 13  # Q1 2026 … Q1 2029
     assert got["user-group"][0]["owed_by"] == "category"
     assert got["user-group"][0]["owed_to_people"] == ["dcm", "am"]
 
