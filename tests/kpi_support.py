@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from escalation_engine.adapters.tables import AuditEvent, KpiMeasurement, Outbox, Timer
+from escalation_engine.adapters.tables import AuditEvent, Outbox, Timer
+from escalation_engine.adapters.tables_kpi import KpiMeasurement
 from escalation_engine.service.context import Ctx
 
 

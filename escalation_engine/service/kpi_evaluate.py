@@ -20,7 +20,8 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from ..adapters.tables import Contract, KpiMeasurement, KpiVerdict, Person
+from ..adapters.tables import Contract, Person
+from ..adapters.tables_kpi import KpiMeasurement, KpiVerdict
 from ..domain import delivery
 from ..domain.dates import local_date
 from ..domain.errors import RuleRefused

@@ -15,7 +15,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-from ..adapters.tables import KpiVerdict, Person, Timer
+from ..adapters.tables import Person, Timer
+from ..adapters.tables_kpi import KpiVerdict
 from ..domain.dates import local_date
 from ..domain.errors import NotFound, RuleRefused
 from . import audit

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from ..adapters.tables import KpiVerdict
+from ..adapters.tables_kpi import KpiVerdict
 from ..domain.errors import NotFound
 from ..domain.waiting_room import SOURCE as WAITING_ROOM_SOURCE
 from .common import case_ref, get_contract, parse_ref

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlmodel import col, func, select
 
-from ..adapters.tables import KpiMeasurement, KpiVerdict
+from ..adapters.tables_kpi import KpiMeasurement, KpiVerdict
 from .common import get_contract, pinned_profile
 from .context import Ctx
 from .kpis import kpi_section

@@ -13,7 +13,8 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from ..adapters.tables import Contract, KpiMeasurement, Person
+from ..adapters.tables import Contract, Person
+from ..adapters.tables_kpi import KpiMeasurement
 from ..domain.errors import BadInput, RuleRefused
 from ..domain.kpi_rules import check_period, due_date, stored_value
 from ..kpi_profile import KpiSection, KpiSpec

@@ -14,7 +14,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from ..adapters.tables import Contract, KpiVerdict, Person, SanctionCase
+from ..adapters.tables import Contract, Person
+from ..adapters.tables_kpi import KpiVerdict, SanctionCase
 from ..domain.errors import NotFound, RuleRefused
 from ..domain.sanctions import SANCTION_SOURCE, heaviest, parse_sanction
 from ..machines.base import fire

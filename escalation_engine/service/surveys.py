@@ -15,7 +15,8 @@ from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, col, select
 
 from ..adapters.sheets import Row, read_table
-from ..adapters.tables import Contract, SurveyGrade, SurveyRound
+from ..adapters.tables import Contract
+from ..adapters.tables_kpi import SurveyGrade, SurveyRound
 from ..domain.dates import local_date
 from ..domain.errors import BadInput, NotFound, RuleRefused
 from ..domain.sanctions import S4_PLUS_COMBINES_WITH, SurveySanction

@@ -14,7 +14,8 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from ..adapters.tables import Contract, KpiVerdict, Person, SanctionCase
+from ..adapters.tables import Contract, Person
+from ..adapters.tables_kpi import KpiVerdict, SanctionCase
 from ..domain.dates import local_date
 from ..domain.errors import RuleRefused
 from ..kpi_profile import KpiSection

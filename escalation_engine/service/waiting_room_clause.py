@@ -18,7 +18,8 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, col, select
 
-from ..adapters.tables import Contract, KpiVerdict
+from ..adapters.tables import Contract
+from ..adapters.tables_kpi import KpiVerdict
 from ..domain.dates import local_date
 from ..domain.errors import RuleRefused
 from ..domain.kpi_rules import parse_percentage

@@ -193,7 +193,7 @@ def test_an_xlsx_management_report_is_imported_with_percent_formatted_cells(ctx:
     with ctx.db.read() as session:
         from sqlmodel import select
 
-        from escalation_engine.adapters.tables import KpiMeasurement
+        from escalation_engine.adapters.tables_kpi import KpiMeasurement
 
         values = {m.participant: m.value for m in session.exec(select(KpiMeasurement))}
     assert values == {"DJI": "94.99", "MinBZK": "97"}
