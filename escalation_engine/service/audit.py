@@ -14,7 +14,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from ..adapters.db import Database
-from ..adapters.tables import AuditEvent
+from ..adapters.tables import AuditEvent, Person
 
 GENESIS = "0" * 64
 _FIELDS = (
@@ -103,6 +103,39 @@ def _chain_head(db: Database, session: Session) -> tuple[int, str]:
     db.lock_audit_chain(session)
     row = session.connection().execute(_HEAD_QUERY).first()  # Core: no autoflush, no ORM result
     return (row[0] or 0, row[1]) if row else (0, GENESIS)
+
+
+def case_step(
+    db: Database,
+    session: Session,
+    *,
+    now: datetime,
+    actor: Person | str,
+    action: str,
+    contract_key: str,
+    case_ref: str,
+    level: int | None,
+    before: str,
+    after: str,
+    reason: str | None = None,
+    payload: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """One step of a procedure's case: a person (key and role) or the system (a name) moved it."""
+    return append(
+        db,
+        session,
+        now=now,
+        actor=actor if isinstance(actor, str) else actor.key,
+        actor_role=None if isinstance(actor, str) else actor.role,
+        action=action,
+        contract_key=contract_key,
+        case_ref=case_ref,
+        level=level,
+        from_state=before,
+        to_state=after,
+        reason=reason,
+        payload=payload,
+    )
 
 
 @dataclass(frozen=True)

@@ -102,17 +102,17 @@ def record_audit(
     reason: str | None = None,
     payload: dict[str, Any] | None = None,
 ) -> None:
-    audit.append(
+    audit.case_step(
         ctx.db,
         loaded.session,
         now=now,
-        actor=actor if isinstance(actor, str) else actor.key,
-        actor_role=None if isinstance(actor, str) else actor.role,
+        actor=actor,
         action=action,
         contract_key=loaded.row.contract_key,
         case_ref=loaded.ref,
-        from_state=before,
-        to_state=loaded.row.state,
+        level=None,
+        before=before,
+        after=loaded.row.state,
         reason=reason,
         payload=payload,
     )
