@@ -6,7 +6,7 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -33,16 +33,17 @@ _FIELDS = (
 )
 
 
-def _canonical(event: AuditEvent) -> str:
+def _canonical(values: Mapping[str, Any]) -> str:
     data: dict[str, Any] = {}
     for name in _FIELDS:
-        value = getattr(event, name)
+        value = values[name]
         data[name] = value.isoformat() if isinstance(value, datetime) else value
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def compute_hash(prev_hash: str, event: AuditEvent) -> str:
-    return hashlib.sha256((prev_hash + "\n" + _canonical(event)).encode()).hexdigest()
+def compute_hash(prev_hash: str, event: AuditEvent | Mapping[str, Any]) -> str:
+    values = event if isinstance(event, Mapping) else {name: getattr(event, name) for name in _FIELDS}
+    return hashlib.sha256((prev_hash + "\n" + _canonical(values)).encode()).hexdigest()
 
 
 def append(
@@ -60,33 +61,30 @@ def append(
     to_state: str | None = None,
     reason: str | None = None,
     payload: dict[str, Any] | None = None,
-) -> AuditEvent:
+) -> None:
     last_id, last_hash = _chain_head(db, session)
-    event = AuditEvent(
-        id=last_id + 1,
-        recorded_at=now,
-        actor=actor,
-        actor_role=actor_role,
-        action=action,
-        contract_key=contract_key,
-        case_ref=case_ref,
-        level=level,
-        from_state=from_state,
-        to_state=to_state,
-        reason=reason,
-        payload=json.dumps(payload or {}, sort_keys=True, ensure_ascii=False, default=str),
-        prev_hash=last_hash,
-        hash="",
-    )
-    event.hash = compute_hash(event.prev_hash, event)
+    values: dict[str, Any] = {
+        "id": last_id + 1,
+        "recorded_at": now,
+        "actor": actor,
+        "actor_role": actor_role,
+        "action": action,
+        "contract_key": contract_key,
+        "case_ref": case_ref,
+        "level": level,
+        "from_state": from_state,
+        "to_state": to_state,
+        "reason": reason,
+        "payload": json.dumps(payload or {}, sort_keys=True, ensure_ascii=False, default=str),
+        "prev_hash": last_hash,
+    }
+    values["hash"] = compute_hash(last_hash, values)
     # A Core INSERT of exactly these values: the ORM unit of work adds nothing for an append-only row.
-    session.connection().execute(_INSERT, {name: getattr(event, name) for name in _COLUMNS})
-    session.info[_HEAD] = (session.get_transaction(), event.id, event.hash)
-    return event
+    session.connection().execute(_INSERT, values)
+    session.info[_HEAD] = (session.get_transaction(), values["id"], values["hash"])
 
 
 _HEAD = "escalation_engine.audit_head"
-_COLUMNS = (*_FIELDS, "prev_hash", "hash")
 _INSERT = AuditEvent.__table__.insert()  # type: ignore[attr-defined]
 _HEAD_QUERY = select(AuditEvent.id, AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1)
 
@@ -119,9 +117,9 @@ def case_step(
     after: str,
     reason: str | None = None,
     payload: dict[str, Any] | None = None,
-) -> AuditEvent:
+) -> None:
     """One step of a procedure's case: a person (key and role) or the system (a name) moved it."""
-    return append(
+    append(
         db,
         session,
         now=now,

@@ -7,7 +7,7 @@ import json
 import re
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 from pydantic import ValidationError
@@ -270,12 +270,23 @@ def cancel_timers(session: Session, subject_kind: str, subject_id: int, now: dat
     return count
 
 
+class Recipient(Protocol):
+    """Whom a notice goes to: a `Person` row, or a plain contact read on the firing path."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def email(self) -> str | None: ...
+
+
 def notify(
     session: Session,
     *,
     key: str,
     now: datetime,
-    person: Person,
+    person: Recipient,
     contract_key: str,
     case: str | None,
     subject: str,

@@ -25,7 +25,7 @@ from .deadlines import REMINDER, _row
 from .obligation_timers import open_obligations_for
 from .obligations import status_of
 from .texts import render
-from .timers import handles
+from .timers import DueTimer, handles
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 FREQUENCIES = ("daily", "weekly", "off")
@@ -203,7 +203,7 @@ def queue_digest(session: Session, person: Person, now: datetime) -> dict[str, A
 
 
 @handles("digest", REMINDER)
-def digest_due(ctx: Ctx, session: Session, timer: Timer, now: datetime) -> str:
+def digest_due(ctx: Ctx, session: Session, timer: DueTimer, now: datetime) -> str:
     """Queue the person's digest for the timer's local date, then schedule the next one.
 
     After downtime a digest of a past local date is not sent (it would be stale); the next one is the first

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
@@ -236,12 +236,27 @@ def reminder_recipients(
 ) -> list[Person]:
     """The supplier's account manager(s) and the counterpart at the case's current level."""
     everyone = contract_people(session, row.contract_key) if people is None else people
-    chosen: dict[str, Person] = {}
-    for role in profile.spec.reminders.notify_roles:
+    return recipients(everyone, profile.spec.reminders.notify_roles, record.counterpart_key)
+
+
+class _WithRole(Protocol):
+    @property
+    def key(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+
+
+P = TypeVar("P", bound=_WithRole)
+
+
+def recipients(everyone: dict[str, P], notify_roles: list[str], counterpart_key: str) -> list[P]:
+    """Everyone with one of the reminded roles, then the level's counterpart; each once."""
+    chosen: dict[str, P] = {}
+    for role in notify_roles:
         for person in everyone.values():
             if person.role == role:
                 chosen[person.key] = person
-    target = everyone.get(record.counterpart_key)
+    target = everyone.get(counterpart_key)
     if target is not None:
         chosen[target.key] = target
     return list(chosen.values())

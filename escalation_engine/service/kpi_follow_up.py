@@ -35,7 +35,7 @@ from .common import (
 from .context import Ctx
 from .deadlines import describes
 from .kpis import kpi_section
-from .timers import handles
+from .timers import DueTimer, handles
 from .verdicts import PREFIX_VERDICT, verdict_view
 
 SOURCE = "B2 §2.2"
@@ -165,7 +165,7 @@ def record_improvement(ctx: Ctx, *, actor_key: str | None, ref: str, text: str) 
 
 
 @handles(PREFIX_VERDICT, "improvement_due")
-def improvement_due(ctx: Ctx, session: Session, timer: Timer, now: datetime) -> str:
+def improvement_due(ctx: Ctx, session: Session, timer: DueTimer, now: datetime) -> str:
     row = session.get(KpiVerdict, timer.subject_id)
     if row is None or row.follow_up_text:
         return "obsolete"
@@ -199,7 +199,7 @@ def improvement_due(ctx: Ctx, session: Session, timer: Timer, now: datetime) -> 
 
 
 @handles(PREFIX_VERDICT, "reminder")
-def remind(ctx: Ctx, session: Session, timer: Timer, now: datetime) -> str:
+def remind(ctx: Ctx, session: Session, timer: DueTimer, now: datetime) -> str:
     row = session.get(KpiVerdict, timer.subject_id)
     payload = json.loads(timer.payload)
     offset = int(payload["offset_days"])

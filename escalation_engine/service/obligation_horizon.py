@@ -17,14 +17,14 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from ..adapters.db import Database
-from ..adapters.tables import Contract, Obligation, Timer
+from ..adapters.tables import Contract, Obligation
 from ..profiles import ObligationSpec, Profile
 from . import audit
 from .common import case_ref, pinned_profile
 from .context import Ctx
 from .deadlines import REMINDER
 from .obligations import HORIZON, anchor_of, derive_item, horizon_of, schedule_look_ahead, schedule_of
-from .timers import handles
+from .timers import DueTimer, handles
 
 
 def _last_derived(session: Session, contract_key: str, code: str) -> Obligation | None:
@@ -115,7 +115,7 @@ def extend(
 
 
 @handles(HORIZON, REMINDER)
-def look_ahead(ctx: Ctx, session: Session, timer: Timer, now: datetime) -> str:
+def look_ahead(ctx: Ctx, session: Session, timer: DueTimer, now: datetime) -> str:
     """Continue the contract's recurring obligations to the rolling horizon; schedule the next look-ahead."""
     contract = session.exec(
         select(Contract).where(Contract.key == timer.contract_key).with_for_update()

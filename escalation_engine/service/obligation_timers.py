@@ -26,7 +26,7 @@ from .deadlines import describes
 from .escalation_case import Loaded, address, write_audit
 from .obligations import obligation_view, payload_of
 from .texts import render
-from .timers import handles
+from .timers import DueTimer, handles
 
 
 def language_of(session: Session, person: Person, profile: Profile) -> str:
@@ -76,7 +76,7 @@ def _tell(
 
 
 @handles("obligation", "obligation_due")
-def obligation_overdue(ctx: Ctx, session: Session, timer: Timer, now: datetime) -> str:
+def obligation_overdue(ctx: Ctx, session: Session, timer: DueTimer, now: datetime) -> str:
     """The last day ended without a recorded fulfilment: overdue, tell both sides, maybe escalate."""
     row = session.get(Obligation, timer.subject_id)
     if row is None or row.state != "open":
@@ -119,7 +119,7 @@ def obligation_overdue(ctx: Ctx, session: Session, timer: Timer, now: datetime) 
 
 
 @handles("obligation", "reminder")
-def obligation_reminder(ctx: Ctx, session: Session, timer: Timer, now: datetime) -> str:
+def obligation_reminder(ctx: Ctx, session: Session, timer: DueTimer, now: datetime) -> str:
     """Before, on and after the due date (profile `obligations.reminders`): remind the debtor."""
     row = session.get(Obligation, timer.subject_id)
     if row is None or row.state == "fulfilled":

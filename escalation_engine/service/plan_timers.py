@@ -32,11 +32,11 @@ from .plan_common import (
     write_audit,
 )
 from .plan_views import step_of
-from .timers import handles
+from .timers import DueTimer, handles
 from .views import last_day
 
 
-def _late(timer: Timer, now: datetime) -> dict[str, Any]:
+def _late(timer: DueTimer, now: datetime) -> dict[str, Any]:
     return {
         "timer": timer.id,
         "due_at": timer.due_at.isoformat(),
@@ -45,7 +45,7 @@ def _late(timer: Timer, now: datetime) -> dict[str, Any]:
 
 
 @handles("plan", "window_end")
-def step2_window_passed(ctx: Ctx, session: Session, timer: Timer, now: datetime) -> str:
+def step2_window_passed(ctx: Ctx, session: Session, timer: DueTimer, now: datetime) -> str:
     """The step-2 window ended without resolution: the plan is due for step 3 (B2 §5.2 Stap 3)."""
     loaded = load(session, case_ref("plan", timer.subject_id))
     if loaded.row.state != StepState.STEP_2.value:
@@ -81,7 +81,7 @@ def step2_window_passed(ctx: Ctx, session: Session, timer: Timer, now: datetime)
 
 
 @handles("plan", "plan_due")
-def plan_deadline_passed(ctx: Ctx, session: Session, timer: Timer, now: datetime) -> str:
+def plan_deadline_passed(ctx: Ctx, session: Session, timer: DueTimer, now: datetime) -> str:
     """No plan submitted within the term: overdue; the client is told; reminders continue (TP §2.1.2)."""
     loaded = load(session, case_ref("plan", timer.subject_id))
     attempt = json.loads(timer.payload)["attempt"]
@@ -123,7 +123,7 @@ def plan_deadline_passed(ctx: Ctx, session: Session, timer: Timer, now: datetime
 
 
 def _next_in_series(
-    loaded: Loaded, timer: Timer, series: str, first: date, every: int, now: datetime, **extra: Any
+    loaded: Loaded, timer: DueTimer, series: str, first: date, every: int, now: datetime, **extra: Any
 ) -> None:
     when = next_recurring(now, first, every, *reminder_time(loaded.profile))
     rule = timer.rule if timer.kind == "reminder" else f"{timer.rule}: overdue"
@@ -139,7 +139,7 @@ def _next_in_series(
 
 
 @handles("plan", "reminder")
-def remind(ctx: Ctx, session: Session, timer: Timer, now: datetime) -> str:
+def remind(ctx: Ctx, session: Session, timer: DueTimer, now: datetime) -> str:
     payload = json.loads(timer.payload)
     loaded = load(session, case_ref("plan", timer.subject_id))
     series = payload["series"]
@@ -148,7 +148,7 @@ def remind(ctx: Ctx, session: Session, timer: Timer, now: datetime) -> str:
     return _remind_supplier(loaded, timer, payload, now)
 
 
-def _remind_three_step(loaded: Loaded, timer: Timer, payload: dict[str, Any], now: datetime) -> str:
+def _remind_three_step(loaded: Loaded, timer: DueTimer, payload: dict[str, Any], now: datetime) -> str:
     spec = three_step_spec(loaded.profile, loaded.row.contract_key)
     if payload["series"] == "window":
         deadline_at = datetime.fromisoformat(payload["deadline_at"])
@@ -183,7 +183,7 @@ def _remind_three_step(loaded: Loaded, timer: Timer, payload: dict[str, Any], no
     return "reminded (presentation)"
 
 
-def _remind_supplier(loaded: Loaded, timer: Timer, payload: dict[str, Any], now: datetime) -> str:
+def _remind_supplier(loaded: Loaded, timer: DueTimer, payload: dict[str, Any], now: datetime) -> str:
     spec = norm_spec(loaded.profile, loaded.row.contract_key)
     current = loaded.current()
     wanted = NormState.AWAITING_PLAN.value if payload["series"] == "submission" else NormState.OVERDUE.value

@@ -17,6 +17,7 @@ from ..profiles import Profile, StepInSpec
 from . import audit
 from .common import case_ref, get_contract, notify, parse_ref, people_with_role, pinned_profile, schedule
 from .context import Ctx
+from .timers import DueTimer
 
 
 @dataclass
@@ -176,7 +177,7 @@ def cancel_stage(loaded: Loaded, stage: str, now: datetime) -> None:
             loaded.session.add(timer)
 
 
-def stage_of(timer: Timer) -> str:
+def stage_of(timer: DueTimer | Timer) -> str:
     return str(json.loads(timer.payload).get("stage", ""))
 
 

@@ -31,7 +31,7 @@ from .step_in_support import (
     tell,
     touch,
 )
-from .timers import handles
+from .timers import DueTimer, handles
 from .views import last_day
 
 S = StepInState
@@ -43,12 +43,19 @@ _STAGE_STATE = {
 _STAGE_LABEL = {"meeting1": "MT meeting 1", "check": "progress check", "meeting2": "MT meeting 2"}
 
 
-def _load_for(session: Session, timer: Timer) -> Loaded:
+def _load_for(session: Session, timer: DueTimer) -> Loaded:
     return load(session, case_ref("stepin", timer.subject_id))
 
 
 def _passed(
-    ctx: Ctx, loaded: Loaded, timer: Timer, now: datetime, *, trigger: StepInTrigger, action: str, what: str
+    ctx: Ctx,
+    loaded: Loaded,
+    timer: DueTimer,
+    now: datetime,
+    *,
+    trigger: StepInTrigger,
+    action: str,
+    what: str,
 ) -> str:
     before = loaded.row.state
     loaded.row.state = fire(step_in_machine(), loaded.model(), trigger, rule=timer.rule, source=timer.source)
@@ -72,7 +79,7 @@ def _passed(
 
 
 @handles("stepin", "meeting_due")
-def meeting_missed(ctx: Ctx, session: Session, timer: Timer, now: datetime) -> str:
+def meeting_missed(ctx: Ctx, session: Session, timer: DueTimer, now: datetime) -> str:
     loaded = _load_for(session, timer)
     if loaded.row.state != S.AWAITING_MEETING.value:
         return "obsolete"
@@ -99,7 +106,7 @@ def meeting_missed(ctx: Ctx, session: Session, timer: Timer, now: datetime) -> s
 
 
 @handles("stepin", "progress_check")
-def check_without_assessment(ctx: Ctx, session: Session, timer: Timer, now: datetime) -> str:
+def check_without_assessment(ctx: Ctx, session: Session, timer: DueTimer, now: datetime) -> str:
     loaded = _load_for(session, timer)
     if loaded.row.state != S.MONITORING.value:
         return "obsolete"
@@ -136,7 +143,7 @@ def check_without_assessment(ctx: Ctx, session: Session, timer: Timer, now: date
 
 
 @handles("stepin", "second_meeting_due")
-def second_meeting_missed(ctx: Ctx, session: Session, timer: Timer, now: datetime) -> str:
+def second_meeting_missed(ctx: Ctx, session: Session, timer: DueTimer, now: datetime) -> str:
     loaded = _load_for(session, timer)
     if loaded.row.state != S.AWAITING_SECOND_MEETING.value:
         return "obsolete"
@@ -162,13 +169,13 @@ def second_meeting_missed(ctx: Ctx, session: Session, timer: Timer, now: datetim
     return "second meeting missed"
 
 
-def _advice(loaded: Loaded, timer: Timer) -> Any:
+def _advice(loaded: Loaded, timer: DueTimer) -> Any:
     number = int(stage_of(timer).removeprefix("advice"))
     return next((a for a in loaded.advice if a.number == number), None)
 
 
 @handles("stepin", "advice_due")
-def advice_due_passed(ctx: Ctx, session: Session, timer: Timer, now: datetime) -> str:
+def advice_due_passed(ctx: Ctx, session: Session, timer: DueTimer, now: datetime) -> str:
     loaded = _load_for(session, timer)
     advice = _advice(loaded, timer)
     if advice is None or advice.due_passed_at is not None or loaded.row.state == S.CLOSED.value:
@@ -188,7 +195,7 @@ def advice_due_passed(ctx: Ctx, session: Session, timer: Timer, now: datetime) -
     return "advice due date passed"
 
 
-def _passed_advice_audit(ctx: Ctx, loaded: Loaded, timer: Timer, now: datetime, number: int) -> str:
+def _passed_advice_audit(ctx: Ctx, loaded: Loaded, timer: DueTimer, now: datetime, number: int) -> str:
     day = last_day(timer.due_at)
     touch(loaded, now)
     record_audit(
@@ -204,7 +211,7 @@ def _passed_advice_audit(ctx: Ctx, loaded: Loaded, timer: Timer, now: datetime, 
     return day
 
 
-def _still_pending(loaded: Loaded, timer: Timer) -> bool:
+def _still_pending(loaded: Loaded, timer: DueTimer) -> bool:
     stage = stage_of(timer)
     if stage.startswith("advice"):
         advice = _advice(loaded, timer)
@@ -217,7 +224,7 @@ def _reminded(loaded: Loaded, stage: str) -> list[Person]:
 
 
 @handles("stepin", "reminder")
-def remind(ctx: Ctx, session: Session, timer: Timer, now: datetime) -> str:
+def remind(ctx: Ctx, session: Session, timer: DueTimer, now: datetime) -> str:
     """Before and on the day: remind the supplier (account manager, final-responsible management)."""
     loaded = _load_for(session, timer)
     payload = json.loads(timer.payload)

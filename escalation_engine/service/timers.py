@@ -13,14 +13,32 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam
-from sqlmodel import Session, col, select
+from sqlalchemy import bindparam, update
+from sqlmodel import Session, select
 
 from ..adapters.tables import Timer
 from . import audit
 from .context import Ctx
 
-Handler = Callable[[Ctx, Session, Timer, datetime], str]
+
+@dataclass(frozen=True, slots=True)
+class DueTimer:
+    """A claimed timer as its handler sees it: the row's values, read with one Core query (no ORM object;
+    the firing loop marks the row fired itself)."""
+
+    id: int
+    idempotency_key: str
+    kind: str
+    subject_kind: str
+    subject_id: int
+    contract_key: str
+    due_at: datetime
+    rule: str
+    source: str
+    payload: str
+
+
+Handler = Callable[[Ctx, Session, DueTimer, datetime], str]
 HANDLERS: dict[tuple[str, str], Handler] = {}
 
 
@@ -41,17 +59,24 @@ class TickReport:
         return {"fired": self.fired, "failed": self.failed}
 
 
+_T = Timer.__table__  # type: ignore[attr-defined]
 _CLAIM = (
-    select(Timer)
-    .where(Timer.status == "pending", col(Timer.due_at) <= bindparam("now"))
-    .order_by(col(Timer.due_at), col(Timer.id))
+    select(*(_T.c[name] for name in DueTimer.__slots__))
+    .where(_T.c.status == "pending", _T.c.due_at <= bindparam("now"))
+    .order_by(_T.c.due_at, _T.c.id)
     .limit(1)
     .with_for_update(skip_locked=True)
 )  # built once: constructing the statement cost as much as running it
+_MARK = (
+    update(_T)
+    .where(_T.c.id == bindparam("ident"))
+    .values(status=bindparam("status"), fired_at=bindparam("at"))
+)
 
 
-def _claim(session: Session, now: datetime) -> Timer | None:
-    return session.exec(_CLAIM, params={"now": now}).first()
+def _claim(session: Session, now: datetime) -> DueTimer | None:
+    row = session.connection().execute(_CLAIM, {"now": now}).first()
+    return None if row is None else DueTimer(*row)
 
 
 def process_due(ctx: Ctx, now: datetime | None = None, *, limit: int | None = None) -> TickReport:
@@ -72,9 +97,9 @@ def process_due(ctx: Ctx, now: datetime | None = None, *, limit: int | None = No
                 if handler is None:
                     raise LookupError(f"no handler for {timer.subject_kind}/{timer.kind}")
                 outcome = handler(ctx, session, timer, now)
-                timer.status = "fired" if outcome != "obsolete" else "skipped"
-                timer.fired_at = now
-                session.add(timer)
+                status = "fired" if outcome != "obsolete" else "skipped"
+                session.flush()  # the handler's ORM changes go first, then the timer row is marked
+                session.connection().execute(_MARK, {"ident": timer.id, "status": status, "at": now})
                 report.fired.append({**claimed, "outcome": outcome})
         except Exception as exc:  # one bad timer must not stop the others
             if claimed is None:
@@ -84,7 +109,7 @@ def process_due(ctx: Ctx, now: datetime | None = None, *, limit: int | None = No
     return report
 
 
-def _entry(timer: Timer, outcome: str) -> dict[str, Any]:
+def _entry(timer: DueTimer, outcome: str) -> dict[str, Any]:
     return {
         "timer": timer.id,
         "kind": timer.kind,
