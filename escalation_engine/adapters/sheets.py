@@ -9,6 +9,7 @@ as 95.
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -77,11 +78,13 @@ def _read_csv(path: Path) -> tuple[list[str], list[Row]]:
         raise BadInput(
             f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); nothing imported"
         ) from None
-    lines = text.splitlines()
-    if not lines:
+    if not text.strip():
         raise BadInput(f"{path}: the file is empty; nothing imported")
-    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
-    reader = csv.reader(lines, delimiter=delimiter)
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    # The csv module splits the records itself (only \r and \n end one, and not inside quotes):
+    # str.splitlines() would also split at \x0b, \x0c, \x85 or \u2028 inside a cell.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         records = list(reader)
     except csv.Error as exc:  # e.g. a field beyond csv's field size limit
@@ -118,10 +121,28 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[Row]]:
     rows = []
     for index, line in enumerate(lines[1:], start=2):
         cells = {name: cell for name, cell in zip(header, line, strict=False) if name}
-        if all(cell.text == "" for cell in cells.values()):
+        outside = _outside_header(header, line)
+        if all(cell.text == "" for cell in cells.values()) and outside is None:
             continue
+        if outside is not None:
+            raise BadInput(
+                f"{path}: row {index}: a value in column {outside}, which has no column name in row 1; "
+                "nothing imported"
+            )
         rows.append(Row(index, cells))
     return header, rows
+
+
+def _outside_header(header: list[str], line: list[Cell]) -> str | None:
+    """The spreadsheet letter of the first filled cell without a column name above it (as CSV refuses
+    a row with more fields than columns), or None."""
+    from openpyxl.utils import get_column_letter
+
+    for position, cell in enumerate(line):
+        named = position < len(header) and header[position]
+        if not named and cell.text != "":
+            return str(get_column_letter(position + 1))
+    return None
 
 
 def _sheet_lines(book: Any, path: Path) -> list[list[Cell]]:
