@@ -204,8 +204,10 @@ def schedule_deadline_with_reminders(
     rule: str,
     source: str,
     payload: dict[str, Any],
+    reminders: Any = None,
 ) -> datetime:
-    """A deadline at the end of `last_day` (Europe/Amsterdam) plus the profile's reminders around it."""
+    """A deadline at the end of `last_day` (Europe/Amsterdam) plus reminders around it: the profile's
+    (escalation) reminder schedule, or the procedure's own `reminders` spec (offsets_days, at, source)."""
     due_at = end_of_day(last_day)
     common: dict[str, Any] = {
         "kind": kind,
@@ -219,7 +221,7 @@ def schedule_deadline_with_reminders(
     rows = [
         {**common, "idempotency_key": f"{key}:due", "due_at": due_at, "source": source, "payload": payload}
     ]
-    reminders = profile.spec.reminders
+    reminders = profile.spec.reminders if reminders is None else reminders
     hour, minute = (int(part) for part in reminders.at.split(":"))
     for offset in reminders.offsets_days:
         when = at_local_time(date.fromordinal(last_day.toordinal() + offset), hour, minute)

@@ -10,12 +10,19 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from ..adapters.tables import Contract, Person, StepIn, StepInAdvice, StepInMeeting, Timer
-from ..domain.dates import at_local_time, end_of_day
 from ..domain.errors import NotFound, RuleRefused
 from ..machines.step_in import StepInModel
 from ..profiles import Profile, StepInSpec
 from . import audit
-from .common import case_ref, get_contract, notify, parse_ref, people_with_role, pinned_profile, schedule
+from .common import (
+    case_ref,
+    get_contract,
+    notify,
+    parse_ref,
+    people_with_role,
+    pinned_profile,
+    schedule_deadline_with_reminders,
+)
 from .context import Ctx
 from .timers import DueTimer
 
@@ -123,46 +130,21 @@ def schedule_step_deadline(
     loaded: Loaded, *, now: datetime, stage: str, kind: str, last_day: date, rule: str, source: str
 ) -> datetime:
     """A step-in deadline at the end of `last_day` plus the step-in reminders before and on the day."""
-    due_at = end_of_day(last_day)
-    key = f"stepin:{loaded.ident}:{stage}"
-    common: dict[str, Any] = {
-        "subject_kind": "stepin",
-        "subject_id": loaded.ident,
-        "contract_key": loaded.row.contract_key,
-    }
-    payload = {"stage": stage}
-    schedule(
+    return schedule_deadline_with_reminders(
         loaded.session,
-        key=f"{key}:due",
+        loaded.profile,
+        now=now,
+        key=f"stepin:{loaded.ident}:{stage}",
         kind=kind,
-        due_at=due_at,
+        subject_kind="stepin",
+        subject_id=loaded.ident,
+        contract_key=loaded.row.contract_key,
+        last_day=last_day,
         rule=rule,
         source=source,
-        payload=payload,
-        **common,
+        payload={"stage": stage},
+        reminders=loaded.rules.reminders,
     )
-    spec = loaded.rules.reminders
-    hour, minute = (int(part) for part in spec.at.split(":"))
-    for offset in spec.offsets_days:
-        when = at_local_time(date.fromordinal(last_day.toordinal() + offset), hour, minute)
-        if when <= now:
-            continue
-        schedule(
-            loaded.session,
-            key=f"{key}:reminder:{offset:+d}",
-            kind="reminder",
-            due_at=when,
-            rule=rule,
-            source=spec.source,
-            payload={
-                **payload,
-                "offset_days": offset,
-                "deadline_kind": kind,
-                "deadline_at": due_at.isoformat(),
-            },
-            **common,
-        )
-    return due_at
 
 
 def cancel_stage(loaded: Loaded, stage: str, now: datetime) -> None:
