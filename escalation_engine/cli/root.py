@@ -141,4 +141,33 @@ _register()
 
 
 def main() -> None:
-    cli.main(prog_name="escalation-engine")
+    """The console script. When the command is done (its database connections closed with its click
+    context), the process ends without the interpreter's teardown of every imported module: that cost
+    as much as the command itself (≈ 50 ms of SQLAlchemy/pydantic objects freed one by one)."""
+    try:
+        cli.main(prog_name="escalation-engine")
+        code = 0
+    except SystemExit as exc:
+        code = _exit_code(exc.code)
+    _end_process(code)
+
+
+def _exit_code(code: object) -> int:
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)  # what the interpreter does with sys.exit("text")
+    return 1
+
+
+def _end_process(code: int) -> None:
+    import logging
+
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (e.g. `| head`): nothing more can be written
+            code = code or 1
+    os._exit(code)
