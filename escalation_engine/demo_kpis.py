@@ -11,24 +11,42 @@ from .service.kpi_report import report
 
 if TYPE_CHECKING:
     from .demo import Narrator
+    from .service.context import Ctx
+
+
+def _record_availability(ctx: Ctx, who: str, participant: str, value: str) -> dict[str, Any]:
+    return kpis.record(
+        ctx,
+        actor_key=who,
+        contract_key="LF-2026",
+        kpi="delivery",
+        period="2026-03",
+        value=value,
+        participant=participant,
+    )
 
 
 def kpi_story(n: Narrator) -> None:
     ctx = n.ctx
     n.say("\nKPIs (B2 §2.2): the participants report March's availability; the category evaluates the month.")
-    for who, value in (("Belastingdienst", "93,5"), ("DJI", "98")):
-        n.step(
-            f"record availability March 2026 for {who}: {value} %",
-            lambda who=who, value=value: kpis.record(  # type: ignore[misc]
-                ctx,
-                actor_key="dcm",
-                contract_key="LF-2026",
-                kpi="delivery",
-                period="2026-03",
-                value=value,
-                participant=who,
-            ),
-        )
+    n.step(
+        "Anna (account manager) tries to record the supplier's own availability figure",
+        lambda: _record_availability(ctx, "am", "Belastingdienst", "99"),
+        expect_refusal=True,
+    )
+    n.step(
+        "Dirk (DCM-er, Belastingdienst) tries to record the figure of DJI",
+        lambda: _record_availability(ctx, "dcm", "DJI", "98"),
+        expect_refusal=True,
+    )
+    n.step(
+        "Dirk records Belastingdienst's availability for March 2026: 93,5 %",
+        lambda: _record_availability(ctx, "dcm", "Belastingdienst", "93,5"),
+    )
+    n.step(
+        "Carla (category) records the 98 % that DJI delivered to the category",
+        lambda: _record_availability(ctx, "cat", "DJI", "98"),
+    )
     verdicts: dict[str, Any] = {}
 
     def evaluate() -> dict[str, Any]:

@@ -31,7 +31,6 @@ def obligations_story(n: Narrator) -> None:
             on=date(2026, 4, 9),
             reference="akkoord PvA SR 2026-04",
             actor_key="cat",
-            admin="demo",
         )
         for derived in data["derived"]:
             n.say(
@@ -39,6 +38,11 @@ def obligations_story(n: Narrator) -> None:
             )
         return data
 
+    n.step(
+        f"Anna (account manager) tries to record the client's approval of her social-return plan {plan['id']}",
+        lambda: fulfil(ctx, ref=plan["id"], on=date(2026, 4, 9), reference="approved", actor_key="am"),
+        expect_refusal=True,
+    )
     n.step(
         f"Carla records the approval of the social-return plan {plan['id']} (due {plan['due']}, late)",
         approve,

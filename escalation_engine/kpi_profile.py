@@ -8,19 +8,28 @@ frequencies, scopes and allowed sanctions from here and nowhere else.
 - ``measure: share`` — central delivery reliability: derived from the decentral KPI ``derived_from``;
   met when at least ``norm_pct`` % of the participants met that KPI's norm in the period (B2 §2.2).
 - ``measure: survey`` — the customer-satisfaction survey (B2 §2.3); graded with ``survey import``.
+
+Who may record (``kpi record``, ``kpi import``) a KPI's results is its ``recorded_by`` grant, else the
+section's ``recorded_by``, else — a profile written before these keys existed (version 2 and older) — every
+client- and participant-side role. A survey round is imported by the ``recorded_by`` of the survey's KPI.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field, PositiveInt, model_validator
 
-from .profile_base import _Strict
+from .profile_base import RoleGrant, _Strict, grant_problems
 
 PeriodKindName = Literal["month", "quarter", "half-year", "year"]
 SANCTION_CODES = ("S1", "S2", "S3", "S4", "S5")
+DEFAULT_RECORDERS_SOURCE = (
+    "policy default for a profile that names no recorded_by (version 2 and older): every client- and "
+    "participant-side role records; the supplier, whose performance is measured, does not"
+)
 
 
 class DueSpec(_Strict):
@@ -44,6 +53,7 @@ class KpiSpec(_Strict):
     sanctions: list[str] = []
     due: DueSpec | None = None
     derived_from: str | None = None
+    recorded_by: RoleGrant | None = None
     source: str
 
     @model_validator(mode="after")
@@ -59,6 +69,8 @@ class KpiSpec(_Strict):
             )
         if self.measure == "share" and not self.derived_from:
             problems.append("derived_from is required for measure 'share'")
+        if self.measure == "share" and self.recorded_by is not None:
+            problems.append("recorded_by: a 'share' KPI is derived from another KPI, nobody records it")
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -88,6 +100,7 @@ class KpiSection(_Strict):
     source: str
     rounding: str
     sanctions_decided_by: list[str] = Field(min_length=1)
+    recorded_by: RoleGrant | None = None
     definitions: list[KpiSpec] = Field(min_length=1)
     survey: SurveySpec | None = None
     waiting_room: WaitingRoomSpec | None = None
@@ -114,8 +127,11 @@ class KpiSection(_Strict):
             raise ValueError("; ".join(sorted(problems)))
         return self
 
-    def role_problems(self, sides: dict[str, str]) -> list[str]:
-        problems = []
+    def role_problems(self, sides: Mapping[str, str]) -> list[str]:
+        problems = grant_problems("kpis.recorded_by", self.recorded_by, sides)
+        for index, kpi in enumerate(self.definitions):
+            problems += grant_problems(f"kpis.definitions.{index}.recorded_by", kpi.recorded_by, sides)
+        problems += self._survey_role_problems(sides)
         for role in self.sanctions_decided_by:
             if role not in sides:
                 problems.append(f"kpis.sanctions_decided_by: unknown role {role!r}")
@@ -128,6 +144,27 @@ class KpiSection(_Strict):
                 if role not in sides
             ]
         return problems
+
+    def _survey_role_problems(self, sides: Mapping[str, str]) -> list[str]:
+        """The survey grades the supplier (B2 §2.3): no supplier role imports a round."""
+        spec = self.kpi(self.survey.kpi) if self.survey else None
+        if spec is None:
+            return []
+        index = self.definitions.index(spec)
+        where = f"kpis.definitions.{index}.recorded_by" if spec.recorded_by else "kpis.recorded_by"
+        why = f"the survey of KPI {spec.ref!r} grades the supplier, so no supplier role imports it (B2 §2.3)"
+        grant = spec.recorded_by or self.recorded_by
+        problems = grant_problems(where, grant, sides, not_side="supplier", why=why)
+        return [p for p in problems if "unknown role" not in p]  # those are reported once, above
+
+    def recorders(self, spec: KpiSpec, sides: Mapping[str, str]) -> RoleGrant:
+        """Who may record `spec`'s results (and, for the survey's KPI, import a survey round)."""
+        if spec.recorded_by is not None:
+            return spec.recorded_by
+        if self.recorded_by is not None:
+            return self.recorded_by
+        roles = [role for role, side in sides.items() if side != "supplier"]
+        return RoleGrant(roles=roles, source=DEFAULT_RECORDERS_SOURCE)
 
     def kpi(self, ref: str) -> KpiSpec | None:
         return next((kpi for kpi in self.definitions if kpi.ref == ref), None)

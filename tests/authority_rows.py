@@ -37,6 +37,15 @@ class Attempt:
     source: str
     needs: Roles | None = None  # what a refusal names (default: the allowed roles)
     start: date = date(2026, 1, 1)
+    # when who may act depends on the case (e.g. which KPI or obligation): the allowed roles for that case
+    allowed_for: Callable[[str, Any], set[str]] | None = None
+
+    def expected(self, profile: str, case: Any) -> tuple[set[str], set[str]]:
+        """The roles allowed on `case`, and the words a refusal must contain to name who may act."""
+        if self.allowed_for is not None:
+            allowed = self.allowed_for(profile, case)
+            return allowed, allowed
+        return self.allowed(profile), (self.needs or self.allowed)(profile)
 
 
 def listed(name: str, key: str) -> Roles:

@@ -7,23 +7,27 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from authority_rows import Attempt, Roles, has, listed
-from authority_support import (
-    World,
-    client_or_participant,
+from authority_kpi_cases import (
     evaluated,
-    every_role,
     imported_survey,
-    kpi_definitions,
     new_result,
     next_moment,
     open_obligation,
     record,
+    recordable_result,
     result_file,
     sanction_case,
+    survey_file,
+)
+from authority_rows import Attempt, Roles, has, listed
+from authority_support import (
+    World,
+    client_or_participant,
+    kpi_definitions,
+    kpi_recorders,
+    obligation_fulfillers,
     section,
     supplier_side,
-    survey_file,
 )
 
 from escalation_engine.service import (
@@ -61,9 +65,14 @@ def _record(w: World, result: dict[str, str], who: str) -> object:
         contract_key=w.contract,
         kpi=result["kpi"],
         period=result["period"],
-        value="100",
+        value=result["value"],
         participant=result["participant"] or None,
     )
+
+
+def _survey_recorders(profile: str, _case: object) -> set[str]:
+    """A survey round is the result of the survey's KPI: its recorded_by imports it."""
+    return kpi_recorders(profile, section(profile, "kpis")["survey"]["kpi"])
 
 
 def _prepare_evaluation(w: World) -> str:
@@ -73,27 +82,30 @@ def _prepare_evaluation(w: World) -> str:
 
 
 KPI_ATTEMPTS = [
-    # The profiles name no role for recording or importing results (`measured_by` is prose: "each
-    # Deelnemer", "Opdrachtnemer (reported in the management report)"): every role on the contract may.
+    # Who records a KPI's results: its `recorded_by`, else the kpis section's (B2: the Categorie, and each
+    # Deelnemer for decentral delivery reliability; TP: the supplier reports, the client side too). Every KPI
+    # recorded by value is tried in turn, so each grant of the profile is.
     Attempt(
         "kpi",
         "record",
         has("kpis"),
-        prepare=new_result,
+        prepare=recordable_result,
         act=lambda w, result, who: _record(w, result, who),
-        allowed=every_role,
-        source="SPEC §5; the profile's kpis section names no recording role",
+        allowed=lambda profile: set(),
+        allowed_for=lambda profile, result: kpi_recorders(profile, result["kpi"]),
+        source="B2 §2, TP table 1 and §2.1: recorded_by of the KPI (or of the kpis section)",
     ),
     Attempt(
         "kpi",
         "import",
         has("kpis"),
         prepare=result_file,
-        act=lambda w, path, who: kpi_import.import_file(
-            w.ctx, actor_key=who, contract_key=w.contract, path=path
+        act=lambda w, case, who: kpi_import.import_file(
+            w.ctx, actor_key=who, contract_key=w.contract, path=case[0]
         ),
-        allowed=every_role,
-        source="SPEC §5; the profile's kpis section names no recording role",
+        allowed=lambda profile: set(),
+        allowed_for=lambda profile, case: kpi_recorders(profile, case[1]["kpi"]),
+        source="B2 §2, TP table 1 and §2.1: every row's KPI is recorded by its recorded_by",
     ),
     Attempt(
         "kpi",
@@ -167,8 +179,8 @@ KPI_ATTEMPTS = [
         allowed=DECIDERS,
         source="SPEC §5, B2 §1: the category waives a sanction",
     ),
-    # The survey's `measured_by` is prose too ("Categorie with the Deelnemers"): the engine lets every role
-    # import a round. Left as the engine has it and reported (the supplier importing its own survey?).
+    # A survey round is the survey KPI's result (B2 §2.3: the Categorie evaluates with the Deelnemers):
+    # imported by that KPI's recorded_by, never by the supplier it grades.
     Attempt(
         "survey",
         "import",
@@ -183,8 +195,8 @@ KPI_ATTEMPTS = [
             invited=None,
             responded=None,
         ),
-        allowed=every_role,
-        source="B2 §2.3; the profile names no importing role",
+        allowed=lambda profile: _survey_recorders(profile, None),
+        source="B2 §2.3; recorded_by of the survey's KPI (kto)",
         start=date(2025, 1, 1),
     ),
     Attempt(
@@ -219,17 +231,19 @@ KPI_ATTEMPTS = [
         source="TP §2.1.2: the client establishes the waiting-room norm",
         start=date(2025, 1, 1),
     ),
-    # The profiles' obligations name who owes (owed_by) and to whom (owed_to) but not who records the
-    # fulfilment: the engine lets every person on the contract record it. Left as it is and reported.
+    # Who records an obligation's fulfilment: the item's fulfilled_by, else the section's (by default the
+    # side it is owed to: the supplier never confirms its own plan or report). The open obligations are
+    # tried in due order, so the section default and the items' own grants are.
     Attempt(
         "obligation",
         "fulfil",
         has("obligations"),
         prepare=open_obligation,
-        act=lambda w, ref, who: obligation_fulfil.fulfil(
-            w.ctx, ref=ref, on=w.today(), reference="doc-1", actor_key=who, admin="admin"
+        act=lambda w, row, who: obligation_fulfil.fulfil(
+            w.ctx, ref=row["id"], on=w.today(), reference="doc-1", actor_key=who
         ),
-        allowed=every_role,
-        source="issue 6; the profile names no recording role",
+        allowed=lambda profile: set(),
+        allowed_for=lambda profile, row: obligation_fulfillers(profile, row["obligation"]),
+        source="B2 §2.1, TP §2.1.3 and §3: fulfilled_by of the obligation (or of the obligations section)",
     ),
 ]

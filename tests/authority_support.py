@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from kpi_support import write_csv
-from support import B2_PEOPLE, TP_PEOPLE, register
+from support import B2_PEOPLE, TP_PEOPLE
 
 from escalation_engine.adapters.clock import FixedClock
 from escalation_engine.domain.dates import local_date
@@ -63,6 +62,21 @@ def client_or_participant(profile: str) -> set[str]:
 def kpi_definitions(profile: str) -> list[dict[str, Any]]:
     definitions: list[dict[str, Any]] = section(profile, "kpis").get("definitions", [])
     return definitions
+
+
+def kpi_recorders(profile: str, ref: str) -> set[str]:
+    """Who records KPI `ref`: its recorded_by, else the kpis section's, else (a profile naming neither) the
+    client and participant side — never the supplier side by default."""
+    kpi = next(d for d in kpi_definitions(profile) if d["ref"] == ref)
+    grant = kpi.get("recorded_by") or section(profile, "kpis").get("recorded_by")
+    return set(grant["roles"]) if grant else client_or_participant(profile)
+
+
+def obligation_fulfillers(profile: str, key: str) -> set[str]:
+    """Who records obligation `key`'s fulfilment: its fulfilled_by, else the section's, else its owed_to."""
+    item = next(i for i in section(profile, "obligations")["items"] if i["key"] == key)
+    grant = item.get("fulfilled_by") or section(profile, "obligations").get("fulfilled_by")
+    return set(grant["roles"]) if grant else set(item["owed_to"])
 
 
 def monthly_percentage_kpis(profile: str) -> list[dict[str, Any]]:
@@ -178,116 +192,3 @@ def step_in_at(w: World, until: str) -> str:
     if stages.index(until) >= 3:
         step_in_meetings.record_meeting(w.ctx, actor_key=supplier, ref=case, held=w.today(), minutes="again")
     return case
-
-
-# --- KPI results, verdicts and sanctions (B2 §2, §5; TP table 1) -------------------------------------
-def new_result(w: World) -> dict[str, str]:
-    """A result nobody recorded yet, for January: a fresh participant of a decentral KPI, or the next central
-    KPI (one result per KPI, period and participant); January 2026, then a year earlier once round."""
-    n = w.next()
-    kpis = monthly_percentage_kpis(w.profile)
-    spec = kpis[n % len(kpis)]
-    if spec["scope"] == "decentral":
-        return {"kpi": spec["ref"], "period": "2026-01", "participant": f"Deelnemer {n}"}
-    return {"kpi": spec["ref"], "period": f"{2026 - n // len(kpis)}-01", "participant": ""}
-
-
-def record(w: World, result: dict[str, str], value: str) -> None:
-    from escalation_engine.service import kpis
-
-    kpis.record(
-        w.ctx,
-        actor_key=w.client(),
-        contract_key=w.contract,
-        kpi=result["kpi"],
-        period=result["period"],
-        value=value,
-        participant=result["participant"] or None,
-    )
-
-
-def result_file(w: World) -> Path:
-    result = new_result(w)
-    rows = [[result["kpi"], result["period"], "100", result["participant"]]]
-    return write_csv(w.tmp / f"results-{w.next()}.csv", ["kpi", "period", "value", "participant"], rows)
-
-
-def evaluated(w: World, value: str, *, quarter: bool = False) -> dict[str, Any]:
-    """Record a result and evaluate its period as the client side; the verdict of that result.
-    quarter=True: a decentral figure in a past quarter, evaluated as the central quarter verdict."""
-    from escalation_engine.service.kpi_evaluate import evaluate_period
-
-    result = new_result(w)
-    if quarter:
-        year = 2025 - w.next()  # one central verdict per quarter: a fresh quarter for each case
-        result = {**result, "period": f"{year}-10"}
-    record(w, result, value)
-    period = f"{result['period'][:4]}-Q4" if quarter else result["period"]
-    views = evaluate_period(w.ctx, actor_key=w.client(), contract_key=w.contract, period=period)["verdicts"]
-    for verdict in views:
-        if verdict["kind"] == "delivery-central" if quarter else _same(verdict, result):
-            return dict(verdict)
-    raise AssertionError(f"no verdict for {result} in {views}")
-
-
-def _same(verdict: dict[str, Any], result: dict[str, str]) -> bool:
-    return bool(verdict["kpi"] == result["kpi"] and (verdict["participant"] or "") == result["participant"])
-
-
-def sanction_case(w: World, until: str) -> str:
-    """A sanction case after a missed norm: awaiting_finding, or proposed (the category found culpability)."""
-    from escalation_engine.service import sanction_cases
-
-    verdict = evaluated(w, "50")
-    case = next(
-        s["sanction"]
-        for s in sanction_cases.list_sanctions(w.ctx, contract_key=w.contract)
-        if s["verdict"] == verdict["verdict"]
-    )
-    if until == "proposed":
-        decider = w.first(roles(w.profile, "kpis", "sanctions_decided_by"))
-        sanction_cases.propose(
-            w.ctx, actor_key=decider, ref=case, culpable=True, finding="culpable", codes=["S1"]
-        )
-    return str(case)
-
-
-def survey_file(w: World) -> Path:
-    """A survey round with every topic graded 8 by two participants (file name = the round's label)."""
-    topics = [topic["key"] for topic in section(w.profile, "kpis")["survey"]["topics"]]
-    rows = [[who, topic, 8] for who in ("Deelnemer A", "Deelnemer B") for topic in topics]
-    return write_csv(w.tmp / f"r{w.next()}.csv", ["participant", "topic", "grade"], rows)
-
-
-def imported_survey(w: World) -> str:
-    from escalation_engine.service import surveys
-
-    path = survey_file(w)
-    surveys.import_grades(
-        w.ctx,
-        actor_key=w.client(),
-        contract_key=w.contract,
-        path=path,
-        label=path.stem,
-        invited=None,
-        responded=None,
-    )
-    return path.stem
-
-
-def next_moment(w: World) -> tuple[str, int]:
-    """The next waiting-room measurement moment not yet established (months 6, 9, 12 in order, TP §2.1.2):
-    on contract C first, then on another contract of the profile started on 1 Jan 2025."""
-    w.moments += 1
-    number, index = divmod(w.moments - 1, 3)
-    contract = w.contract if number == 0 else f"W{number}"
-    if number and index == 0:
-        register(w.ctx, key=contract, profile=w.profile, start=date(2025, 1, 1))
-    return contract, (6, 9, 12)[index]
-
-
-def open_obligation(w: World) -> str:
-    from escalation_engine.service.obligations import list_obligations
-
-    ident: str = list_obligations(w.ctx, contract_key=w.contract, state="open")[0]["id"]
-    return ident

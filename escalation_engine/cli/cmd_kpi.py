@@ -58,7 +58,12 @@ def list_(app: App, contract_key: str) -> None:
 
     rows = list_kpis(app.ctx(), contract_key=contract_key)
     columns = [("kpi", "KPI"), ("norm", "norm"), ("frequency", "frequency"), ("scope", "scope")]
-    columns += [("sanctions", "sanctions"), ("due", "due"), ("source", "source")]
+    columns += [
+        ("sanctions", "sanctions"),
+        ("due", "due"),
+        ("recorded_by", "recorded by"),
+        ("source", "source"),
+    ]
     app.out(rows, lambda: output.table(rows, columns))
 
 

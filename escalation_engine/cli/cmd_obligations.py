@@ -56,13 +56,10 @@ def obligation() -> None:
 @click.option("--reference", help="Document reference (e.g. the report's file name or letter number).")
 @pass_app
 def obligation_fulfil(app: App, ref: str, on: Any, reference: str | None) -> None:
-    """Record that obligation ID (OBL-n) was fulfilled on a date."""
-    from ..service.contracts import admin_actor
+    """Record that obligation ID (OBL-n) was fulfilled on a date (by the side it is owed to, see the profile)."""
     from ..service.obligation_fulfil import fulfil
 
-    data = fulfil(
-        app.ctx(), ref=ref, on=on, reference=reference, actor_key=app.as_person, admin=admin_actor(None)
-    )
+    data = fulfil(app.ctx(), ref=ref, on=on, reference=reference, actor_key=app.as_person)
 
     def human() -> None:
         late = " (late)" if data["late"] else ""

@@ -1,7 +1,8 @@
 """`kpi import`: results from CSV or Excel (.xlsx) in one transaction — all rows or none.
 
 Every row is checked first; a file with any bad row is refused whole, listing each problem with its row
-(as the file shows it: the header is row 1), column and reason. Nothing is half-imported.
+(as the file shows it: the header is row 1), column and reason. Nothing is half-imported. A file with a
+row the importing person may not record (the KPI's `recorded_by`) is refused whole too, naming that row.
 """
 
 from __future__ import annotations
@@ -12,11 +13,14 @@ from typing import Any
 from sqlmodel import Session
 
 from ..adapters.sheets import Row, read_table
-from ..domain.errors import BadInput
+from ..adapters.tables import Person
+from ..domain.errors import BadInput, RuleRefused
 from ..kpi_profile import KpiSection
+from ..profiles import Profile
 from . import audit
 from .common import get_contract, get_person, pinned_profile
 from .context import Ctx
+from .kpi_authority import require_any_recorder, require_recorder
 from .kpis import (
     MAX_LISTED_PROBLEMS,
     ColumnProblem,
@@ -35,8 +39,10 @@ def import_file(ctx: Ctx, *, actor_key: str | None, contract_key: str, path: Pat
     now = ctx.clock.now()
     with ctx.db.write() as session:
         contract = get_contract(session, contract_key)
-        section = kpi_section(pinned_profile(contract), contract_key)
+        profile = pinned_profile(contract)
+        section = kpi_section(profile, contract_key)
         actor = get_person(session, contract_key, actor_key)
+        _check_authority(profile, section, actor, path, rows)
         entries, problems = _check_rows(session, section, contract_key, path, rows)
         if problems:
             shown = problems[:MAX_LISTED_PROBLEMS]
@@ -62,6 +68,26 @@ def import_file(ctx: Ctx, *, actor_key: str | None, contract_key: str, path: Pat
             payload={**summary, "rows": [entry.__dict__ for entry in entries]},
         )
         return summary
+
+
+def _check_authority(
+    profile: Profile, section: KpiSection, actor: Person, path: Path, rows: list[Row]
+) -> None:
+    """Before anything else: the actor may record KPI results at all, and every row's KPI (and, for a
+    decentral KPI, its participant) — the whole file is refused at the first row that is not theirs."""
+    try:
+        require_any_recorder(profile, section, actor)
+        for row in rows:
+            spec = section.kpi(row.get("kpi").text.lower())
+            if spec is not None and spec.measure not in ("share", "survey"):  # else a bad row, reported below
+                participant = row.get("participant").text
+                require_recorder(profile, section, spec, actor, participant, f"row {row.number}: ")
+    except RuleRefused as refused:
+        raise RuleRefused(
+            f"{path.name}: refused whole, nothing imported — {refused.message}",
+            rule=refused.rule,
+            source=refused.source,
+        ) from None
 
 
 def _check_rows(

@@ -22,6 +22,7 @@ from ..profiles import Profile
 from . import audit
 from .common import get_contract, get_person, pinned_profile
 from .context import Ctx
+from .kpi_authority import recorders, require_may_replace, require_recorder
 
 MAX_LISTED_PROBLEMS = 25
 
@@ -82,8 +83,17 @@ def _norm_text(spec: KpiSpec) -> str:
 def list_kpis(ctx: Ctx, *, contract_key: str) -> list[dict[str, Any]]:
     with ctx.db.read() as session:
         contract = get_contract(session, contract_key)
-        section = kpi_section(pinned_profile(contract), contract_key)
-        return [kpi_row(spec, contract) for spec in section.definitions]
+        profile = pinned_profile(contract)
+        section = kpi_section(profile, contract_key)
+        return [
+            {**kpi_row(spec, contract), "recorded_by": _recorded_by(profile, section, spec)}
+            for spec in section.definitions
+        ]
+
+
+def _recorded_by(profile: Profile, section: KpiSection, spec: KpiSpec) -> list[str]:
+    """Who records the KPI's results (none for a KPI derived from another one)."""
+    return [] if spec.measure == "share" else list(recorders(profile, section, spec).roles)
 
 
 @dataclass(frozen=True)
@@ -202,8 +212,11 @@ def record(
     now = ctx.clock.now()
     with ctx.db.write() as session:
         contract = get_contract(session, contract_key)
-        section = kpi_section(pinned_profile(contract), contract_key)
+        profile = pinned_profile(contract)
+        section = kpi_section(profile, contract_key)
         actor = get_person(session, contract_key, actor_key)
+        spec = _recordable(section, kpi, contract_key)  # a derived or survey KPI: bad input, not a refusal
+        require_recorder(profile, section, spec, actor, participant or "")
         entry = make_entry(
             section,
             contract_key,
@@ -213,7 +226,7 @@ def record(
             participant=participant,
             origin="command",
         )
-        previous = _make_room(session, contract_key, entry, replace)
+        previous = _make_room(session, contract_key, entry, replace, actor)
         row = store_result(session, contract_key, entry, actor, now)
         session.flush()
         audit.append(
@@ -231,7 +244,7 @@ def record(
         return measurement_view(row)
 
 
-def _make_room(session: Session, contract_key: str, entry: Entry, replace: bool) -> str | None:
+def _make_room(session: Session, contract_key: str, entry: Entry, replace: bool, actor: Person) -> str | None:
     """One result per KPI, period and participant: a second one only with --replace (returns the old value)."""
     old = existing_result(session, contract_key, entry)
     if old is None:
@@ -243,6 +256,7 @@ def _make_room(session: Session, contract_key: str, entry: Entry, replace: bool)
             rule="one result per KPI, period and participant",
             source="SPEC §5",
         )
+    require_may_replace(session, old, actor)
     session.delete(old)
     session.flush()
     return old.value

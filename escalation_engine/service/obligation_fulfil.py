@@ -8,9 +8,10 @@ from typing import Any
 from sqlmodel import Session, select
 
 from ..adapters.db import Database
-from ..adapters.tables import Obligation
+from ..adapters.tables import Obligation, Person
 from ..domain.dates import local_date
 from ..domain.errors import BadInput, NotFound, RuleRefused
+from ..profile_sections import owed_to_grant
 from ..profiles import ObligationsSpec
 from . import audit
 from .common import cancel_timers, case_ref, get_contract, get_person, parse_ref, pinned_profile, require_text
@@ -18,10 +19,9 @@ from .context import Ctx
 from .obligations import derive_item, horizon_of, obligation_view
 
 
-def fulfil(
-    ctx: Ctx, *, ref: str, on: date, reference: str | None, actor_key: str | None, admin: str
-) -> dict[str, Any]:
-    """Record that an obligation was fulfilled on `on` (a past or today's date), with a document reference."""
+def fulfil(ctx: Ctx, *, ref: str, on: date, reference: str | None, actor_key: str | None) -> dict[str, Any]:
+    """Record that an obligation was fulfilled on `on` (a past or today's date), with a document reference,
+    as a person the profile lets confirm it (`fulfilled_by`: by default the side it is owed to)."""
     ident = parse_ref("obligation", ref)
     reference = require_text(reference, "reference") if reference is not None else None
     now = ctx.clock.now()
@@ -31,7 +31,9 @@ def fulfil(
         row = session.exec(select(Obligation).where(Obligation.id == ident).with_for_update()).first()
         if row is None:
             raise NotFound(f"obligation {case_ref('obligation', ident)} not found")
-        actor = get_person(session, row.contract_key, actor_key).key if actor_key else admin
+        person = get_person(session, row.contract_key, actor_key)
+        _require_fulfiller(session, row, person)
+        actor = person.key
         if row.state == "fulfilled":
             assert row.fulfilled_on is not None
             raise RuleRefused(
@@ -51,6 +53,7 @@ def fulfil(
             session,
             now=now,
             actor=actor,
+            actor_role=person.role,
             action="obligation.fulfil",
             contract_key=row.contract_key,
             case_ref=case_ref("obligation", ident),
@@ -64,6 +67,20 @@ def fulfil(
         view = obligation_view(session, row, now)
         view["derived"] = [obligation_view(session, d, now) for d in derived]
         return view
+
+
+def _require_fulfiller(session: Session, row: Obligation, person: Person) -> None:
+    spec = pinned_profile(get_contract(session, row.contract_key)).spec.obligations
+    item = next((i for i in spec.items if i.key == row.code), None) if spec else None
+    grant = spec.fulfillers(item) if spec and item else owed_to_grant(row.owed_to_roles.split(","))
+    if person.role not in grant.roles:
+        what = f"{case_ref('obligation', row.id)} ({row.title_en})"
+        raise RuleRefused(
+            f"recording the fulfilment of {what} is for {' or '.join(grant.roles)} "
+            f"(you, {person.key}, are {person.role})",
+            rule="authority: the side an obligation is owed to confirms its fulfilment",
+            source=grant.source,
+        )
 
 
 def _derive_dependants(

@@ -1,7 +1,8 @@
 """Customer-satisfaction survey, KTO (B2 §2.3): `survey import` and `survey evaluate`.
 
 A round (e.g. "2026") holds each participant's grade 1-10 per topic of the profile's topic list, plus
-how many were invited and how many responded (minimum response 70 %). An import is all or nothing.
+how many were invited and how many responded (minimum response 70 %). An import is all or nothing, by
+the roles the profile lets record the survey's KPI (`recorded_by` of `kto`: the Categorie).
 The evaluation is the pure rule in domain/survey.py; S4 or S4+ opens a sanction case.
 """
 
@@ -25,6 +26,7 @@ from ..kpi_profile import KpiSection, SurveySpec
 from . import audit
 from .common import get_contract, get_person, pinned_profile
 from .context import Ctx
+from .kpi_authority import require_survey_importer
 from .kpi_evaluate import require_evaluator
 from .kpis import MAX_LISTED_PROBLEMS, kpi_section
 from .verdicts import Finding, NewVerdict, existing_verdict, verdict_view, write_verdict
@@ -90,8 +92,13 @@ def import_grades(
     now = ctx.clock.now()
     with ctx.db.write() as session:
         contract = get_contract(session, contract_key)
-        survey = _survey(kpi_section(pinned_profile(contract), contract_key), contract_key)
+        profile = pinned_profile(contract)
+        section = kpi_section(profile, contract_key)
+        survey = _survey(section, contract_key)
         actor = get_person(session, contract_key, actor_key)
+        spec = section.kpi(survey.kpi)
+        assert spec is not None  # the profile's validation checks survey.kpi
+        require_survey_importer(profile, section, spec, actor)
         label = _label(label or str(local_date(now).year))
         _check_round(session, contract, survey, label, local_date(now))
         grades, problems = _check(rows, {topic.key for topic in survey.topics})

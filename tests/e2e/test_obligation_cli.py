@@ -61,14 +61,17 @@ def test_obligations_lists_who_owes_what_by_when_with_rule_and_clause(engine: En
 
 @freeze_time("2026-03-02 08:00:00")
 def test_obligation_fulfil_closes_one_and_refuses_a_second_time(engine: Engine) -> None:
-    data = engine.json(
-        "obligation", "fulfil", "OBL-1", "--on", "2026-02-03", "--reference", "maandrapportage jan"
-    )
+    fulfil = ("obligation", "fulfil", "OBL-1", "--on", "2026-02-03")
+    code, out = engine.run(*fulfil)
+    assert code == 2 and "name the acting person with --as" in out
+    code, out = engine.run("--as", "am", *fulfil)  # the supplier does not confirm its own report (TP §2.1.2)
+    assert code == 3 and "is for contract_manager (you, am, are account_manager)" in out
+    data = engine.json("--as", "cmdef", *fulfil, "--reference", "maandrapportage jan")
     assert (data["status"], data["late"], data["reference"]) == ("fulfilled", True, "maandrapportage jan")
-    code, out = engine.run("obligation", "fulfil", "OBL-1", "--on", "2026-02-03")
+    code, out = engine.run("--as", "cmdef", *fulfil)
     assert code == 3 and "already fulfilled on 2026-02-03" in out
-    assert engine.run("obligation", "fulfil", "OBL-1", "--on", "3 feb")[0] == 2
-    assert engine.run("obligation", "fulfil", "OBL-9999", "--on", "2026-02-03")[0] == 4
+    assert engine.run("--as", "cmdef", "obligation", "fulfil", "OBL-1", "--on", "3 feb")[0] == 2
+    assert engine.run("--as", "cmdef", "obligation", "fulfil", "OBL-9999", "--on", "2026-02-03")[0] == 4
     assert [r["id"] for r in engine.json("obligations", "--state", "fulfilled")] == ["OBL-1"]
 
 
@@ -108,7 +111,7 @@ def test_calendar_export_writes_stable_uids_and_alarms_that_icalendar_reads_back
             data["obligations"] == 12 + 13 + 1 + 12 + 1 + 3
         )  # monthly, quarterly reports, meetings, evaluations (rolling horizon: registered on 2 March, up to
         # start + 36 + 3 months = 2029-04-01)
-        engine.json("obligation", "fulfil", "OBL-3", "--on", "2026-03-02")
+        engine.json("--as", "cmdef", "obligation", "fulfil", "OBL-3", "--on", "2026-03-02")
     with freeze_time("2026-03-05 08:00:00"):
         engine.json("calendar", "export", "--contract", "TP", "--output", str(second))
     before, after = _events(first), _events(second)

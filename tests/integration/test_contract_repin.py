@@ -45,7 +45,7 @@ def test_a_contract_on_version_1_gains_the_new_procedures_only_when_repinned(
 ) -> None:
     register(ctx)
     assert show_contract(ctx, "LF")["profile_version"] == 1
-    shutil.copy(WORKFLOWS / "leasefietsen-rijk.yaml", profiles / "leasefietsen-rijk.yaml")
+    shutil.copy(DATA / "leasefietsen-rijk-v2.yaml", profiles / "leasefietsen-rijk.yaml")
     with pytest.raises(RuleRefused, match="has no three-step improvement plan"):
         open_a_plan(ctx)
     assert list_obligations(ctx, contract_key="LF", state="all") == []

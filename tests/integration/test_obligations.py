@@ -107,7 +107,6 @@ def test_fulfilling_the_social_return_plan_derives_execution_within_3_months_of_
         on=date(2026, 1, 31),
         reference="akkoord 2026-17",
         actor_key="cat",
-        admin="t",
     )
     assert (data["status"], data["late"], data["reference"]) == ("fulfilled", False, "akkoord 2026-17")
     [execution] = data["derived"]
@@ -120,20 +119,29 @@ def test_a_fulfilment_is_recorded_once_and_never_in_the_future(ctx: Ctx) -> None
     register(ctx)
     ref = str(by_code(ctx, "LF")["isv-plan"][0]["id"])
     with pytest.raises(BadInput, match="lies in the future"):
-        fulfil(ctx, ref=ref, on=date(2026, 3, 3), reference=None, actor_key=None, admin="t")
-    fulfil(ctx, ref=ref, on=date(2026, 3, 2), reference="ISV-plan v1", actor_key="am", admin="t")
+        fulfil(ctx, ref=ref, on=date(2026, 3, 3), reference=None, actor_key="cat")
+    fulfil(ctx, ref=ref, on=date(2026, 3, 2), reference="ISV-plan v1", actor_key="cat")
     with pytest.raises(RuleRefused, match=f"{ref} was already fulfilled on 2026-03-02"):
-        fulfil(ctx, ref=ref, on=date(2026, 3, 2), reference="again", actor_key="am", admin="t")
+        fulfil(ctx, ref=ref, on=date(2026, 3, 2), reference="again", actor_key="catman")
     with pytest.raises(NotFound, match="OBL-999"):
-        fulfil(ctx, ref="OBL-999", on=date(2026, 3, 2), reference=None, actor_key=None, admin="t")
+        fulfil(ctx, ref="OBL-999", on=date(2026, 3, 2), reference=None, actor_key="cat")
     with pytest.raises(NotFound, match="person 'nobody'"):
-        fulfil(ctx, ref="OBL-2", on=date(2026, 3, 2), reference=None, actor_key="nobody", admin="t")
+        fulfil(ctx, ref="OBL-2", on=date(2026, 3, 2), reference=None, actor_key="nobody")
+
+
+def test_a_fulfilment_names_the_person_who_records_it(ctx: Ctx) -> None:
+    """Fulfilment is a contract action like any other: no anonymous (administrator) recording."""
+    register(ctx)
+    ref = str(by_code(ctx, "LF")["isv-plan"][0]["id"])
+    with pytest.raises(BadInput, match="name the acting person with --as"):
+        fulfil(ctx, ref=ref, on=date(2026, 3, 2), reference=None, actor_key=None)
+    assert by_code(ctx, "LF")["isv-plan"][0]["status"] == "open"
 
 
 def test_fulfilment_cancels_the_obligations_timers(ctx: Ctx) -> None:
     register(ctx)
     ref = str(by_code(ctx, "LF")["isv-plan"][0]["id"])
-    fulfil(ctx, ref=ref, on=date(2026, 3, 1), reference="x", actor_key=None, admin="t")
+    fulfil(ctx, ref=ref, on=date(2026, 3, 1), reference="x", actor_key="cat")
     ident = int(ref.split("-")[1])
     with ctx.db.read() as session:
         statuses = {
@@ -171,8 +179,7 @@ def test_an_obligation_not_fulfilled_by_its_due_date_becomes_overdue_by_its_time
         ref=str(report["id"]),
         on=date(2026, 4, 2),
         reference="maandrapportage 3",
-        actor_key="am",
-        admin="t",
+        actor_key="cmdef",
     )
     assert (data["status"], data["late"]) == ("fulfilled", True)
 

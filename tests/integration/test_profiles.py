@@ -93,16 +93,19 @@ def test_a_contract_keeps_the_profile_it_was_created_with(
     (own / "leasefietsen-rijk.yaml").write_text(original, encoding="utf-8")
     monkeypatch.setenv("ESCALATION_ENGINE_PROFILES", str(own))
     register(ctx)
-    # later the profile file changes: a 10-day window, version 3
-    changed = original.replace("amount: 5", "amount: 10").replace("version: 2", "version: 3")
+    # later the profile file changes: a 10-day window, a higher version
+    version = find_profile("leasefietsen-rijk").version
+    changed = original.replace("amount: 5", "amount: 10").replace(
+        f"version: {version} ", f"version: {version + 1} "
+    )
     (own / "leasefietsen-rijk.yaml").write_text(changed, encoding="utf-8")
-    assert find_profile("leasefietsen-rijk").version == 3
+    assert find_profile("leasefietsen-rijk").version == version + 1
     data = esc.open_escalation(
         ctx, actor_key="dcm", contract_key="LF", subject="s", norm=None, participant=None, threatened=False
     )
-    assert data["response_due"] == "2026-03-07"  # still the 5 days of version 2
+    assert data["response_due"] == "2026-03-07"  # still the 5 days of the version it was registered with
     register(ctx, key="LF2")
     data = esc.open_escalation(
         ctx, actor_key="dcm", contract_key="LF2", subject="s", norm=None, participant=None, threatened=False
     )
-    assert data["response_due"] == "2026-03-12"  # a new contract takes version 3
+    assert data["response_due"] == "2026-03-12"  # a new contract takes the higher version
