@@ -177,3 +177,9 @@ def _refuse_uncomputed_formulas(handle: Any, path: Path, lines: list[list[Cell]]
                     )
     finally:
         book.close()
+
+
+def shown(text: str) -> str:
+    """A cell's text as a message quotes it: as is, or escaped (`'0\\x0c0'`) when it holds control
+    characters that would break the message's lines."""
+    return text if text.isprintable() else repr(text)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from ..adapters.sheets import shown
 from ..adapters.tables import Person
 from ..adapters.tables_kpi import KpiMeasurement
 from ..domain.errors import RuleRefused
@@ -43,7 +44,7 @@ def require_recorder(
     if spec.scope == "decentral" and actor.side == "participant" and own and theirs and theirs != own:
         raise RuleRefused(
             f"{what}: {actor.key} ({actor.role}) records for their own participant {actor.organisation}, "
-            f"not for {participant}",
+            f"not for {shown(participant)}",
             rule="a participant records its own results of a decentral KPI",
             source=spec.source,
         )

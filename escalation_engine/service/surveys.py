@@ -15,7 +15,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, col, select
 
-from ..adapters.sheets import Row, read_table
+from ..adapters.sheets import Row, read_table, shown
 from ..adapters.tables import Contract
 from ..adapters.tables_kpi import SurveyGrade, SurveyRound
 from ..domain.dates import local_date
@@ -158,7 +158,9 @@ def _check(rows: list[Row], topics: set[str]) -> tuple[dict[tuple[str, str], int
             continue
         key = (participant.text, topic.text)
         if key in first:
-            problems.append(f"row {row.number}: {key[0]} graded topic {key[1]} already in row {first[key]}")
+            problems.append(
+                f"row {row.number}: {shown(key[0])} graded topic {shown(key[1])} already in row {first[key]}"
+            )
             continue
         first[key] = row.number
         grades[key] = grade

@@ -57,3 +57,11 @@ def test_a_csv_row_with_more_fields_than_columns_is_refused(tmp_path: Path) -> N
     path = write_csv(tmp_path / "r.csv", list(COLUMNS), [["delivery", "2026-01", "96", "stray"]])
     with pytest.raises(BadInput, match=r"row 2: more fields than columns"):
         read_table(path, COLUMNS)
+
+
+def test_a_message_quotes_a_cell_with_control_characters_escaped_and_a_plain_one_as_is() -> None:
+    from escalation_engine.adapters.sheets import shown
+
+    assert shown("DJI") == "DJI"
+    assert shown("0\x0c0") == "'0\\x0c0'"
+    assert "\n" not in shown("a\nb")
