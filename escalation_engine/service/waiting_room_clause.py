@@ -3,8 +3,10 @@
 Each moment is evaluated once, after the moment (start date + 6/9/12 months), from the three summed
 percentages over quality KPIs 1-11. Findings:
 - the first miss: the supplier draws up an improvement plan within 14 days (plan_required);
-- a met waiting-room norm while a scorecard norm (TP table 1) was missed since the previous moment:
-  an improvement plan as well (plan_required, TP §2.1.2 NB);
+- a met waiting-room norm while a scorecard norm (TP table 1) was missed since the previous moment: an
+  improvement plan as well (TP §2.1.2 NB) — the plan each missed scorecard verdict required when it was
+  written (verdict_plans.py), whichever was evaluated first; the moment lists those misses and their plans
+  (scorecard_missed) and asks for no plan of its own, so there is one plan per missed KPI and period;
 - two consecutive misses: the client may terminate and continue with the runner-up — the right is
   recorded once, the client's people are told, and the evidence (every moment's figures) is shown.
 """
@@ -15,7 +17,6 @@ import json
 from datetime import date
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, col, select
 
 from ..adapters.tables import Contract
@@ -33,13 +34,16 @@ from ..domain.waiting_room import (
     check_moment,
     evaluate_clause,
     evaluate_moment,
+    in_moment_window,
+    moment_date,
 )
 from ..kpi_profile import KpiSection, WaitingRoomSpec
 from . import audit
 from .common import case_ref, get_contract, get_person, notify, people_with_role, pinned_profile
 from .context import Ctx
-from .kpi_evaluate import require_evaluator
+from .kpi_run import require_evaluator
 from .kpis import kpi_section
+from .verdict_plans import plans_of
 from .verdicts import PREFIX_VERDICT, Finding, NewVerdict, verdict_view, write_verdict
 
 KIND = "waiting-room"
@@ -53,11 +57,6 @@ def _spec(section: KpiSection, contract_key: str) -> WaitingRoomSpec:
             source=SOURCE,
         )
     return section.waiting_room
-
-
-def moment_date(start: date, moment: int) -> date:
-    """The measurement moment 'after month N of execution': start date + N months."""
-    return start + relativedelta(months=moment)
 
 
 def _moments(session: Session, contract_key: str) -> list[KpiVerdict]:
@@ -178,10 +177,14 @@ def _findings(
         findings.append(Finding("plan_required", reason, SOURCE, plan))
     missed = _scorecard_misses(session, contract, section, earlier, when) if result.met else []
     if missed:
-        reason = f"waiting-room norm met at month {result.moment} but scorecard norm(s) missed: {', '.join(missed)}"
-        findings.append(
-            Finding("plan_required", reason, f"{SOURCE} (NB, table 1)", {**plan, "missed": missed})
+        listed = ", ".join(
+            f"{m['kpi']} {m['period']} ({m['verdict']}: {m['plans'] or 'no plan'})" for m in missed
         )
+        reason = (
+            f"waiting-room norm met at month {result.moment} but scorecard norm(s) missed: {listed}; the "
+            "improvement plan follows from each missed scorecard verdict"
+        )
+        findings.append(Finding("scorecard_missed", reason, f"{SOURCE} (NB, table 1)", {"missed": missed}))
     already = any(f["kind"] == "termination_right" for row in earlier for f in json.loads(row.findings))
     if clause.invoked and not already and clause.consecutive_misses is not None:
         a, b = clause.consecutive_misses
@@ -195,8 +198,9 @@ def _findings(
 
 def _scorecard_misses(
     session: Session, contract: Contract, section: KpiSection, earlier: list[KpiVerdict], when: date
-) -> list[str]:
-    """Missed TP table-1 verdicts of periods since the previous measurement moment (up to this one)."""
+) -> list[dict[str, Any]]:
+    """Missed TP table-1 verdicts of periods since the previous measurement moment (up to this one), with
+    the plans they required (verdict_plans.py)."""
     previous = max(
         (moment_date(contract.start_date, int(r.period.removeprefix("month-"))) for r in earlier),
         default=None,
@@ -205,12 +209,16 @@ def _scorecard_misses(
     query = select(KpiVerdict).where(
         KpiVerdict.contract_key == contract.key, KpiVerdict.kind == "kpi", col(KpiVerdict.met).is_(False)
     )
-    missed = []
-    for row in session.exec(query.order_by(col(KpiVerdict.id))):
-        period = parse_period(row.period)
-        if row.kpi in refs and period.end < when and (previous is None or period.end >= previous):
-            missed.append(f"{row.kpi} {row.period} ({case_ref(PREFIX_VERDICT, row.id)})")
-    return missed
+    return [
+        {
+            "kpi": row.kpi,
+            "period": row.period,
+            "verdict": case_ref(PREFIX_VERDICT, row.id),
+            "plans": ", ".join(plans_of(row)),
+        }
+        for row in session.exec(query.order_by(col(KpiVerdict.id)))
+        if row.kpi in refs and in_moment_window(parse_period(row.period).end, when, previous)
+    ]
 
 
 def evidence(rows: list[KpiVerdict]) -> list[dict[str, Any]]:

@@ -101,19 +101,59 @@ def test_exactly_75_percent_on_all_three_meets_the_norm(tp: Ctx, clock: FixedClo
     assert moment(tp, clock, 6, ("75", "75.00", "75"))["met"] is True
 
 
-def test_a_met_norm_with_a_missed_scorecard_norm_since_the_last_moment_requires_a_plan(
+def k7_missed(ctx: Ctx, clock: FixedClock, period: str, on: str) -> dict[str, Any]:
+    """KPI 7 at 96 % (norm 98 %) in `period`, evaluated on `on`: its verdict."""
+    kpis.record(
+        ctx, actor_key="cmdef", contract_key="TP", kpi="k7", period=period, value="96", participant=None
+    )
+    clock.set(at(on, 9))
+    [verdict] = evaluate_period(ctx, actor_key="cmdef", contract_key="TP", period=period)["verdicts"]
+    return dict(verdict)
+
+
+def k7_plans(ctx: Ctx) -> list[dict[str, Any]]:
+    from escalation_engine.service.plan_queries import list_plans
+
+    return [p for p in list_plans(ctx, contract_key="TP", state="all") if p["kpi"] == "k7"]
+
+
+def test_a_met_norm_after_a_missed_scorecard_norm_lists_the_miss_with_its_one_plan(
     tp: Ctx, clock: FixedClock
 ) -> None:
-    kpis.record(
-        tp, actor_key="cmdef", contract_key="TP", kpi="k7", period="2026-05", value="96", participant=None
-    )
-    clock.set(at("2026-06-02", 9))
-    evaluate_period(tp, actor_key="cmdef", contract_key="TP", period="2026-05")
+    verdict = k7_missed(tp, clock, "2026-05", "2026-06-02")
+    [plan] = k7_plans(tp)  # the scorecard verdict required it (TP §2.1.1; in the first 12 months: 14 days)
+    assert plan["plan_due"] == "2026-06-16"
     six = moment(tp, clock, 6, PASS)
-    assert six["met"] is True and kinds(six) == ["plan_required"]
-    assert six["findings"][0]["source"] == "TP §2.1.2 (NB, table 1)"
-    assert "k7 2026-05" in six["findings"][0]["reason"]
+    assert six["met"] is True and kinds(six) == ["scorecard_missed"]
+    [finding] = six["findings"]
+    assert finding["source"] == "TP §2.1.2 (NB, table 1)"
+    assert finding["missed"] == [
+        {"kpi": "k7", "period": "2026-05", "verdict": verdict["verdict"], "plans": plan["case"]}
+    ]
+    assert f"k7 2026-05 ({verdict['verdict']}: {plan['case']})" in finding["reason"]
+    assert len(k7_plans(tp)) == 1 and audit_actions(tp, "TP").count("verdict.plan_required") == 1
+
+
+def test_a_scorecard_miss_evaluated_after_a_met_norm_gets_its_one_plan_too(
+    tp: Ctx, clock: FixedClock
+) -> None:
+    six = moment(tp, clock, 6, PASS)
+    assert kinds(six) == []
+    verdict = k7_missed(tp, clock, "2026-05", "2026-07-03")  # a period inside the moment's window
+    [plan] = k7_plans(tp)
+    [finding] = verdict["findings"]
+    assert (finding["kind"], finding["plan"], finding["created"]) == ("plan_required", plan["case"], True)
+    assert finding["waiting_room_moment"] == six["verdict"]
+    assert "TP §2.1.2 NB" in finding["reason"] and plan["plan_due"] == "2026-07-17"
     assert audit_actions(tp, "TP").count("verdict.plan_required") == 1
+
+
+def test_a_scorecard_miss_after_the_moment_in_a_later_window_does_not_cite_the_met_moment(
+    tp: Ctx, clock: FixedClock
+) -> None:
+    moment(tp, clock, 6, PASS)
+    verdict = k7_missed(tp, clock, "2026-07", "2026-08-03")  # ends after moment 6: moment 9's window
+    assert "waiting_room_moment" not in verdict["findings"][0] and len(k7_plans(tp)) == 1
 
 
 def test_a_moment_is_evaluated_once_and_not_before_its_date(tp: Ctx, clock: FixedClock) -> None:
