@@ -25,6 +25,7 @@ from escalation_engine.domain.dates import add_period
 from escalation_engine.domain.errors import BadInput
 
 SOURCE = "TP §2.1.2"
+NB_SOURCE = f"{SOURCE} (NB, table 1)"  # a met waiting-room norm with a missed scorecard norm: a plan as well
 MOMENTS: tuple[int, ...] = (6, 9, 12)
 NORM_PCT = Decimal("75")
 IMPROVEMENT_PLAN_DAYS = 14

@@ -137,7 +137,7 @@ def _follow_from(
             session,
             contract=contract,
             profile=profile,
-            kpi=row.kpi,
+            kpi=finding.data.get("kpi", row.kpi),
             finding=finding,
             actor=actor,
             now=now,

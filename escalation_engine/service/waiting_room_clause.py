@@ -6,7 +6,8 @@ percentages over quality KPIs 1-11. Findings:
 - a met waiting-room norm while a scorecard norm (TP table 1) was missed since the previous moment: an
   improvement plan as well (TP §2.1.2 NB) — the plan each missed scorecard verdict required when it was
   written (verdict_plans.py), whichever was evaluated first; the moment lists those misses and their plans
-  (scorecard_missed) and asks for no plan of its own, so there is one plan per missed KPI and period;
+  (scorecard_missed) and asks for a plan only for a KPI whose misses asked for none, so there is one plan
+  per missed KPI and period;
 - two consecutive misses: the client may terminate and continue with the runner-up — the right is
   recorded once, the client's people are told, and the evidence (every moment's figures) is shown.
 """
@@ -24,7 +25,6 @@ from ..adapters.tables_kpi import KpiVerdict
 from ..domain.dates import local_date
 from ..domain.errors import RuleRefused
 from ..domain.kpi_rules import parse_percentage
-from ..domain.periods import parse_period
 from ..domain.waiting_room import (
     IMPROVEMENT_PLAN_DAYS,
     MOMENTS,
@@ -34,7 +34,6 @@ from ..domain.waiting_room import (
     check_moment,
     evaluate_clause,
     evaluate_moment,
-    in_moment_window,
     moment_date,
 )
 from ..kpi_profile import KpiSection, WaitingRoomSpec
@@ -43,7 +42,7 @@ from .common import case_ref, get_contract, get_person, notify, people_with_role
 from .context import Ctx
 from .kpi_run import require_evaluator
 from .kpis import kpi_section
-from .verdict_plans import plans_of
+from .verdict_plans import moment_findings
 from .verdicts import PREFIX_VERDICT, Finding, NewVerdict, verdict_view, write_verdict
 
 KIND = "waiting-room"
@@ -175,16 +174,9 @@ def _findings(
     if not result.met and all(row.met for row in earlier):
         reason = f"first miss of the waiting-room norm (month {result.moment}): improvement plan within {IMPROVEMENT_PLAN_DAYS} days"
         findings.append(Finding("plan_required", reason, SOURCE, plan))
-    missed = _scorecard_misses(session, contract, section, earlier, when) if result.met else []
-    if missed:
-        listed = ", ".join(
-            f"{m['kpi']} {m['period']} ({m['verdict']}: {m['plans'] or 'no plan'})" for m in missed
-        )
-        reason = (
-            f"waiting-room norm met at month {result.moment} but scorecard norm(s) missed: {listed}; the "
-            "improvement plan follows from each missed scorecard verdict"
-        )
-        findings.append(Finding("scorecard_missed", reason, f"{SOURCE} (NB, table 1)", {"missed": missed}))
+    if result.met:
+        previous = max((moment_date(contract.start_date, _month(row)) for row in earlier), default=None)
+        findings += moment_findings(session, contract, section, (previous, when), result.moment, today)
     already = any(f["kind"] == "termination_right" for row in earlier for f in json.loads(row.findings))
     if clause.invoked and not already and clause.consecutive_misses is not None:
         a, b = clause.consecutive_misses
@@ -196,29 +188,8 @@ def _findings(
     return findings
 
 
-def _scorecard_misses(
-    session: Session, contract: Contract, section: KpiSection, earlier: list[KpiVerdict], when: date
-) -> list[dict[str, Any]]:
-    """Missed TP table-1 verdicts of periods since the previous measurement moment (up to this one), with
-    the plans they required (verdict_plans.py)."""
-    previous = max(
-        (moment_date(contract.start_date, int(r.period.removeprefix("month-"))) for r in earlier),
-        default=None,
-    )
-    refs = {spec.ref for spec in section.definitions}
-    query = select(KpiVerdict).where(
-        KpiVerdict.contract_key == contract.key, KpiVerdict.kind == "kpi", col(KpiVerdict.met).is_(False)
-    )
-    return [
-        {
-            "kpi": row.kpi,
-            "period": row.period,
-            "verdict": case_ref(PREFIX_VERDICT, row.id),
-            "plans": ", ".join(plans_of(row)),
-        }
-        for row in session.exec(query.order_by(col(KpiVerdict.id)))
-        if row.kpi in refs and in_moment_window(parse_period(row.period).end, when, previous)
-    ]
+def _month(row: KpiVerdict) -> int:
+    return int(row.period.removeprefix("month-"))
 
 
 def evidence(rows: list[KpiVerdict]) -> list[dict[str, Any]]:

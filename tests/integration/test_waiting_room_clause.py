@@ -3,6 +3,7 @@ right after two consecutive misses — recorded, the client told, the evidence s
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from escalation_engine.service.kpi_queries import waiting_room_status
 from escalation_engine.service.kpi_report import report
 from escalation_engine.service.waiting_room_clause import evaluate
 
+WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 MOMENT_DAY = {6: "2026-07-01", 9: "2026-10-01", 12: "2027-01-01"}  # start 2026-01-01 + 6/9/12 months
 PASS = ("80", "75", "90")
 FAIL = ("70", "80", "90")
@@ -225,3 +227,46 @@ def audit_actions_rows(ctx: Ctx) -> list[dict[str, Any]]:
     from escalation_engine.service import audit
 
     return audit.listing(ctx.db, contract_key="TP")
+
+
+@pytest.fixture
+def tp_without_scorecard_plans(ctx: Ctx, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Ctx:
+    """A TP contract pinned to a profile without `norm_failure_plan.scorecard` (as registered before it)."""
+    text = (WORKFLOWS / "reintegratie-defensie.yaml").read_text(encoding="utf-8")
+    start = text.index("  # A missed scorecard norm (table 1) requires")
+    end = text.index("# Contract obligations (issue 6)")
+    (tmp_path / "reintegratie-defensie.yaml").write_text(text[:start] + text[end:], encoding="utf-8")
+    monkeypatch.setenv("ESCALATION_ENGINE_PROFILES", str(tmp_path))
+    register(ctx, key="TP", profile="reintegratie-defensie")
+    return ctx
+
+
+def test_without_scorecard_plans_a_met_moment_requires_the_plan_for_a_miss_evaluated_before_it(
+    tp_without_scorecard_plans: Ctx, clock: FixedClock
+) -> None:
+    tp = tp_without_scorecard_plans
+    verdict = k7_missed(tp, clock, "2026-05", "2026-06-02")
+    assert verdict["findings"] == [] and k7_plans(tp) == []  # before the moment: nothing asks for a plan
+    six = moment(tp, clock, 6, PASS)
+    assert kinds(six) == ["scorecard_missed", "plan_required"]
+    [plan] = k7_plans(tp)
+    assert six["findings"][1]["plan"] == plan["case"] and plan["plan_due"] == "2026-07-15"
+    assert six["findings"][1]["source"] == "TP §2.1.2 (NB, table 1)"
+
+
+def test_without_scorecard_plans_a_miss_evaluated_after_a_met_moment_requires_its_plan(
+    tp_without_scorecard_plans: Ctx, clock: FixedClock
+) -> None:
+    tp = tp_without_scorecard_plans
+    six = moment(tp, clock, 6, PASS)
+    verdict = k7_missed(tp, clock, "2026-05", "2026-07-03")
+    [plan] = k7_plans(tp)
+    assert (
+        plan_of(verdict) == plan["case"] and verdict["findings"][0]["waiting_room_moment"] == six["verdict"]
+    )
+    assert kinds(six) == [] and audit_actions(tp, "TP").count("verdict.plan_required") == 1
+
+
+def plan_of(verdict: dict[str, Any]) -> str:
+    [finding] = [f for f in verdict["findings"] if f["kind"] == "plan_required"]
+    return str(finding["plan"])
