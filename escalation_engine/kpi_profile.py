@@ -12,6 +12,12 @@ frequencies, scopes and allowed sanctions from here and nowhere else.
 Who may record (``kpi record``, ``kpi import``) a KPI's results is its ``recorded_by`` grant, else the
 section's ``recorded_by``, else — a profile written before these keys existed (version 2 and older) — every
 client- and participant-side role. A survey round is imported by the ``recorded_by`` of the survey's KPI.
+
+A yes-no KPI may name the obligation(s) it is judged against (``obligation:``, B2 §2.1): its due dates,
+reminders and overdue timer are those of the obligation's occurrences (``obligations.items``), never a
+``due:`` block of its own. ``judged_by: delivery`` — met when the occurrence was fulfilled by its due date;
+``judged_by: recorded-value`` — the yes/no is recorded for the period in which the occurrence is due, and
+an occurrence not delivered by its due date fails the KPI without a value.
 """
 
 from __future__ import annotations
@@ -40,6 +46,14 @@ class DueSpec(_Strict):
     source: str
 
 
+class ObligationLink(_Strict):
+    """The obligation(s) whose occurrences give a KPI its due dates and periods (B2 §2.1)."""
+
+    keys: list[str] = Field(min_length=1)
+    judged_by: Literal["delivery", "recorded-value"]
+    source: str
+
+
 class KpiSpec(_Strict):
     ref: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     name: str
@@ -52,6 +66,7 @@ class KpiSpec(_Strict):
     measured_by: str = ""
     sanctions: list[str] = []
     due: DueSpec | None = None
+    obligation: ObligationLink | None = None
     derived_from: str | None = None
     recorded_by: RoleGrant | None = None
     source: str
@@ -71,9 +86,29 @@ class KpiSpec(_Strict):
             problems.append("derived_from is required for measure 'share'")
         if self.measure == "share" and self.recorded_by is not None:
             problems.append("recorded_by: a 'share' KPI is derived from another KPI, nobody records it")
+        problems += self._link_problems()
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    def _link_problems(self) -> list[str]:
+        if self.obligation is None:
+            return []
+        problems = []
+        if self.due is not None:
+            problems.append(
+                "due: give the due date once, in obligations.items (this KPI names its obligation)"
+            )
+        if self.measure != "yes-no" or self.scope != "central":
+            problems.append("obligation: only a central yes-no KPI is judged against an obligation")
+        if self.obligation.judged_by == "recorded-value" and len(self.periods) != 1:
+            problems.append("periods: a KPI judged by a recorded value is recorded in one kind of period")
+        return problems
+
+    def finest_period(self) -> PeriodKindName:
+        """The shortest period kind the KPI is evaluated in (an automatic verdict's period)."""
+        order: tuple[PeriodKindName, ...] = ("month", "quarter", "half-year", "year")
+        return next(kind for kind in order if kind in self.periods)
 
 
 class SurveyTopic(_Strict):
@@ -168,3 +203,20 @@ class KpiSection(_Strict):
 
     def kpi(self, ref: str) -> KpiSpec | None:
         return next((kpi for kpi in self.definitions if kpi.ref == ref), None)
+
+    def linked_to(self, obligation: str) -> list[KpiSpec]:
+        """The KPIs judged against `obligation` (B2 §2.1), in profile order."""
+        return [k for k in self.definitions if k.obligation is not None and obligation in k.obligation.keys]
+
+    def obligation_problems(self, obligation_keys: set[str] | None) -> list[str]:
+        """Every `obligation.keys` entry names an item of the profile's `obligations:` section."""
+        problems = []
+        for index, kpi in enumerate(self.definitions):
+            for key in kpi.obligation.keys if kpi.obligation else []:
+                if obligation_keys is None:
+                    problems.append(
+                        f"kpis.definitions.{index}.obligation: the profile has no obligations section"
+                    )
+                elif key not in obligation_keys:
+                    problems.append(f"kpis.definitions.{index}.obligation.keys: unknown obligation {key!r}")
+        return problems

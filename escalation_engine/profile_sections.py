@@ -40,8 +40,44 @@ class ThreeStepPlanSpec(_Strict):
         return single + [r for group in (*lists, *more, self.presentation_notify_roles) for r in group]
 
 
+class ScorecardRule(_Strict):
+    """KPIs whose missed norm requires an improvement plan, and whether a finding in the first months of
+    execution gets the 14-day term (TP §2.1.2) instead of the plan with the next report (TP §2.1.1)."""
+
+    kpis: list[str] = Field(min_length=1)
+    term_in_first_months: bool
+    source: str
+
+
+class ScorecardPlanSpec(_Strict):
+    """A missed scorecard norm requires an improvement plan, created with the verdict (TP §2.1.1)."""
+
+    due_with: str  # obligation key: the plan is due with its next occurrence (the management report)
+    due_source: str
+    rules: list[ScorecardRule] = Field(min_length=1)
+
+    def rule_for(self, kpi: str) -> ScorecardRule | None:
+        return next((rule for rule in self.rules if kpi in rule.kpis), None)
+
+    def problems(self, kpi_refs: set[str] | None, obligation_keys: set[str] | None) -> list[str]:
+        where = "norm_failure_plan.scorecard"
+        found = []
+        if obligation_keys is None or self.due_with not in obligation_keys:
+            found.append(f"{where}.due_with: {self.due_with!r} is not an obligation of this profile")
+        seen: set[str] = set()
+        for index, rule in enumerate(self.rules):
+            for ref in rule.kpis:
+                if kpi_refs is None or ref not in kpi_refs:
+                    found.append(f"{where}.rules.{index}.kpis: unknown KPI {ref!r}")
+                elif ref in seen:
+                    found.append(f"{where}.rules.{index}.kpis: KPI {ref!r} is in two rules")
+                seen.add(ref)
+        return found
+
+
 class NormPlanSpec(_Strict):
-    """The supplier's improvement plan within 14 days of a norm failure (TP §2.1.2); optional."""
+    """The supplier's improvement plan within 14 days of a norm failure (TP §2.1.2); optional.
+    `scorecard`: the plan a missed scorecard norm requires (TP §2.1.1), created with the verdict."""
 
     source: str
     term: TermSpec
@@ -55,6 +91,7 @@ class NormPlanSpec(_Strict):
     reminder_offsets_days: list[int]
     overdue_reminder_every_days: PositiveInt
     resubmit_term: TermSpec
+    scorecard: ScorecardPlanSpec | None = None
 
     def all_roles(self) -> list[str]:
         lists = (self.require_roles, self.submit_roles, self.decide_roles, self.resolve_roles)

@@ -108,9 +108,19 @@ class ProfileSpec(_Strict):
             problems += obligation_problems(self.obligations, self.roles)
         if self.step_in is not None:
             problems += self.step_in.problems(self.roles)
+        problems += self._link_problems()
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    def _link_problems(self) -> list[str]:
+        """KPIs naming obligations (B2 §2.1) and scorecard plans naming KPIs and an obligation (TP §2.1.1)."""
+        obligations = {item.key for item in self.obligations.items} if self.obligations else None
+        refs = {kpi.ref for kpi in self.kpis.definitions} if self.kpis else None
+        problems = self.kpis.obligation_problems(obligations) if self.kpis else []
+        if self.norm_failure_plan is not None and self.norm_failure_plan.scorecard is not None:
+            problems += self.norm_failure_plan.scorecard.problems(refs, obligations)
+        return problems
 
     def _plan_role_problems(self) -> list[str]:
         sections = {"improvement_plan": self.improvement_plan, "norm_failure_plan": self.norm_failure_plan}

@@ -40,10 +40,15 @@ def record(w: World, result: dict[str, str], value: str) -> None:
 
 
 def recordable_result(w: World) -> dict[str, str]:
-    """A result nobody recorded yet of the next KPI recorded by value (percentage or yes/no, any period kind),
-    so that every KPI's recorded_by is tried in turn; a fresh participant for a decentral KPI."""
+    """A result nobody recorded yet of the next KPI recorded by value (percentage or yes/no, any period kind;
+    not a KPI judged by an obligation's delivery, which has no value to record), so that every KPI's recorded_by is tried in turn; a fresh participant for a decentral KPI."""
     n = w.next()
-    kpis = [d for d in kpi_definitions(w.profile) if d["measure"] in ("percentage", "yes-no")]
+    kpis = [
+        d
+        for d in kpi_definitions(w.profile)
+        if d["measure"] in ("percentage", "yes-no")
+        and (d.get("obligation") or {}).get("judged_by") != "delivery"  # judged from `obligation fulfil`
+    ]
     spec = kpis[n % len(kpis)]
     year = 2026 - n // len(kpis)
     kind = spec["periods"][0]

@@ -42,6 +42,13 @@ def show_verdict(verdict: dict[str, Any]) -> None:
     for finding in verdict["findings"]:
         due = f" (by {finding['due']})" if finding.get("due") else ""
         click.echo(f"  finding {finding['kind']}: {finding['reason']}{due} — {finding['source']}")
+        if finding.get("plan"):
+            new = "required" if finding.get("created") else "already required"
+            click.echo(
+                f"    → improvement plan {finding['plan']} {new}, due by the end of {finding.get('plan_due')}"
+            )
+        elif finding.get("not_created_because"):
+            click.echo(f"    → no new improvement plan: {finding['not_created_because']}")
 
 
 @click.group()
@@ -62,6 +69,7 @@ def list_(app: App, contract_key: str) -> None:
         ("sanctions", "sanctions"),
         ("due", "due"),
         ("recorded_by", "recorded by"),
+        ("obligation", "obligation"),
         ("source", "source"),
     ]
     app.out(rows, lambda: output.table(rows, columns))

@@ -121,3 +121,16 @@ def parse_period(text: str) -> Period:
 def _check_year(year: int) -> None:
     if not 1 <= year <= 9999:
         raise BadInput(f"year {year} is outside 0001-9999")
+
+
+def period_containing(kind: str, day: date) -> Period:
+    """The month, quarter, half year or year (``kind`` as a PeriodKind value) that contains ``day``."""
+    if kind == PeriodKind.MONTH:
+        return month_period(day.year, day.month)
+    if kind == PeriodKind.QUARTER:
+        return quarter_period(day.year, (day.month - 1) // 3 + 1)
+    if kind == PeriodKind.HALF_YEAR:
+        return half_year_period(day.year, 1 if day.month <= 6 else 2)
+    if kind == PeriodKind.YEAR:
+        return year_period(day.year)
+    raise BadInput(f"unknown period kind {kind!r}: expected month, quarter, half-year or year")

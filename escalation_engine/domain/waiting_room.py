@@ -18,11 +18,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from escalation_engine.domain.dates import add_period
 from escalation_engine.domain.errors import BadInput
 
 SOURCE = "TP §2.1.2"
+NB_SOURCE = f"{SOURCE} (NB, table 1)"  # a met waiting-room norm with a missed scorecard norm: a plan as well
 MOMENTS: tuple[int, ...] = (6, 9, 12)
 NORM_PCT = Decimal("75")
 IMPROVEMENT_PLAN_DAYS = 14
@@ -147,6 +150,17 @@ def evaluate_clause(results: Mapping[int, bool | MomentVerdict]) -> ClauseVerdic
         improvement_plan_days=IMPROVEMENT_PLAN_DAYS if first_miss is not None else None,
         explanation=_explain_clause(evidence, pair, first_miss),
     )
+
+
+def moment_date(start: date, moment: int) -> date:
+    """The measurement moment 'after month N of execution': start date + N calendar months (clamped)."""
+    return add_period(start, moment, "months")
+
+
+def in_moment_window(period_end: date, moment_day: date, previous_day: date | None) -> bool:
+    """Whether a scorecard period counts for a measurement moment (TP §2.1.2 NB): it ended before the
+    moment's date and, when an earlier moment was established, on or after that moment's date."""
+    return period_end < moment_day and (previous_day is None or period_end >= previous_day)
 
 
 def scorecard_phase(month_of_execution: int) -> str:

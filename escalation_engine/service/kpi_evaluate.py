@@ -1,68 +1,37 @@
 """`kpi evaluate --period P`: judge every recorded result of the period against its norm.
 
-- Percentage and yes/no KPIs: one verdict per recorded result (TP table 1; B2 §2.1).
-- A one-off delivery (ISV plan, social-return plan, KPI 12) whose due date has passed inside the period
-  without a recorded result is a failed verdict: not delivered (B2 §2.1.1, §2.1.2).
-- Delivery reliability, decentral (B2 §2.2): per participant per month; on failure the supplier shows and
-  implements its improvements in the following month — a tracked deadline at the end of that month.
-- Delivery reliability, central (B2 §2.2): per quarter over the participants' monthly figures; on failure
-  the category sets the improvement term (`kpi term`), which is then tracked.
+- Percentage and yes/no KPIs: one verdict per recorded result (TP table 1; B2 §2.1). A missed TP
+  scorecard norm requires an improvement plan, created with the verdict (TP §2.1.1; verdict_plans.py).
+- KPIs judged against an obligation (the MVOI plans and reports, B2 §2.1): from the obligation's
+  occurrences due in the period (kpi_obligations.py).
+- A one-off delivery with a `due:` block of its own (KPI 12) whose due date has passed inside the period
+  without a recorded result is a failed verdict: not delivered.
+- Delivery reliability, decentral and central (B2 §2.2): kpi_delivery.py.
 A period is evaluated once per KPI (and participant); results recorded later are evaluated on a next run.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import select
 
-from ..adapters.tables import Contract, Person
 from ..adapters.tables_kpi import KpiMeasurement, KpiVerdict
-from ..domain import delivery
 from ..domain.dates import local_date
 from ..domain.errors import RuleRefused
 from ..domain.kpi_rules import due_date, judge, month_of_execution
-from ..domain.periods import Period, parse_period
-from ..kpi_profile import KpiSection, KpiSpec
-from ..profiles import Profile
-from .common import get_contract, get_person, pinned_profile, schedule_deadline_with_reminders
+from ..domain.periods import parse_period
+from ..kpi_profile import KpiSpec
+from . import kpi_delivery
+from .common import get_contract, get_person, pinned_profile
 from .context import Ctx
+from .kpi_obligations import evaluate_linked
+from .kpi_run import Run, kpi_inputs, require_evaluator
 from .kpis import kpi_section
+from .verdict_plans import scorecard_finding
 from .verdicts import Finding, NewVerdict, existing_verdict, verdict_view, write_verdict
 
-
-@dataclass
-class Run:
-    ctx: Ctx
-    session: Session
-    contract: Contract
-    profile: Profile
-    section: KpiSection
-    actor: Person
-    now: datetime
-    period: Period
-
-    def measurements(self, kpi: str, periods: list[str]) -> list[KpiMeasurement]:
-        query = select(KpiMeasurement).where(
-            KpiMeasurement.contract_key == self.contract.key, KpiMeasurement.kpi == kpi
-        )
-        return sorted(
-            (row for row in self.session.exec(query) if row.period in periods),
-            key=lambda row: (row.period, row.participant),
-        )
-
-
-def require_evaluator(actor: Person, what: str, source: str) -> None:
-    if actor.side == "supplier":
-        raise RuleRefused(
-            f"{actor.key} ({actor.role}) is on the supplier side: {what} is done by the client or the participant",
-            rule="the client side evaluates the supplier's performance",
-            source=source,
-        )
+__all__ = ["evaluate_period", "require_evaluator"]
 
 
 def evaluate_period(ctx: Ctx, *, actor_key: str | None, contract_key: str, period: str) -> dict[str, Any]:
@@ -106,6 +75,11 @@ def _evaluate_all(run: Run) -> tuple[list[dict[str, Any]], list[str]]:
         )
     views = []
     for new in made:
+        if new.kind == "kpi" and not new.met:
+            plan = scorecard_finding(
+                run.session, run.contract, run.profile, new.kpi, new.period, local_date(run.now)
+            )
+            new.findings += [plan] if plan else []
         row = write_verdict(
             run.ctx,
             run.session,
@@ -117,7 +91,7 @@ def _evaluate_all(run: Run) -> tuple[list[dict[str, Any]], list[str]]:
             new=new,
         )
         if new.follow_up_due is not None:
-            _track_follow_up(run, row.id or 0, new)
+            kpi_delivery.track_follow_up(run, row.id or 0, new)
         views.append(verdict_view(row))
     run.session.flush()
     return views, skipped
@@ -125,9 +99,11 @@ def _evaluate_all(run: Run) -> tuple[list[dict[str, Any]], list[str]]:
 
 def _for_kpi(run: Run, spec: KpiSpec, skipped: list[str]) -> list[NewVerdict]:
     if spec.measure == "share":
-        return _central_delivery(run, spec, skipped)
+        return kpi_delivery.central(run, spec, skipped)
     if spec.measure == "survey":
         return []
+    if spec.obligation is not None:
+        return evaluate_linked(run, spec, skipped)
     made: list[NewVerdict] = []
     rows = run.measurements(spec.ref, [run.period.label])
     for row in rows:
@@ -135,29 +111,14 @@ def _for_kpi(run: Run, spec: KpiSpec, skipped: list[str]) -> list[NewVerdict]:
         if existing_verdict(run.session, run.contract.key, kind, spec.ref, row.period, row.participant):
             skipped.append(f"{spec.ref} {row.period} {row.participant}".strip() + ": already evaluated")
             continue
-        made.append(_decentral(run, spec, row) if kind == "delivery-decentral" else _single(run, spec, row))
+        made.append(
+            kpi_delivery.decentral(run, spec, row)
+            if kind == "delivery-decentral"
+            else _single(run, spec, row)
+        )
     if not rows and spec.due is not None:
         made += _not_delivered(run, spec, skipped)
     return made
-
-
-def _inputs(spec: KpiSpec, rows: list[KpiMeasurement], **extra: Any) -> dict[str, Any]:
-    return {
-        "kpi": spec.ref,
-        "norm_pct": None if spec.norm_pct is None else str(spec.norm_pct),
-        "measure": spec.measure,
-        "measurements": [
-            {
-                "id": r.id,
-                "period": r.period,
-                "participant": r.participant or None,
-                "value": r.value,
-                "origin": r.origin,
-            }
-            for r in rows
-        ],
-        **extra,
-    }
 
 
 def _phase_note(run: Run, spec: KpiSpec) -> tuple[str, dict[str, Any]]:
@@ -187,7 +148,7 @@ def _single(run: Run, spec: KpiSpec, row: KpiMeasurement) -> NewVerdict:
         kpi=spec.ref,
         period=row.period,
         met=verdict.met,
-        inputs=_inputs(spec, [row], **phase),
+        inputs=kpi_inputs(spec, [row], **phase),
         explanation=verdict.explanation + (note if phase else ""),
         source=spec.source,
         allowed=() if verdict.met else tuple(spec.sanctions),
@@ -220,7 +181,7 @@ def _not_delivered(run: Run, spec: KpiSpec, skipped: list[str]) -> list[NewVerdi
             kpi=spec.ref,
             period=run.period.label,
             met=False,
-            inputs=_inputs(spec, [], due=due.isoformat(), due_rule=spec.due.source),
+            inputs=kpi_inputs(spec, [], due=due.isoformat(), due_rule=spec.due.source),
             explanation=text,
             source=spec.source,
             findings=[
@@ -229,92 +190,3 @@ def _not_delivered(run: Run, spec: KpiSpec, skipped: list[str]) -> list[NewVerdi
             allowed=tuple(spec.sanctions),
         )
     ]
-
-
-def _decentral(run: Run, spec: KpiSpec, row: KpiMeasurement) -> NewVerdict:
-    result = delivery.evaluate_decentral(row.participant, run.period.start, Decimal(row.value))
-    findings = []
-    if not result.met:
-        findings.append(
-            Finding(
-                "follow_up",
-                f"the supplier shows and implements its improvements in {result.improve_in_month:%Y-%m}",
-                delivery.SOURCE,
-                {"due": result.improve_by.isoformat() if result.improve_by else None},
-            )
-        )
-    return NewVerdict(
-        kind="delivery-decentral",
-        kpi=spec.ref,
-        period=row.period,
-        participant=row.participant,
-        met=result.met,
-        inputs=_inputs(spec, [row]),
-        explanation=result.explanation,
-        source=spec.source,
-        findings=findings,
-        follow_up_due=result.improve_by,
-        allowed=tuple(code.value for code in result.allowed_sanctions),
-    )
-
-
-def _central_delivery(run: Run, spec: KpiSpec, skipped: list[str]) -> list[NewVerdict]:
-    assert spec.derived_from is not None
-    if existing_verdict(run.session, run.contract.key, "delivery-central", spec.ref, run.period.label, ""):
-        skipped.append(f"{spec.ref} {run.period.label}: already evaluated")
-        return []
-    months = [f"{day:%Y-%m}" for day in run.period.month_starts()]
-    rows = run.measurements(spec.derived_from, months)
-    if not rows:
-        return []
-    per_participant: dict[str, list[Decimal]] = defaultdict(list)
-    for row in rows:
-        per_participant[row.participant].append(Decimal(row.value))
-    result = delivery.evaluate_central(run.period.label, per_participant)
-    findings = []
-    if not result.met:
-        findings.append(
-            Finding(
-                "follow_up",
-                "the category agrees the term for improvement with the supplier (kpi term)",
-                delivery.SOURCE,
-            )
-        )
-    return [
-        NewVerdict(
-            kind="delivery-central",
-            kpi=spec.ref,
-            period=run.period.label,
-            met=result.met,
-            inputs=_inputs(
-                spec,
-                rows,
-                passed=result.passed_count,
-                participants=result.participant_count,
-                share_pct=str(result.share_pct),
-                failing=list(result.failing_participants),
-            ),
-            explanation=result.explanation,
-            source=spec.source,
-            findings=findings,
-            allowed=tuple(code.value for code in result.allowed_sanctions),
-        )
-    ]
-
-
-def _track_follow_up(run: Run, verdict_id: int, new: NewVerdict) -> None:
-    assert new.follow_up_due is not None
-    schedule_deadline_with_reminders(
-        run.session,
-        run.profile,
-        now=run.now,
-        key=f"verdict:{verdict_id}:follow-up",
-        kind="improvement_due",
-        subject_kind="kpi_verdict",
-        subject_id=verdict_id,
-        contract_key=run.contract.key,
-        last_day=new.follow_up_due,
-        rule=new.findings[0].reason if new.findings else "improvement term",
-        source=new.source,
-        payload={"verdict": verdict_id},
-    )

@@ -9,10 +9,11 @@ from sqlmodel import col, select
 from ..adapters.tables_kpi import KpiVerdict
 from ..domain.errors import NotFound
 from ..domain.waiting_room import SOURCE as WAITING_ROOM_SOURCE
+from ..domain.waiting_room import moment_date
 from .common import case_ref, get_contract, parse_ref
 from .context import Ctx
 from .verdicts import PREFIX_VERDICT, verdict_view
-from .waiting_room_clause import KIND, evidence, moment_date
+from .waiting_room_clause import KIND, evidence
 
 
 def show_verdict(ctx: Ctx, ref: str) -> dict[str, Any]:

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from ..adapters.tables import Contract, Person
+from ..adapters.tables import Contract, Obligation, Person
 from ..adapters.tables_kpi import KpiMeasurement
 from ..domain.errors import BadInput, RuleRefused
 from ..domain.kpi_rules import check_period, due_date, stored_value
@@ -47,12 +47,23 @@ def kpi_spec(section: KpiSection, ref: str, contract_key: str) -> KpiSpec:
     return spec
 
 
-def kpi_row(spec: KpiSpec, contract: Contract) -> dict[str, Any]:
+def kpi_row(spec: KpiSpec, contract: Contract, session: Session | None = None) -> dict[str, Any]:
+    """A KPI as `kpi list` shows it; `due` is its own one-off due date or, for a KPI judged against an
+    obligation, the first due date of that obligation not yet fulfilled (None when all are)."""
     due = (
         due_date(spec.due.after, spec.due.months, contract.start_date, contract.award_date)
         if spec.due
         else None
     )
+    link = spec.obligation
+    if link is not None and session is not None:
+        query = select(Obligation).where(
+            Obligation.contract_key == contract.key,
+            col(Obligation.code).in_(link.keys),
+            Obligation.state != "fulfilled",
+        )
+        first = session.exec(query.order_by(col(Obligation.due_date))).first()
+        due = first.due_date if first else None
     return {
         "kpi": spec.ref,
         "name": spec.name,
@@ -66,6 +77,8 @@ def kpi_row(spec: KpiSpec, contract: Contract) -> dict[str, Any]:
         "measured_by": spec.measured_by,
         "sanctions": list(spec.sanctions),
         "due": due.isoformat() if due else None,
+        "obligation": ", ".join(link.keys) if link else None,
+        "judged_by": link.judged_by if link else None,
         "source": spec.source,
     }
 
@@ -86,14 +99,15 @@ def list_kpis(ctx: Ctx, *, contract_key: str) -> list[dict[str, Any]]:
         profile = pinned_profile(contract)
         section = kpi_section(profile, contract_key)
         return [
-            {**kpi_row(spec, contract), "recorded_by": _recorded_by(profile, section, spec)}
+            {**kpi_row(spec, contract, session), "recorded_by": _recorded_by(profile, section, spec)}
             for spec in section.definitions
         ]
 
 
 def _recorded_by(profile: Profile, section: KpiSection, spec: KpiSpec) -> list[str]:
-    """Who records the KPI's results (none for a KPI derived from another one)."""
-    return [] if spec.measure == "share" else list(recorders(profile, section, spec).roles)
+    """Who records the KPI's results (none for a KPI derived from another one or judged by delivery)."""
+    delivered = spec.obligation is not None and spec.obligation.judged_by == "delivery"
+    return [] if spec.measure == "share" or delivered else list(recorders(profile, section, spec).roles)
 
 
 @dataclass(frozen=True)
@@ -125,6 +139,12 @@ def _recordable(section: KpiSection, ref: str, contract_key: str) -> KpiSpec:
     if spec.measure in ("share", "survey"):
         how = "survey import" if spec.measure == "survey" else f"the decentral KPI {spec.derived_from}"
         raise BadInput(f"KPI {spec.ref} is not recorded by value: it is evaluated from {how} ({spec.source})")
+    if spec.obligation is not None and spec.obligation.judged_by == "delivery":
+        raise BadInput(
+            f"KPI {spec.ref} is not recorded by value: it is judged from the fulfilment of obligation "
+            f"{' and '.join(spec.obligation.keys)}: obligation fulfil OBL-n --on DATE "
+            f"({spec.obligation.source.split(' — ')[0]})"
+        )
     return spec
 
 

@@ -1,8 +1,9 @@
 """What happens when an obligation's due date passes or a reminder comes due; its `deadlines` describer.
 
-Overdue: the obligation becomes `overdue` (audit row), the debtor and the creditor are told, and, where
-the profile sets `obligations.escalate_overdue`, a level-1 escalation is opened by the first person with
-role `obligations.escalate_as`, in the same transaction (through the escalation service's own steps).
+Overdue: the obligation becomes `overdue` (audit row), the debtor and the creditor are told, every KPI
+judged against the obligation records its failed verdict (B2 §2.1, kpi_obligations.py), and, where the
+profile sets `obligations.escalate_overdue`, a level-1 escalation is opened by the first person with
+role `obligations.escalate_as` — all in the same transaction (through each procedure's own steps).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from .common import case_ref, counterpart, get_contract, notify, people_with_rol
 from .context import Ctx
 from .deadlines import describes
 from .escalation_case import Loaded, address, write_audit
+from .kpi_obligations import on_overdue
 from .obligations import obligation_view, payload_of
 from .texts import render
 from .timers import DueTimer, handles
@@ -98,6 +100,7 @@ def obligation_overdue(ctx: Ctx, session: Session, timer: DueTimer, now: datetim
         reason=f"{row.rule} ({row.source}) ended {timer.due_at.isoformat()} without a recorded fulfilment",
         payload={"timer": timer.id, "late_by_s": int((now - timer.due_at).total_seconds())},
     )
+    verdicts = on_overdue(ctx, session, row, profile, now)
     escalation = _maybe_escalate(ctx, session, row, profile, now)
     data = {
         "kind": "overdue",
@@ -115,7 +118,8 @@ def obligation_overdue(ctx: Ctx, session: Session, timer: DueTimer, now: datetim
         profile=profile,
         data=data,
     )
-    return f"overdue{', escalated ' + escalation if escalation else ''}"
+    missed = "".join(f", {v['verdict']} {v['kpi']} missed" for v in verdicts)
+    return f"overdue{missed}{', escalated ' + escalation if escalation else ''}"
 
 
 @handles("obligation", "reminder")

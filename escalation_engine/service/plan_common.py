@@ -22,7 +22,7 @@ from .context import Ctx
 THREE_STEP, NORM_FAILURE = "three_step", "norm_failure"
 KIND_NAMES = {
     THREE_STEP: "three-step improvement plan (B2 §5.2)",
-    NORM_FAILURE: "improvement plan within 14 days (TP §2.1.2)",
+    NORM_FAILURE: "improvement plan after a norm failure (TP §2.1.1, §2.1.2)",
 }
 
 

@@ -18,7 +18,7 @@ STEP_NAMES = {
     2: "Stap 2 — category, participant(s) and supplier consult",
     3: "Stap 3 — presentation in the Strategic Customer Council",
 }
-NORM_NAME = "plan within 14 days of a norm failure"
+NORM_NAME = "plan after a norm failure (within 14 days, or with the next management report)"
 WAITING_ON_SUPPLIER = (NormState.AWAITING_PLAN.value, NormState.OVERDUE.value)
 
 

@@ -3,11 +3,14 @@ actions both plan procedures share (resolve).
 
 `require_plan_in` is the procedure's core: it writes the obligation inside the CALLER's open
 transaction (no commit of its own), so the KPI evaluation can create it together with its own writes.
+With `due` the plan is due with a document (TP §2.1.1: with the next management report) instead of
+within the 14-day term, and the first-months rule does not apply.
 `require_plan` (the `plan require` command) is a thin wrapper that opens the transaction and calls it.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -38,6 +41,15 @@ from .views import last_day
 SOURCE = "TP §2.1.2"
 
 
+@dataclass(frozen=True)
+class FixedDue:
+    """A plan due on a given day rather than within a term (TP §2.1.1: with the next management report)."""
+
+    last_day: date
+    rule: str
+    source: str
+
+
 def require_plan_in(
     ctx: Ctx,
     session: Session,
@@ -49,8 +61,10 @@ def require_plan_in(
     actor: str,
     now: datetime,
     source: str,
+    due: FixedDue | None = None,
 ) -> dict[str, Any]:
-    """Create the supplier's obligation to deliver an improvement plan within 14 days of `detected`.
+    """Create the supplier's obligation to deliver an improvement plan within 14 days of `detected`
+    (or by `due.last_day` when given: then the first-months rule does not apply).
 
     Runs inside the caller's open write transaction and never commits. `actor` is a person key on the
     contract (whose role is then checked) or the name of a calling procedure (e.g. "kpi-evaluation");
@@ -71,7 +85,7 @@ def require_plan_in(
     for row in existing:
         if row.detected == detected:
             return {**_view(session, row, profile, now), "created": False}
-    _check_finding(contract.start_date, detected, now, spec, existing)
+    _check_finding(contract.start_date, detected, now, spec, existing, first_months=due is None)
     row = _new_row(
         contract_key, kpi=kpi, detected=detected, reason=reason, actor=actor, now=now, origin=source
     )
@@ -79,7 +93,7 @@ def require_plan_in(
     session.flush()
     loaded = Loaded(session, row, contract, profile, [])
     row.state = fire(norm_machine(), loaded.model(), NormTrigger.REQUIRE, rule="require", source=spec.source)
-    sub = new_round(loaded, spec, start=detected, term=term_of(spec.term), now=now)
+    sub = new_round(loaded, spec, start=detected, term=term_of(spec.term), now=now, fixed=due)
     payload = {"kpi": kpi, "detected": detected.isoformat(), "due": last_day(sub.due_at), "source": source}
     write_audit(
         ctx,
@@ -151,11 +165,17 @@ def _existing_for(session: Session, contract_key: str, kpi: str) -> list[Improve
 
 
 def _check_finding(
-    start: date, detected: date, now: datetime, spec: NormPlanSpec, existing: list[ImprovementPlan]
+    start: date,
+    detected: date,
+    now: datetime,
+    spec: NormPlanSpec,
+    existing: list[ImprovementPlan],
+    *,
+    first_months: bool,
 ) -> None:
     if detected > local_date(now):
         raise BadInput(f"the finding's date {detected} lies in the future (today is {local_date(now)})")
-    if not within_first_months(start, detected, spec.first_months):
+    if first_months and not within_first_months(start, detected, spec.first_months):
         end = execution_window_end(start, spec.first_months)
         raise RuleRefused(
             f"a finding of {detected} lies outside the first {spec.first_months} months of execution "
@@ -176,14 +196,25 @@ def _check_finding(
 
 
 def new_round(
-    loaded: Loaded, spec: NormPlanSpec, *, start: date, term: Term, now: datetime, why: str = ""
+    loaded: Loaded,
+    spec: NormPlanSpec,
+    *,
+    start: date,
+    term: Term,
+    now: datetime,
+    why: str = "",
+    fixed: FixedDue | None = None,
 ) -> PlanSubmission:
-    """A deadline for the supplier's plan (end of start + term), its reminders, and a message to the supplier."""
-    last = due_date(loaded.profile, start, term)
+    """A deadline for the supplier's plan (end of start + term, or `fixed`), its reminders, and a message
+    to the supplier."""
     attempt = len(loaded.submissions) + 1
-    rule = f"{'finding' if attempt == 1 else 'rejection'} + {term.amount} {term.unit} ({term.label})"
+    if fixed is None:
+        last, source = due_date(loaded.profile, start, term), term.source
+        rule = f"{'finding' if attempt == 1 else 'rejection'} + {term.amount} {term.unit} ({term.label})"
+    else:
+        last, rule, source = fixed.last_day, fixed.rule, fixed.source
     sub = PlanSubmission(
-        plan_id=loaded.ident, attempt=attempt, due_at=end_of_day(last), rule=rule, source=term.source
+        plan_id=loaded.ident, attempt=attempt, due_at=end_of_day(last), rule=rule, source=source
     )
     loaded.session.add(sub)
     loaded.submissions.append(sub)
@@ -194,7 +225,7 @@ def new_round(
         kind="plan_due",
         due_at=sub.due_at,
         rule=rule,
-        source=term.source,
+        source=source,
         payload={"attempt": attempt},
     )
     for offset in sorted(set(spec.reminder_offsets_days)):
@@ -203,7 +234,7 @@ def new_round(
             key=f"{key}:reminder:{offset:+d}",
             day=date.fromordinal(last.toordinal() + offset),
             rule=rule,
-            source=term.source,
+            source=source,
             payload={
                 "series": "submission",
                 "attempt": attempt,
@@ -220,7 +251,7 @@ def new_round(
         now=now,
         subject=f"{why or 'improvement plan'} due by the end of {last}",
         body=f"{why + '. ' if why else ''}An improvement plan is required for {loaded.row.kpi} ({loaded.row.subject}). Submit it by the "
-        f"end of {last} (Europe/Amsterdam) — {rule}, {term.source}: `plan submit {loaded.ref} --text …`.",
+        f"end of {last} (Europe/Amsterdam) — {rule}, {source}: `plan submit {loaded.ref} --text …`.",
     )
     return sub
 

@@ -27,7 +27,7 @@ from . import audit
 from .common import get_contract, get_person, pinned_profile
 from .context import Ctx
 from .kpi_authority import require_survey_importer
-from .kpi_evaluate import require_evaluator
+from .kpi_run import require_evaluator
 from .kpis import MAX_LISTED_PROBLEMS, kpi_section
 from .verdicts import Finding, NewVerdict, existing_verdict, verdict_view, write_verdict
 

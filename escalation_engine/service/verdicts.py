@@ -16,14 +16,13 @@ from sqlmodel import Session, select
 
 from ..adapters.tables import Contract, Person
 from ..adapters.tables_kpi import KpiVerdict, SanctionCase
-from ..domain.dates import local_date
-from ..domain.errors import RuleRefused
 from ..kpi_profile import KpiSection
 from ..machines.sanction import SanctionState
 from ..profiles import Profile
 from . import audit
 from .common import case_ref, notify, people_with_role
 from .context import Ctx
+from .verdict_plans import on_plan_required
 
 PREFIX_VERDICT = "kpi_verdict"
 PREFIX_SANCTION = "sanction"
@@ -127,76 +126,30 @@ def _follow_from(
     actor: str,
     now: datetime,
 ) -> None:
-    """What a verdict sets going: plan obligations, a sanction case, the supplier told of a miss."""
-    for finding in new.findings:
-        if finding.kind == "plan_required":
-            _on_plan_required(
-                ctx,
-                session,
-                contract_key=contract.key,
-                kpi=row.kpi,
-                detected=date.fromisoformat(finding.data.get("detected", local_date(now).isoformat())),
-                reason=finding.reason,
-                actor=actor,
-                now=now,
-                source=finding.source,
-                verdict_ref=case_ref(PREFIX_VERDICT, row.id),
-            )
+    """What a verdict sets going: plan obligations, a sanction case, the supplier told of a miss.
+
+    A plan_required finding creates the improvement plan in this transaction (verdict_plans.py); what
+    became of it (the plan, or why none was created) is kept on the verdict's finding."""
+    plans = [finding for finding in new.findings if finding.kind == "plan_required"]
+    for finding in plans:
+        finding.data |= on_plan_required(
+            ctx,
+            session,
+            contract=contract,
+            profile=profile,
+            kpi=finding.data.get("kpi", row.kpi),
+            finding=finding,
+            actor=actor,
+            now=now,
+            verdict_ref=case_ref(PREFIX_VERDICT, row.id),
+        )
+    if plans:
+        row.findings = json.dumps([f.as_dict() for f in new.findings], sort_keys=True, default=str)
+        session.add(row)
     if not new.met and new.allowed:
         _open_sanction(ctx, session, contract=contract, section=section, verdict=row, new=new, now=now)
     if not new.met:
         _tell_supplier(session, contract, profile, row, now)
-
-
-def _on_plan_required(
-    ctx: Ctx,
-    session: Session,
-    *,
-    contract_key: str,
-    kpi: str,
-    detected: date,
-    reason: str,
-    actor: str,
-    now: datetime,
-    source: str,
-    verdict_ref: str,
-) -> None:
-    """The improvement-plan obligation of TP §2.1.2 (within 14 days) follows from this verdict.
-
-    The plan is created by the improvement-plan service inside this same transaction. When the rules of
-    that procedure do not allow a new plan (a plan for the KPI is still open, or the finding falls
-    outside the first months of execution) the verdict stands and the audit row says why no plan was
-    created; the evaluation itself is not refused.
-    """
-    from .plans import require_plan_in
-
-    payload: dict[str, Any] = {"kpi": kpi, "detected": detected.isoformat(), "source": source}
-    try:
-        plan = require_plan_in(
-            ctx,
-            session,
-            contract_key=contract_key,
-            kpi=kpi,
-            detected=detected,
-            reason=f"{reason} ({verdict_ref})",
-            actor=f"kpi-evaluation ({actor})",
-            now=now,
-            source=source,
-        )
-        payload |= {"plan": plan["case"], "created": plan["created"]}
-    except RuleRefused as refused:
-        payload |= {"plan": None, "created": False, "not_created_because": refused.message}
-    audit.append(
-        ctx.db,
-        session,
-        now=now,
-        actor=actor,
-        action="verdict.plan_required",
-        contract_key=contract_key,
-        case_ref=verdict_ref,
-        reason=reason,
-        payload=payload,
-    )
 
 
 def _open_sanction(

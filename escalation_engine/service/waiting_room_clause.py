@@ -3,8 +3,11 @@
 Each moment is evaluated once, after the moment (start date + 6/9/12 months), from the three summed
 percentages over quality KPIs 1-11. Findings:
 - the first miss: the supplier draws up an improvement plan within 14 days (plan_required);
-- a met waiting-room norm while a scorecard norm (TP table 1) was missed since the previous moment:
-  an improvement plan as well (plan_required, TP §2.1.2 NB);
+- a met waiting-room norm while a scorecard norm (TP table 1) was missed since the previous moment: an
+  improvement plan as well (TP §2.1.2 NB) — the plan each missed scorecard verdict required when it was
+  written (verdict_plans.py), whichever was evaluated first; the moment lists those misses and their plans
+  (scorecard_missed) and asks for a plan only for a KPI whose misses asked for none, so there is one plan
+  per missed KPI and period;
 - two consecutive misses: the client may terminate and continue with the runner-up — the right is
   recorded once, the client's people are told, and the evidence (every moment's figures) is shown.
 """
@@ -15,7 +18,6 @@ import json
 from datetime import date
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, col, select
 
 from ..adapters.tables import Contract
@@ -23,7 +25,6 @@ from ..adapters.tables_kpi import KpiVerdict
 from ..domain.dates import local_date
 from ..domain.errors import RuleRefused
 from ..domain.kpi_rules import parse_percentage
-from ..domain.periods import parse_period
 from ..domain.waiting_room import (
     IMPROVEMENT_PLAN_DAYS,
     MOMENTS,
@@ -33,13 +34,15 @@ from ..domain.waiting_room import (
     check_moment,
     evaluate_clause,
     evaluate_moment,
+    moment_date,
 )
 from ..kpi_profile import KpiSection, WaitingRoomSpec
 from . import audit
 from .common import case_ref, get_contract, get_person, notify, people_with_role, pinned_profile
 from .context import Ctx
-from .kpi_evaluate import require_evaluator
+from .kpi_run import require_evaluator
 from .kpis import kpi_section
+from .verdict_plans import moment_findings
 from .verdicts import PREFIX_VERDICT, Finding, NewVerdict, verdict_view, write_verdict
 
 KIND = "waiting-room"
@@ -53,11 +56,6 @@ def _spec(section: KpiSection, contract_key: str) -> WaitingRoomSpec:
             source=SOURCE,
         )
     return section.waiting_room
-
-
-def moment_date(start: date, moment: int) -> date:
-    """The measurement moment 'after month N of execution': start date + N months."""
-    return start + relativedelta(months=moment)
 
 
 def _moments(session: Session, contract_key: str) -> list[KpiVerdict]:
@@ -176,12 +174,9 @@ def _findings(
     if not result.met and all(row.met for row in earlier):
         reason = f"first miss of the waiting-room norm (month {result.moment}): improvement plan within {IMPROVEMENT_PLAN_DAYS} days"
         findings.append(Finding("plan_required", reason, SOURCE, plan))
-    missed = _scorecard_misses(session, contract, section, earlier, when) if result.met else []
-    if missed:
-        reason = f"waiting-room norm met at month {result.moment} but scorecard norm(s) missed: {', '.join(missed)}"
-        findings.append(
-            Finding("plan_required", reason, f"{SOURCE} (NB, table 1)", {**plan, "missed": missed})
-        )
+    if result.met:
+        previous = max((moment_date(contract.start_date, _month(row)) for row in earlier), default=None)
+        findings += moment_findings(session, contract, section, (previous, when), result.moment, today)
     already = any(f["kind"] == "termination_right" for row in earlier for f in json.loads(row.findings))
     if clause.invoked and not already and clause.consecutive_misses is not None:
         a, b = clause.consecutive_misses
@@ -193,24 +188,8 @@ def _findings(
     return findings
 
 
-def _scorecard_misses(
-    session: Session, contract: Contract, section: KpiSection, earlier: list[KpiVerdict], when: date
-) -> list[str]:
-    """Missed TP table-1 verdicts of periods since the previous measurement moment (up to this one)."""
-    previous = max(
-        (moment_date(contract.start_date, int(r.period.removeprefix("month-"))) for r in earlier),
-        default=None,
-    )
-    refs = {spec.ref for spec in section.definitions}
-    query = select(KpiVerdict).where(
-        KpiVerdict.contract_key == contract.key, KpiVerdict.kind == "kpi", col(KpiVerdict.met).is_(False)
-    )
-    missed = []
-    for row in session.exec(query.order_by(col(KpiVerdict.id))):
-        period = parse_period(row.period)
-        if row.kpi in refs and period.end < when and (previous is None or period.end >= previous):
-            missed.append(f"{row.kpi} {row.period} ({case_ref(PREFIX_VERDICT, row.id)})")
-    return missed
+def _month(row: KpiVerdict) -> int:
+    return int(row.period.removeprefix("month-"))
 
 
 def evidence(rows: list[KpiVerdict]) -> list[dict[str, Any]]:

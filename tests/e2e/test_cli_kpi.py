@@ -93,14 +93,14 @@ def test_who_may_record_is_listed_and_anyone_else_is_refused_with_exit_3(db: str
     contract(db, "LF", "leasefietsen-rijk", B2_PEOPLE)
     listed = {row["kpi"]: row["recorded_by"] for row in ok(db, "kpi", "list", "--contract", "LF")}
     assert listed["delivery"] == ["participant_contract_manager", "category", "category_manager"]
-    assert listed["isv-plan"] == ["category", "category_manager"] and listed["delivery-central"] == []
+    assert listed["isv-report"] == ["category", "category_manager"] and listed["delivery-central"] == []
     assert "recorded by" in cli("kpi", "list", "--contract", "LF", db=db).output
     args = ["kpi", "record", "--contract", "LF", "--kpi", "delivery", "--period", "2026-02", "--value", "99"]
     result = cli("--json", *args, "--participant", "DJI", db=db, as_person="am")
     assert result.exit_code == 3
     assert json.loads(result.stdout)["error"]["kind"] == "refused"
     path = write_csv(
-        tmp_path / "own.csv", ["kpi", "period", "value", "participant"], [["isv-plan", "2026-06", "ja", ""]]
+        tmp_path / "own.csv", ["kpi", "period", "value", "participant"], [["isv-report", "2026", "ja", ""]]
     )
     result = cli("kpi", "import", "--contract", "LF", "--file", str(path), db=db, as_person="am")
     assert result.exit_code == 3 and "own.csv: refused whole, nothing imported" in result.stderr

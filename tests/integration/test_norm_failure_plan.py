@@ -230,7 +230,7 @@ def test_submitting_and_deciding_are_refused_to_the_wrong_side_in_the_wrong_stat
     plan = plan_steps.open_plan(
         ctx, actor_key="dcm", contract_key="LF", trigger="audit", subject="audit findings"
     )["case"]
-    with pytest.raises(RuleRefused, match="belongs to the improvement plan within 14 days"):
+    with pytest.raises(RuleRefused, match="belongs to the improvement plan after a norm failure"):
         plan_actions.submit(ctx, actor_key="exec", ref=plan, text="x")
     with pytest.raises(RuleRefused, match="belongs to the three-step improvement plan"):
         plan_steps.advance(ctx, actor_key="cmdef", ref="PLAN-1", reason="x")

@@ -82,14 +82,14 @@ def test_the_supplier_records_no_b2_kpi_and_its_attempt_writes_nothing(ctx: Ctx)
         "account_manager",
         "participant_contract_manager or category or category_manager",
     )
-    refused(ctx, lambda: record(ctx, "exec", "isv-plan", "2026-06", "yes"), "executive", "category")
+    refused(ctx, lambda: record(ctx, "exec", "isv-report", "2026", "yes"), "executive", "category")
     assert measurement_count(ctx) == 0
 
 
 def test_a_participants_contract_manager_records_mvoi_kpis_only_through_the_category(ctx: Ctx) -> None:
     register(ctx)
-    refused(ctx, lambda: record(ctx, "dcm", "isv-plan", "2026-06", "yes"), "participant_contract_manager")
-    record(ctx, "catman", "isv-plan", "2026-06", "yes")
+    refused(ctx, lambda: record(ctx, "dcm", "isv-report", "2026", "yes"), "participant_contract_manager")
+    record(ctx, "catman", "isv-report", "2026", "yes")
     assert measurement_count(ctx) == 1
 
 
@@ -111,13 +111,13 @@ def test_an_import_with_a_row_the_person_may_not_record_is_refused_whole_naming_
     ctx: Ctx, tmp_path: Path
 ) -> None:
     with_dcm_of(ctx, "Belastingdienst")
-    rows = [["delivery", "2026-02", "96", "Belastingdienst"], ["ISV-plan", "2026-06", "ja", ""]]
+    rows = [["delivery", "2026-02", "96", "Belastingdienst"], ["ISV-report", "2026", "ja", ""]]
     path = write_csv(tmp_path / "feb.csv", HEADER, rows)
     message = refused(
         ctx,
         lambda: kpi_import.import_file(ctx, actor_key="dcm", contract_key="LF", path=path),
         "feb.csv: refused whole, nothing imported",
-        "row 3: recording results of KPI isv-plan",
+        "row 3: recording results of KPI isv-report",
         "category or category_manager",
     )
     assert "row 2" not in message  # the first row was the DCM-er's own

@@ -72,8 +72,8 @@ def test_a_b2_contract_on_version_2_uses_the_defaults_until_it_is_repinned(ctx: 
     shutil.copy(WORKFLOWS / "leasefietsen-rijk.yaml", profiles / "leasefietsen-rijk.yaml")
     moved = repin(ctx, key="LF", actor="cat")
     assert (moved["from_version"], moved["profile_version"]) == (2, 3)
-    assert not may_record(ctx, "dcm", "LF", "isv-plan", "2026-08", "yes")  # v3: the Categorie (B2 §2.1)
-    assert may_record(ctx, "catman", "LF", "isv-plan", "2026-08", "yes")
+    assert not may_record(ctx, "dcm", "LF", "isv-report", "2027", "yes")  # v3: the Categorie (B2 §2.1)
+    assert may_record(ctx, "catman", "LF", "isv-report", "2027", "yes")
     assert may_fulfil(ctx, "catman", "LF", "isv-plan")  # v3: the category manager too
 
 

@@ -3,6 +3,7 @@ right after two consecutive misses — recorded, the client told, the evidence s
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from escalation_engine.service.kpi_queries import waiting_room_status
 from escalation_engine.service.kpi_report import report
 from escalation_engine.service.waiting_room_clause import evaluate
 
+WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 MOMENT_DAY = {6: "2026-07-01", 9: "2026-10-01", 12: "2027-01-01"}  # start 2026-01-01 + 6/9/12 months
 PASS = ("80", "75", "90")
 FAIL = ("70", "80", "90")
@@ -101,19 +103,59 @@ def test_exactly_75_percent_on_all_three_meets_the_norm(tp: Ctx, clock: FixedClo
     assert moment(tp, clock, 6, ("75", "75.00", "75"))["met"] is True
 
 
-def test_a_met_norm_with_a_missed_scorecard_norm_since_the_last_moment_requires_a_plan(
+def k7_missed(ctx: Ctx, clock: FixedClock, period: str, on: str) -> dict[str, Any]:
+    """KPI 7 at 96 % (norm 98 %) in `period`, evaluated on `on`: its verdict."""
+    kpis.record(
+        ctx, actor_key="cmdef", contract_key="TP", kpi="k7", period=period, value="96", participant=None
+    )
+    clock.set(at(on, 9))
+    [verdict] = evaluate_period(ctx, actor_key="cmdef", contract_key="TP", period=period)["verdicts"]
+    return dict(verdict)
+
+
+def k7_plans(ctx: Ctx) -> list[dict[str, Any]]:
+    from escalation_engine.service.plan_queries import list_plans
+
+    return [p for p in list_plans(ctx, contract_key="TP", state="all") if p["kpi"] == "k7"]
+
+
+def test_a_met_norm_after_a_missed_scorecard_norm_lists_the_miss_with_its_one_plan(
     tp: Ctx, clock: FixedClock
 ) -> None:
-    kpis.record(
-        tp, actor_key="cmdef", contract_key="TP", kpi="k7", period="2026-05", value="96", participant=None
-    )
-    clock.set(at("2026-06-02", 9))
-    evaluate_period(tp, actor_key="cmdef", contract_key="TP", period="2026-05")
+    verdict = k7_missed(tp, clock, "2026-05", "2026-06-02")
+    [plan] = k7_plans(tp)  # the scorecard verdict required it (TP §2.1.1; in the first 12 months: 14 days)
+    assert plan["plan_due"] == "2026-06-16"
     six = moment(tp, clock, 6, PASS)
-    assert six["met"] is True and kinds(six) == ["plan_required"]
-    assert six["findings"][0]["source"] == "TP §2.1.2 (NB, table 1)"
-    assert "k7 2026-05" in six["findings"][0]["reason"]
+    assert six["met"] is True and kinds(six) == ["scorecard_missed"]
+    [finding] = six["findings"]
+    assert finding["source"] == "TP §2.1.2 (NB, table 1)"
+    assert finding["missed"] == [
+        {"kpi": "k7", "period": "2026-05", "verdict": verdict["verdict"], "plans": plan["case"]}
+    ]
+    assert f"k7 2026-05 ({verdict['verdict']}: {plan['case']})" in finding["reason"]
+    assert len(k7_plans(tp)) == 1 and audit_actions(tp, "TP").count("verdict.plan_required") == 1
+
+
+def test_a_scorecard_miss_evaluated_after_a_met_norm_gets_its_one_plan_too(
+    tp: Ctx, clock: FixedClock
+) -> None:
+    six = moment(tp, clock, 6, PASS)
+    assert kinds(six) == []
+    verdict = k7_missed(tp, clock, "2026-05", "2026-07-03")  # a period inside the moment's window
+    [plan] = k7_plans(tp)
+    [finding] = verdict["findings"]
+    assert (finding["kind"], finding["plan"], finding["created"]) == ("plan_required", plan["case"], True)
+    assert finding["waiting_room_moment"] == six["verdict"]
+    assert "TP §2.1.2 NB" in finding["reason"] and plan["plan_due"] == "2026-07-17"
     assert audit_actions(tp, "TP").count("verdict.plan_required") == 1
+
+
+def test_a_scorecard_miss_after_the_moment_in_a_later_window_does_not_cite_the_met_moment(
+    tp: Ctx, clock: FixedClock
+) -> None:
+    moment(tp, clock, 6, PASS)
+    verdict = k7_missed(tp, clock, "2026-07", "2026-08-03")  # ends after moment 6: moment 9's window
+    assert "waiting_room_moment" not in verdict["findings"][0] and len(k7_plans(tp)) == 1
 
 
 def test_a_moment_is_evaluated_once_and_not_before_its_date(tp: Ctx, clock: FixedClock) -> None:
@@ -185,3 +227,46 @@ def audit_actions_rows(ctx: Ctx) -> list[dict[str, Any]]:
     from escalation_engine.service import audit
 
     return audit.listing(ctx.db, contract_key="TP")
+
+
+@pytest.fixture
+def tp_without_scorecard_plans(ctx: Ctx, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Ctx:
+    """A TP contract pinned to a profile without `norm_failure_plan.scorecard` (as registered before it)."""
+    text = (WORKFLOWS / "reintegratie-defensie.yaml").read_text(encoding="utf-8")
+    start = text.index("  # A missed scorecard norm (table 1) requires")
+    end = text.index("# Contract obligations (issue 6)")
+    (tmp_path / "reintegratie-defensie.yaml").write_text(text[:start] + text[end:], encoding="utf-8")
+    monkeypatch.setenv("ESCALATION_ENGINE_PROFILES", str(tmp_path))
+    register(ctx, key="TP", profile="reintegratie-defensie")
+    return ctx
+
+
+def test_without_scorecard_plans_a_met_moment_requires_the_plan_for_a_miss_evaluated_before_it(
+    tp_without_scorecard_plans: Ctx, clock: FixedClock
+) -> None:
+    tp = tp_without_scorecard_plans
+    verdict = k7_missed(tp, clock, "2026-05", "2026-06-02")
+    assert verdict["findings"] == [] and k7_plans(tp) == []  # before the moment: nothing asks for a plan
+    six = moment(tp, clock, 6, PASS)
+    assert kinds(six) == ["scorecard_missed", "plan_required"]
+    [plan] = k7_plans(tp)
+    assert six["findings"][1]["plan"] == plan["case"] and plan["plan_due"] == "2026-07-15"
+    assert six["findings"][1]["source"] == "TP §2.1.2 (NB, table 1)"
+
+
+def test_without_scorecard_plans_a_miss_evaluated_after_a_met_moment_requires_its_plan(
+    tp_without_scorecard_plans: Ctx, clock: FixedClock
+) -> None:
+    tp = tp_without_scorecard_plans
+    six = moment(tp, clock, 6, PASS)
+    verdict = k7_missed(tp, clock, "2026-05", "2026-07-03")
+    [plan] = k7_plans(tp)
+    assert (
+        plan_of(verdict) == plan["case"] and verdict["findings"][0]["waiting_room_moment"] == six["verdict"]
+    )
+    assert kinds(six) == [] and audit_actions(tp, "TP").count("verdict.plan_required") == 1
+
+
+def plan_of(verdict: dict[str, Any]) -> str:
+    [finding] = [f for f in verdict["findings"] if f["kind"] == "plan_required"]
+    return str(finding["plan"])

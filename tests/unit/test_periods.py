@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from escalation_engine.domain.errors import BadInput
-from escalation_engine.domain.periods import PeriodKind, parse_period
+from escalation_engine.domain.periods import PeriodKind, parse_period, period_containing
 
 
 @pytest.mark.parametrize(
@@ -57,3 +57,24 @@ def test_a_malformed_period_is_bad_input_naming_the_accepted_forms(text: str) ->
 def test_a_period_that_is_not_text_is_bad_input() -> None:
     with pytest.raises(BadInput):
         parse_period(2026)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("kind", "day", "label"),
+    [
+        ("month", date(2026, 7, 1), "2026-07"),
+        ("quarter", date(2026, 6, 30), "2026-Q2"),
+        ("quarter", date(2026, 10, 1), "2026-Q4"),
+        ("half-year", date(2027, 1, 1), "2027-H1"),
+        ("half-year", date(2027, 7, 1), "2027-H2"),
+        ("year", date(2028, 2, 29), "2028"),
+    ],
+)
+def test_the_period_of_a_kind_containing_a_due_date(kind: str, day: date, label: str) -> None:
+    period = period_containing(kind, day)
+    assert period.label == label and day in period
+
+
+def test_an_unknown_period_kind_is_bad_input() -> None:
+    with pytest.raises(BadInput, match="unknown period kind 'week'"):
+        period_containing("week", date(2026, 1, 1))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -11,6 +12,8 @@ from escalation_engine.domain.waiting_room import (
     MOMENTS,
     evaluate_clause,
     evaluate_moment,
+    in_moment_window,
+    moment_date,
     scorecard_phase,
 )
 
@@ -134,3 +137,24 @@ def test_a_percentage_just_below_75_is_shown_exactly_in_the_explanation() -> Non
     verdict = evaluate_moment(12, D("74.995"), D("80"), D("80"))
     assert verdict.failed == ("finished",)
     assert "74.995 %" in verdict.explanation
+
+
+def test_a_moment_is_the_start_plus_whole_months_clamped_to_the_month_end() -> None:
+    assert moment_date(date(2026, 1, 1), 6) == date(2026, 7, 1)
+    assert moment_date(date(2026, 8, 31), 6) == date(2027, 2, 28)
+
+
+@pytest.mark.parametrize(
+    ("period_end", "previous", "counts"),
+    [
+        (date(2026, 5, 31), None, True),  # before the first moment (1 July)
+        (date(2026, 6, 30), None, True),
+        (date(2026, 7, 31), None, False),  # ends after the moment: the next moment's window
+        (date(2026, 3, 31), date(2026, 4, 1), False),  # before the previous moment: that moment's window
+        (date(2026, 4, 1), date(2026, 4, 1), True),
+    ],
+)
+def test_a_scorecard_period_counts_for_the_moment_whose_window_it_ends_in(
+    period_end: date, previous: date | None, counts: bool
+) -> None:
+    assert in_moment_window(period_end, date(2026, 7, 1), previous) is counts
