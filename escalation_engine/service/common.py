@@ -59,6 +59,16 @@ def get_contract(session: Session, key: str) -> Contract:
     return contract
 
 
+def lock_contract(session: Session, key: str) -> Contract:
+    """`get_contract`, holding the contract's row until the transaction ends: on PostgreSQL the actions
+    that check "not recorded / not evaluated yet" and then write take turns per contract (SQLite's
+    BEGIN IMMEDIATE already serialises every write)."""
+    contract = session.exec(select(Contract).where(Contract.key == key).with_for_update()).first()
+    if contract is None:
+        raise NotFound(f"contract {key!r} not found")
+    return contract
+
+
 def pinned_profile(contract: Contract) -> Profile:
     """The profile exactly as it was when the contract was registered."""
     return _parse_pinned(

@@ -23,7 +23,7 @@ from ..domain.kpi_rules import due_date, judge, month_of_execution
 from ..domain.periods import parse_period
 from ..kpi_profile import KpiSpec
 from . import kpi_delivery
-from .common import get_contract, get_person, pinned_profile
+from .common import get_person, lock_contract, pinned_profile
 from .context import Ctx
 from .kpi_obligations import evaluate_linked
 from .kpi_run import Run, kpi_inputs, require_evaluator
@@ -38,7 +38,7 @@ def evaluate_period(ctx: Ctx, *, actor_key: str | None, contract_key: str, perio
     chosen = parse_period(period)
     now = ctx.clock.now()
     with ctx.db.write() as session:
-        contract = get_contract(session, contract_key)
+        contract = lock_contract(session, contract_key)
         profile = pinned_profile(contract)
         section = kpi_section(profile, contract_key)
         actor = get_person(session, contract_key, actor_key)

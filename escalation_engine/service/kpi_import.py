@@ -18,7 +18,7 @@ from ..domain.errors import BadInput, RuleRefused
 from ..kpi_profile import KpiSection
 from ..profiles import Profile
 from . import audit
-from .common import get_contract, get_person, pinned_profile
+from .common import get_person, lock_contract, pinned_profile
 from .context import Ctx
 from .kpi_authority import require_any_recorder, require_recorder
 from .kpis import (
@@ -38,7 +38,7 @@ def import_file(ctx: Ctx, *, actor_key: str | None, contract_key: str, path: Pat
     rows = read_table(path, ("kpi", "period", "value"), ("participant",))
     now = ctx.clock.now()
     with ctx.db.write() as session:
-        contract = get_contract(session, contract_key)
+        contract = lock_contract(session, contract_key)
         profile = pinned_profile(contract)
         section = kpi_section(profile, contract_key)
         actor = get_person(session, contract_key, actor_key)

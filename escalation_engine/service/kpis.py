@@ -20,7 +20,7 @@ from ..domain.kpi_rules import check_period, due_date, stored_value
 from ..kpi_profile import KpiSection, KpiSpec
 from ..profiles import Profile
 from . import audit
-from .common import get_contract, get_person, pinned_profile
+from .common import get_contract, get_person, lock_contract, pinned_profile
 from .context import Ctx
 from .kpi_authority import recorders, require_may_replace, require_recorder
 
@@ -231,7 +231,7 @@ def record(
 ) -> dict[str, Any]:
     now = ctx.clock.now()
     with ctx.db.write() as session:
-        contract = get_contract(session, contract_key)
+        contract = lock_contract(session, contract_key)
         profile = pinned_profile(contract)
         section = kpi_section(profile, contract_key)
         actor = get_person(session, contract_key, actor_key)

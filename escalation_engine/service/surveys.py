@@ -24,7 +24,7 @@ from ..domain.sanctions import S4_PLUS_COMBINES_WITH, SurveySanction
 from ..domain.survey import SOURCE, check_grade, evaluate_survey
 from ..kpi_profile import KpiSection, SurveySpec
 from . import audit
-from .common import get_contract, get_person, pinned_profile
+from .common import get_person, lock_contract, pinned_profile
 from .context import Ctx
 from .kpi_authority import require_survey_importer
 from .kpi_run import require_evaluator
@@ -91,7 +91,7 @@ def import_grades(
     _check_counts(invited, responded)
     now = ctx.clock.now()
     with ctx.db.write() as session:
-        contract = get_contract(session, contract_key)
+        contract = lock_contract(session, contract_key)
         profile = pinned_profile(contract)
         section = kpi_section(profile, contract_key)
         survey = _survey(section, contract_key)
@@ -190,7 +190,7 @@ def _round(session: Session, contract_key: str, label: str | None) -> SurveyRoun
 def evaluate(ctx: Ctx, *, actor_key: str | None, contract_key: str, label: str | None) -> dict[str, Any]:
     now = ctx.clock.now()
     with ctx.db.write() as session:
-        contract = get_contract(session, contract_key)
+        contract = lock_contract(session, contract_key)
         profile = pinned_profile(contract)
         section = kpi_section(profile, contract_key)
         survey = _survey(section, contract_key)

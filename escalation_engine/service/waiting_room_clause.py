@@ -38,7 +38,14 @@ from ..domain.waiting_room import (
 )
 from ..kpi_profile import KpiSection, WaitingRoomSpec
 from . import audit
-from .common import case_ref, get_contract, get_person, notify, people_with_role, pinned_profile
+from .common import (
+    case_ref,
+    get_person,
+    lock_contract,
+    notify,
+    people_with_role,
+    pinned_profile,
+)
 from .context import Ctx
 from .kpi_run import require_evaluator
 from .kpis import kpi_section
@@ -108,7 +115,7 @@ def evaluate(
     values = [parse_percentage(raw) for raw in (finished, satisfied, quality)]
     now = ctx.clock.now()
     with ctx.db.write() as session:
-        contract = get_contract(session, contract_key)
+        contract = lock_contract(session, contract_key)
         profile = pinned_profile(contract)
         section = kpi_section(profile, contract_key)
         spec = _spec(section, contract_key)

@@ -1,0 +1,66 @@
+"""Two people evaluating the same KPI period at the same moment get one set of verdicts, not two (and so
+one sanction case per miss): evaluations take turns per contract (on PostgreSQL a lock on the contract's
+row; SQLite serialises every write with BEGIN IMMEDIATE)."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from typing import Any
+
+from support import register
+
+from escalation_engine.domain.errors import EngineError
+from escalation_engine.service import kpis
+from escalation_engine.service.context import Ctx
+from escalation_engine.service.kpi_evaluate import evaluate_period
+from escalation_engine.service.kpi_queries import list_verdicts
+from escalation_engine.service.sanction_cases import list_sanctions
+
+PERIODS = ["2025-12", "2026-01"]  # both ended before the fixture's clock (2026-03-02)
+THREADS = 3
+
+
+def _race(ctx: Ctx, period: str) -> list[Any]:
+    barrier = threading.Barrier(THREADS)
+    outcomes: list[Any] = []
+
+    def evaluate(actor: str) -> None:
+        barrier.wait()
+        try:
+            outcomes.append(evaluate_period(ctx, actor_key=actor, contract_key="LF", period=period))
+        except EngineError as exc:  # a clean refusal is a fine outcome too
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=evaluate, args=(who,)) for who in ("dcm", "cat", "catman")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+def test_simultaneous_evaluations_of_a_period_write_each_verdict_and_sanction_case_once(ctx: Ctx) -> None:
+    register(ctx)
+    for period in PERIODS:
+        for participant, value in (("Belastingdienst", "90"), ("DJI", "99")):
+            kpis.record(
+                ctx,
+                actor_key="cat",
+                contract_key="LF",
+                kpi="delivery",
+                period=period,
+                value=value,
+                participant=participant,
+            )
+    for period in PERIODS:
+        outcomes = _race(ctx, period)
+        assert len(outcomes) == THREADS
+        assert not [o for o in outcomes if isinstance(o, Exception) and not isinstance(o, EngineError)]
+    verdicts = Counter(
+        (v["kpi"], v["period"], v["participant"])
+        for v in list_verdicts(ctx, contract_key="LF", kpi="delivery")
+    )
+    assert verdicts == {("delivery", p, who): 1 for p in PERIODS for who in ("Belastingdienst", "DJI")}
+    cases = Counter(s["verdict"] for s in list_sanctions(ctx, contract_key="LF"))
+    assert len(cases) == len(PERIODS) and set(cases.values()) == {1}  # one case per miss
