@@ -16,14 +16,14 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from ..adapters.tables import Contract, ImprovementPlan, Person, PlanSubmission
+from ..adapters.tables import ImprovementPlan, Person, PlanSubmission
 from ..domain.dates import Term, end_of_day, local_date
 from ..domain.errors import BadInput, RuleRefused
 from ..domain.plans import execution_window_end, within_first_months
 from ..machines.base import fire
 from ..machines.plan import NormState, NormTrigger, norm_machine
 from ..profiles import NormPlanSpec
-from .common import due_date, get_contract, get_person, pinned_profile, require_text, term_of
+from .common import due_date, get_contract, get_person, lock_contract, pinned_profile, require_text, term_of
 from .context import Ctx
 from .plan_common import (
     NORM_FAILURE,
@@ -73,7 +73,7 @@ def require_plan_in(
     Refuses (RuleRefused) outside the first months of execution or while a plan for the KPI is open.
     """
     kpi, reason = require_text(kpi, "KPI"), require_text(reason, "reason")
-    contract = _locked_contract(session, contract_key)
+    contract = lock_contract(session, contract_key)
     profile = pinned_profile(contract)
     spec = norm_spec(profile, contract_key)
     person = session.exec(
@@ -107,13 +107,6 @@ def require_plan_in(
     )
     session.flush()
     return {**plan_view(row, loaded.submissions, profile, now), "created": True}
-
-
-def _locked_contract(session: Session, contract_key: str) -> Contract:
-    """The contract row, locked: two evaluations recording the same finding at once create one plan."""
-    get_contract(session, contract_key)
-    contract = session.exec(select(Contract).where(Contract.key == contract_key).with_for_update()).one()
-    return contract
 
 
 def _new_row(

@@ -22,8 +22,8 @@ from ..profiles import StepInSpec
 from .common import (
     case_ref,
     due_date,
-    get_contract,
     get_person,
+    lock_contract,
     parse_ref,
     pinned_profile,
     require_text,
@@ -126,7 +126,9 @@ def request(
     override = override.strip() if override and override.strip() else None
     now = ctx.clock.now()
     with ctx.db.write() as session:
-        contract = get_contract(session, contract_key)
+        contract = lock_contract(
+            session, contract_key
+        )  # one running step-in per contract, also on PostgreSQL
         profile = pinned_profile(contract)
         rules = step_in_rules(contract, profile)
         actor = get_person(session, contract_key, actor_key)

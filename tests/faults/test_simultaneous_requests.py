@@ -1,6 +1,7 @@
-"""Two people evaluating the same KPI period at the same moment get one set of verdicts, not two (and so
-one sanction case per miss): evaluations take turns per contract (on PostgreSQL a lock on the contract's
-row; SQLite serialises every write with BEGIN IMMEDIATE)."""
+"""Actions that check the contract's state and then write take turns per contract (on PostgreSQL a lock on
+the contract's row; SQLite serialises every write with BEGIN IMMEDIATE): two people evaluating the same KPI
+period at the same moment get one set of verdicts (so one sanction case per miss), and two step-in requests
+at once start one step-in."""
 
 from __future__ import annotations
 
@@ -64,3 +65,31 @@ def test_simultaneous_evaluations_of_a_period_write_each_verdict_and_sanction_ca
     assert verdicts == {("delivery", p, who): 1 for p in PERIODS for who in ("Belastingdienst", "DJI")}
     cases = Counter(s["verdict"] for s in list_sanctions(ctx, contract_key="LF"))
     assert len(cases) == len(PERIODS) and set(cases.values()) == {1}  # one case per miss
+
+
+def test_simultaneous_step_in_requests_start_one_step_in_and_refuse_the_others(ctx: Ctx) -> None:
+    """B2 §6: one running step-in per contract — also when the category asks twice at the same moment."""
+    from stepin_support import escalate_to_top, request
+
+    from escalation_engine.service.step_in_views import list_step_ins
+
+    register(ctx)
+    top = escalate_to_top(ctx)
+    barrier = threading.Barrier(THREADS)
+    outcomes: list[Any] = []
+
+    def ask() -> None:
+        barrier.wait()
+        try:
+            outcomes.append(request(ctx, [top]))
+        except EngineError as exc:
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=ask) for _ in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len([o for o in outcomes if isinstance(o, dict)]) == 1
+    assert all("already running" in str(o) for o in outcomes if isinstance(o, EngineError))
+    assert len(list_step_ins(ctx, contract_key="LF", state="all")) == 1
