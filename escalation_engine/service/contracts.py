@@ -73,7 +73,10 @@ def add_contract(
             created_at=now,
         )
         session.add(contract)
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError:  # added by someone else in the meantime (PostgreSQL)
+            raise RuleRefused(f"contract {key!r} already exists", rule="unique contract key") from None
         audit.append(
             ctx.db,
             session,
