@@ -149,3 +149,15 @@ def open_obligation(w: World) -> dict[str, Any]:
 
     first: dict[str, Any] = list_obligations(w.ctx, contract_key=w.contract, state="open")[0]
     return first
+
+
+def fulfilled_obligation(w: World) -> dict[str, Any]:
+    """The first open obligation, fulfilled today by the first person who may record it."""
+    from authority_support import obligation_fulfillers
+
+    from escalation_engine.service.obligation_fulfil import fulfil
+
+    row = open_obligation(w)
+    who = w.first(obligation_fulfillers(w.profile, row["obligation"]))
+    fulfil(w.ctx, ref=row["id"], on=w.today(), reference="doc-1", actor_key=who)
+    return row

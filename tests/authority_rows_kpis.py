@@ -9,6 +9,7 @@ from pathlib import Path
 
 from authority_kpi_cases import (
     evaluated,
+    fulfilled_obligation,
     imported_survey,
     new_result,
     next_moment,
@@ -36,6 +37,7 @@ from escalation_engine.service import (
     kpi_import,
     kpis,
     obligation_fulfil,
+    obligation_reopen,
     sanction_cases,
     surveys,
     waiting_room_clause,
@@ -245,5 +247,18 @@ KPI_ATTEMPTS = [
         allowed=lambda profile: set(),
         allowed_for=lambda profile, row: obligation_fulfillers(profile, row["obligation"]),
         source="B2 §2.1, TP §2.1.3 and §3: fulfilled_by of the obligation (or of the obligations section)",
+    ),
+    # Taking a fulfilment back is for the same people who record it.
+    Attempt(
+        "obligation",
+        "reopen",
+        has("obligations"),
+        prepare=fulfilled_obligation,
+        act=lambda w, row, who: obligation_reopen.reopen(
+            w.ctx, ref=row["id"], reason="recorded by mistake", actor_key=who
+        ),
+        allowed=lambda profile: set(),
+        allowed_for=lambda profile, row: obligation_fulfillers(profile, row["obligation"]),
+        source="policy default: the people who record a fulfilment may take it back",
     ),
 ]

@@ -74,6 +74,21 @@ def obligation_fulfil(app: App, ref: str, on: Any, reference: str | None) -> Non
     app.out(data, human)
 
 
+@obligation.command("reopen")
+@click.argument("ref", metavar="ID")
+@click.option("--reason", required=True, help="Why the recorded fulfilment is taken back.")
+@pass_app
+def obligation_reopen(app: App, ref: str, reason: str) -> None:
+    """Take back the fulfilment of obligation ID recorded by mistake (refused once a KPI verdict was based on
+    it or it started other obligations); its deadline and the reminders still ahead come back."""
+    from ..service.obligation_reopen import reopen
+
+    data = reopen(app.ctx(), ref=ref, reason=reason, actor_key=app.as_person)
+    app.out(
+        data, lambda: click.echo(f"{data['id']} {data['title']} is {data['status']} again; due {data['due']}")
+    )
+
+
 @click.group()
 def digest() -> None:
     """Reminder digests: one message per person with what is overdue and what falls due soon."""

@@ -32,7 +32,7 @@ def fulfil(ctx: Ctx, *, ref: str, on: date, reference: str | None, actor_key: st
         if row is None:
             raise NotFound(f"obligation {case_ref('obligation', ident)} not found")
         person = get_person(session, row.contract_key, actor_key)
-        _require_fulfiller(session, row, person)
+        require_fulfiller(session, row, person)
         actor = person.key
         if row.state == "fulfilled":
             assert row.fulfilled_on is not None
@@ -69,7 +69,7 @@ def fulfil(ctx: Ctx, *, ref: str, on: date, reference: str | None, actor_key: st
         return view
 
 
-def _require_fulfiller(session: Session, row: Obligation, person: Person) -> None:
+def require_fulfiller(session: Session, row: Obligation, person: Person) -> None:
     spec = pinned_profile(get_contract(session, row.contract_key)).spec.obligations
     item = next((i for i in spec.items if i.key == row.code), None) if spec else None
     grant = spec.fulfillers(item) if spec and item else owed_to_grant(row.owed_to_roles.split(","))

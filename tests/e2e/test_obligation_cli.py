@@ -75,6 +75,19 @@ def test_obligation_fulfil_closes_one_and_refuses_a_second_time(engine: Engine) 
     assert [r["id"] for r in engine.json("obligations", "--state", "fulfilled")] == ["OBL-1"]
 
 
+def test_obligation_reopen_takes_a_mistaken_fulfilment_back_once(engine: Engine) -> None:
+    engine.json("--as", "cmdef", "obligation", "fulfil", "OBL-1", "--on", "2026-02-03")
+    reopen = ("obligation", "reopen", "OBL-1", "--reason", "wrong month")
+    code, out = engine.run("--as", "am", *reopen)
+    assert code == 3 and "contract_manager" in out  # the supplier does not take it back either
+    assert engine.run("--as", "cmdef", "obligation", "reopen", "OBL-1")[0] == 2  # --reason is required
+    code, out = engine.run("--as", "cmdef", *reopen)
+    assert code == 0 and "OBL-1" in out and "again" in out
+    code, out = engine.run("--as", "cmdef", *reopen)
+    assert code == 3 and "not fulfilled" in out
+    assert engine.json("obligations", "--state", "fulfilled") == []
+
+
 def test_an_overdue_obligation_appears_in_deadlines_until_its_timer_fires(engine: Engine) -> None:
     with freeze_time("2026-04-01 22:30:00"):  # 00:30 on 2 April in Amsterdam: OBL-3's last day has ended
         rows = engine.json("deadlines", "--contract", "TP", "--within", "0")

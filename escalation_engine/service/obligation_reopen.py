@@ -1,0 +1,106 @@
+"""Take back a fulfilment recorded by mistake: the obligation is open (or overdue) again, with its deadline
+and the reminders still ahead — unless something was already decided on the strength of that fulfilment."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import bindparam, or_, update
+from sqlmodel import Session, col, select
+
+from ..adapters.tables import Obligation, Timer
+from ..adapters.tables_kpi import KpiVerdict
+from ..domain.errors import NotFound, RuleRefused
+from . import audit
+from .common import case_ref, get_contract, get_person, parse_ref, pinned_profile, require_text
+from .context import Ctx
+from .obligation_fulfil import require_fulfiller
+from .obligations import obligation_view
+
+RULE = "a fulfilment is taken back only while nothing was decided on it"
+
+# The deadline comes back even when it has passed meanwhile (it then fires at the next tick: overdue);
+# reminders only when still ahead ("due soon" after the deadline would mislead).
+_REVIVE = (
+    update(Timer)
+    .where(
+        col(Timer.subject_kind) == "obligation",
+        col(Timer.subject_id) == bindparam("of_id"),
+        col(Timer.status) == "cancelled",
+        or_(col(Timer.kind) != "reminder", col(Timer.due_at) > bindparam("after")),
+    )
+    .values(status="pending", fired_at=None)
+)
+
+
+def reopen(ctx: Ctx, *, ref: str, reason: str, actor_key: str | None) -> dict[str, Any]:
+    """`obligation reopen`: by the people who may record the fulfilment, with a reason; audited."""
+    ident = parse_ref("obligation", ref)
+    reason = require_text(reason, "reason")
+    now = ctx.clock.now()
+    with ctx.db.write() as session:
+        row = session.exec(select(Obligation).where(Obligation.id == ident).with_for_update()).first()
+        if row is None:
+            raise NotFound(f"obligation {case_ref('obligation', ident)} not found")
+        person = get_person(session, row.contract_key, actor_key)
+        require_fulfiller(session, row, person)
+        _refuse_if_decided(session, row)
+        before = {
+            "fulfilled_on": row.fulfilled_on.isoformat() if row.fulfilled_on else None,
+            "reference": row.reference,
+            "fulfilled_by": row.fulfilled_by,
+        }
+        row.state = "overdue" if row.overdue_at is not None else "open"
+        row.fulfilled_on = row.reference = row.fulfilled_by = None
+        row.fulfilled_at = None
+        session.add(row)
+        session.flush()
+        session.execute(_REVIVE, {"of_id": ident, "after": now})
+        audit.append(
+            ctx.db,
+            session,
+            now=now,
+            actor=person.key,
+            actor_role=person.role,
+            action="obligation.reopen",
+            contract_key=row.contract_key,
+            case_ref=case_ref("obligation", ident),
+            from_state="fulfilled",
+            to_state=row.state,
+            reason=reason,
+            payload={"was": before},
+        )
+        return obligation_view(session, row, now)
+
+
+def _refuse_if_decided(session: Session, row: Obligation) -> None:
+    ref = case_ref("obligation", row.id)
+    if row.state != "fulfilled":
+        raise RuleRefused(
+            f"{ref} is not fulfilled: there is nothing to take back", rule=RULE, source=row.source
+        )
+    verdicts = session.exec(
+        select(KpiVerdict).where(KpiVerdict.contract_key == row.contract_key).order_by(col(KpiVerdict.id))
+    )
+    for verdict in verdicts:
+        used = json.loads(verdict.inputs).get("obligations", [])
+        if any(isinstance(item, dict) and item.get("id") == ref for item in used):
+            raise RuleRefused(
+                f"{ref} was judged in verdict {case_ref('kpi_verdict', verdict.id)} ({verdict.kpi} "
+                f"{verdict.period}) on the strength of this fulfilment; the verdict stands",
+                rule=RULE,
+                source=verdict.source,
+            )
+    spec = pinned_profile(get_contract(session, row.contract_key)).spec.obligations
+    after = [item.key for item in (spec.items if spec else []) if item.after == row.code]
+    derived = session.exec(
+        select(Obligation).where(Obligation.contract_key == row.contract_key, col(Obligation.code).in_(after))
+    ).first()
+    if derived is not None:
+        raise RuleRefused(
+            f"{case_ref('obligation', derived.id)} ({derived.code}) was derived from the fulfilment of {ref}; "
+            "a fulfilment that started other obligations is not taken back",
+            rule=RULE,
+            source=derived.source,
+        )
