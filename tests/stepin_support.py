@@ -8,7 +8,8 @@ from typing import Any
 from sqlmodel import col, select
 
 from escalation_engine.adapters.channels import Message
-from escalation_engine.adapters.tables import AuditEvent, Outbox, StepIn, Timer
+from escalation_engine.adapters.tables import AuditEvent, Outbox, Timer
+from escalation_engine.adapters.tables_stepin import StepIn
 from escalation_engine.service import escalations as esc
 from escalation_engine.service import step_in as si
 from escalation_engine.service.context import Ctx

@@ -205,7 +205,8 @@ def audit_export(app: App, fmt: str, output_file: Path | None) -> None:
 )
 @pass_app
 def demo(app: App, keep: Path | None) -> None:
-    """A narrated walk through the ladder on a throw-away database."""
+    """A narrated walk through every procedure (ladder, plans, step-in, obligations, KPIs and sanctions) on a
+    throw-away database."""
     from ..demo import run_demo
 
     transcript = run_demo(keep=keep, echo=None if app.as_json else click.echo)

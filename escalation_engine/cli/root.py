@@ -49,6 +49,14 @@ pass_app = click.make_pass_decorator(App)
 
 
 class EngineGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(LAZY_COMMANDS))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in LAZY_COMMANDS:
+            load_commands(LAZY_COMMANDS[cmd_name])
+        return super().get_command(ctx, cmd_name)
+
     def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
         argv = list(args) if args is not None else sys.argv[1:]
         as_json = "--json" in argv
@@ -110,34 +118,41 @@ def cli(ctx: click.Context, db_url: str | None, as_json: bool, as_person: str | 
     ctx.obj = App(db_url=db_url, as_json=as_json, as_person=as_person)
 
 
-def _register() -> None:
-    from . import (
-        cmd_escalation,
-        cmd_kpi,
-        cmd_obligations,
-        cmd_ops,
-        cmd_plan,
-        cmd_sanction,
-        cmd_setup,
-        cmd_stepin,
-    )
+# Which module defines each top-level command: a command imports only its own module (and `--help` all of
+# them). tests/e2e/test_cli_layout.py checks this table against the modules' COMMANDS.
+LAZY_COMMANDS = {
+    "init": "cmd_setup",
+    "profile": "cmd_setup",
+    "contract": "cmd_setup",
+    "person": "cmd_setup",
+    "escalation": "cmd_escalation",
+    "plan": "cmd_plan",
+    "stepin": "cmd_stepin",
+    "kpi": "cmd_kpi",
+    "survey": "cmd_kpi",
+    "waiting-room": "cmd_kpi",
+    "sanction": "cmd_sanction",
+    "report": "cmd_sanction",
+    "deadlines": "cmd_ops",
+    "tick": "cmd_ops",
+    "run": "cmd_ops",
+    "audit": "cmd_ops",
+    "demo": "cmd_ops",
+    "obligations": "cmd_obligations",
+    "obligation": "cmd_obligations",
+    "digest": "cmd_obligations",
+    "calendar": "cmd_obligations",
+}
 
-    modules = (
-        cmd_setup,
-        cmd_escalation,
-        cmd_plan,
-        cmd_stepin,
-        cmd_kpi,
-        cmd_sanction,
-        cmd_ops,
-        cmd_obligations,
-    )
-    for module in modules:
-        for command in module.COMMANDS:
+
+def load_commands(module_name: str) -> None:
+    """Import one command module and register its commands on the root group."""
+    import importlib
+
+    module = importlib.import_module(f"{__package__}.{module_name}")
+    for command in module.COMMANDS:
+        if command.name not in cli.commands:
             cli.add_command(command)
-
-
-_register()
 
 
 def main() -> None:

@@ -15,7 +15,8 @@ from typing import Any
 from icalendar import Alarm, Calendar, Event
 from sqlmodel import Session, col, select
 
-from ..adapters.tables import Obligation, Person, Timer
+from ..adapters.tables import Person, Timer
+from ..adapters.tables_obligations import Obligation
 from ..domain.errors import BadInput, NotFound
 from .common import case_ref, get_contract, pinned_profile
 from .context import Ctx

@@ -14,7 +14,8 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from ..adapters.tables import Contract, Escalation, Obligation, Person
+from ..adapters.tables import Contract, Escalation, Person
+from ..adapters.tables_obligations import Obligation
 from ..domain.errors import RuleRefused
 from ..machines.escalation import OPEN_STATES
 from ..profiles import Profile, find_profile

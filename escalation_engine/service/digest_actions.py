@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from ..adapters.tables import DigestPreference, Person, Timer
+from ..adapters.tables import Person, Timer
+from ..adapters.tables_obligations import DigestPreference
 from ..domain.dates import local_date
 from ..domain.errors import BadInput, NotFound
 from . import audit

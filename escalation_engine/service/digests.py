@@ -16,7 +16,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from ..adapters.tables import Contract, DigestPreference, Person, Timer
+from ..adapters.tables import Contract, Person, Timer
+from ..adapters.tables_obligations import DigestPreference
 from ..domain.dates import at_local_time, local_date
 from ..profiles import Profile
 from .common import case_ref, get_contract, notify, pinned_profile, schedule

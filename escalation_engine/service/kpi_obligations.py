@@ -23,8 +23,9 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from ..adapters.tables import Contract, Obligation
+from ..adapters.tables import Contract
 from ..adapters.tables_kpi import KpiMeasurement, KpiVerdict
+from ..adapters.tables_obligations import Obligation
 from ..domain.periods import Period, period_containing
 from ..kpi_profile import KpiSpec
 from ..profiles import Profile

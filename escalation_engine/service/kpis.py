@@ -13,8 +13,9 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from ..adapters.tables import Contract, Obligation, Person
+from ..adapters.tables import Contract, Person
 from ..adapters.tables_kpi import KpiMeasurement
+from ..adapters.tables_obligations import Obligation
 from ..domain.errors import BadInput, RuleRefused
 from ..domain.kpi_rules import check_period, due_date, stored_value
 from ..kpi_profile import KpiSection, KpiSpec

@@ -8,7 +8,8 @@ from typing import Any
 from sqlmodel import Session, select
 
 from ..adapters.db import Database
-from ..adapters.tables import Obligation, Person
+from ..adapters.tables import Person
+from ..adapters.tables_obligations import Obligation
 from ..domain.dates import local_date
 from ..domain.errors import BadInput, NotFound, RuleRefused
 from ..profile_sections import owed_to_grant

@@ -17,7 +17,8 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from ..adapters.db import Database
-from ..adapters.tables import Contract, Obligation
+from ..adapters.tables import Contract
+from ..adapters.tables_obligations import Obligation
 from ..profiles import ObligationSpec, Profile
 from . import audit
 from .common import case_ref, pinned_profile

@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy import bindparam, or_, update
 from sqlmodel import Session, col, select
 
-from ..adapters.tables import Obligation, Timer
+from ..adapters.tables import Timer
 from ..adapters.tables_kpi import KpiVerdict
+from ..adapters.tables_obligations import Obligation
 from ..domain.errors import NotFound, RuleRefused
 from . import audit
 from .common import case_ref, get_contract, get_person, parse_ref, pinned_profile, require_text

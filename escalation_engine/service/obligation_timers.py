@@ -13,7 +13,8 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from ..adapters.tables import Escalation, Obligation, Person, Timer
+from ..adapters.tables import Escalation, Person, Timer
+from ..adapters.tables_obligations import Obligation
 from ..domain.dates import local_date
 from ..domain.errors import RuleRefused
 from ..domain.ladder import check_raise

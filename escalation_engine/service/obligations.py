@@ -17,7 +17,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from ..adapters.db import Database
-from ..adapters.tables import Contract, Obligation, Person, Timer
+from ..adapters.tables import Contract, Person, Timer
+from ..adapters.tables_obligations import Obligation
 from ..domain.dates import at_local_time, end_of_day, local_date
 from ..domain.errors import BadInput
 from ..domain.horizon import Horizon, contract_end, rolling_horizon

@@ -10,7 +10,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from ..adapters.tables import Contract, ImprovementPlan, Person, PlanSubmission
+from ..adapters.tables import Contract, Person
+from ..adapters.tables_plans import ImprovementPlan, PlanSubmission
 from ..domain.dates import at_local_time
 from ..domain.errors import NotFound, RuleRefused
 from ..machines.plan import PlanModel

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from ..adapters.tables import ImprovementPlan, PlanSubmission
+from ..adapters.tables_plans import ImprovementPlan, PlanSubmission
 from ..domain.errors import BadInput
 from . import audit
 from .common import get_contract, pinned_profile

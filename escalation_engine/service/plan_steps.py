@@ -13,7 +13,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-from ..adapters.tables import Escalation, ImprovementPlan, Person
+from ..adapters.tables import Escalation, Person
+from ..adapters.tables_plans import ImprovementPlan
 from ..domain.dates import local_date
 from ..domain.errors import BadInput, NotFound, RuleRefused
 from ..domain.plans import TRIGGERS, clean_participants, may_skip_step1

@@ -13,7 +13,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-from ..adapters.tables import ImprovementPlan, Timer
+from ..adapters.tables import Timer
+from ..adapters.tables_plans import ImprovementPlan
 from ..domain.plans import next_recurring
 from ..machines.base import fire
 from ..machines.plan import NormState, NormTrigger, StepState, StepTrigger, norm_machine, step_machine

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from ..adapters.tables import ImprovementPlan, PlanSubmission
+from ..adapters.tables_plans import ImprovementPlan, PlanSubmission
 from ..domain.plans import TRIGGER_LABELS
 from ..machines.plan import STEP_OF, NormState, StepState
 from ..profiles import Profile

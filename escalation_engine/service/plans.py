@@ -16,7 +16,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from ..adapters.tables import ImprovementPlan, Person, PlanSubmission
+from ..adapters.tables import Person
+from ..adapters.tables_plans import ImprovementPlan, PlanSubmission
 from ..domain.dates import Term, end_of_day, local_date
 from ..domain.errors import BadInput, RuleRefused
 from ..domain.plans import execution_window_end, within_first_months

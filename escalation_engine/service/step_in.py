@@ -12,7 +12,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from ..adapters.tables import Escalation, StepIn
+from ..adapters.tables import Escalation
+from ..adapters.tables_stepin import StepIn
 from ..domain.dates import local_date
 from ..domain.errors import BadInput, RuleRefused
 from ..domain.step_in import NamedEscalation, Threshold, check_threshold

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from ..adapters.tables import Person, StepInAdvice
+from ..adapters.tables import Person
+from ..adapters.tables_stepin import StepInAdvice
 from ..domain.dates import local_date
 from ..domain.errors import BadInput, RuleRefused
 from ..machines.base import fire

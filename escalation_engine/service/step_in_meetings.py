@@ -7,7 +7,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from ..adapters.tables import Person, StepInMeeting
+from ..adapters.tables import Person
+from ..adapters.tables_stepin import StepInMeeting
 from ..domain.dates import local_date
 from ..domain.step_in import check_held_date
 from ..machines.base import fire

@@ -9,7 +9,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from ..adapters.tables import Contract, Person, StepIn, StepInAdvice, StepInMeeting, Timer
+from ..adapters.tables import Contract, Person, Timer
+from ..adapters.tables_stepin import StepIn, StepInAdvice, StepInMeeting
 from ..domain.errors import NotFound, RuleRefused
 from ..machines.step_in import StepInModel
 from ..profiles import Profile, StepInSpec

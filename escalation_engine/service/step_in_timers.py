@@ -13,7 +13,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-from ..adapters.tables import Person, StepIn, Timer
+from ..adapters.tables import Person, Timer
+from ..adapters.tables_stepin import StepIn
 from ..machines.base import fire
 from ..machines.step_in import StepInState, StepInTrigger, step_in_machine
 from .common import case_ref, get_contract, pinned_profile

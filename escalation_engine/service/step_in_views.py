@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import col, select
 
-from ..adapters.tables import StepIn
+from ..adapters.tables_stepin import StepIn
 from ..domain.errors import BadInput
 from ..machines.step_in import OPEN_STATES, StepInState
 from .common import get_contract

@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
-from ..adapters.tables import Contract, Obligation
+from ..adapters.tables import Contract
 from ..adapters.tables_kpi import KpiVerdict
+from ..adapters.tables_obligations import Obligation
 from ..domain.dates import local_date
 from ..domain.errors import RuleRefused
 from ..domain.periods import parse_period

@@ -31,9 +31,10 @@ from authority_support import (
     supplier_side,
 )
 from kpi_support import write_csv
-from sqlmodel import SQLModel, select
+from sqlmodel import select
 from support import register
 
+from escalation_engine.adapters.all_tables import METADATA
 from escalation_engine.adapters.clock import FixedClock
 from escalation_engine.domain.errors import RuleRefused
 from escalation_engine.service.context import Ctx
@@ -56,7 +57,7 @@ def database_content(ctx: Ctx) -> dict[str, list[str]]:
     with ctx.db.read() as session:
         return {
             table.name: sorted(repr(tuple(row)) for row in session.connection().execute(select(table)))
-            for table in SQLModel.metadata.sorted_tables
+            for table in METADATA.sorted_tables
         }
 
 

@@ -13,7 +13,8 @@ from sqlmodel import col, select
 from support import at, register
 
 from escalation_engine.adapters.clock import FixedClock
-from escalation_engine.adapters.tables import Obligation, Timer
+from escalation_engine.adapters.tables import Timer
+from escalation_engine.adapters.tables_obligations import Obligation
 from escalation_engine.service import audit
 from escalation_engine.service.context import Ctx
 from escalation_engine.service.contract_repin import repin

@@ -14,7 +14,8 @@ from sqlmodel import select
 from support import at, register
 
 from escalation_engine.adapters.clock import FixedClock
-from escalation_engine.adapters.tables import Obligation, Timer
+from escalation_engine.adapters.tables import Timer
+from escalation_engine.adapters.tables_obligations import Obligation
 from escalation_engine.domain.errors import BadInput, RuleRefused
 from escalation_engine.service import kpi_obligations, kpis
 from escalation_engine.service.context import Ctx

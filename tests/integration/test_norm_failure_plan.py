@@ -9,7 +9,8 @@ from sqlmodel import select
 from support import at, fired, register
 
 from escalation_engine.adapters.clock import FixedClock
-from escalation_engine.adapters.tables import ImprovementPlan, Outbox
+from escalation_engine.adapters.tables import Outbox
+from escalation_engine.adapters.tables_plans import ImprovementPlan
 from escalation_engine.domain.errors import BadInput, RuleRefused
 from escalation_engine.service import audit, plan_actions, plan_steps
 from escalation_engine.service.context import Ctx

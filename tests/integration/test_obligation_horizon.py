@@ -13,7 +13,8 @@ from sqlmodel import col, select
 from support import at, register
 
 from escalation_engine.adapters.clock import FixedClock
-from escalation_engine.adapters.tables import Contract, Obligation, Timer
+from escalation_engine.adapters.tables import Contract, Timer
+from escalation_engine.adapters.tables_obligations import Obligation
 from escalation_engine.domain.dates import local_date
 from escalation_engine.domain.obligations import quarter_end
 from escalation_engine.service import audit

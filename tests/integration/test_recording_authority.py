@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 from kpi_support import measurement_count, write_csv
-from sqlmodel import SQLModel, select
+from sqlmodel import select
 from support import B2_PEOPLE, at, register
 
+from escalation_engine.adapters.all_tables import METADATA
 from escalation_engine.adapters.clock import FixedClock
 from escalation_engine.domain.errors import RuleRefused
 from escalation_engine.service import kpi_import, kpis, surveys
@@ -27,7 +28,7 @@ def everything(ctx: Ctx) -> dict[str, list[str]]:
     with ctx.db.read() as session:
         return {
             table.name: sorted(repr(tuple(row)) for row in session.connection().execute(select(table)))
-            for table in SQLModel.metadata.sorted_tables
+            for table in METADATA.sorted_tables
         }
 
 
