@@ -7,6 +7,7 @@ created with (see `Contract.profile_text`), so later edits of a profile file nev
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -14,7 +15,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import Field, PositiveInt, ValidationError, model_validator
 
 from .domain.errors import BadInput, InvalidProfile
@@ -202,8 +202,17 @@ def _format_error(origin: str, error: ValidationError) -> str:
     return "\n".join(lines)
 
 
+def profile_json(text: str) -> str:
+    """A valid profile text's settings as JSON (what `contract.profile_json` keeps next to the pinned text)."""
+    import yaml
+
+    return json.dumps(yaml.safe_load(text), ensure_ascii=False)
+
+
 @lru_cache(maxsize=32)
 def parse_profile(text: str, origin: str = "<profile>") -> Profile:
+    import yaml  # here, not at the top: commands read pinned profiles from JSON
+
     try:
         data: Any = yaml.safe_load(text)
     except yaml.YAMLError as exc:

@@ -22,7 +22,7 @@ from sqlmodel import Session
 from ..domain.errors import BadInput
 
 DEFAULT_DB_FILE = "escalation-engine.db"
-SCHEMA_REVISION = "0005"
+SCHEMA_REVISION = "0006"
 BUSY_TIMEOUT_MS = 30_000
 AUDIT_LOCK_KEY = 727_001
 

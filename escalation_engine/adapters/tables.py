@@ -25,7 +25,8 @@ class Contract(SQLModel, table=True):
     profile_name: str
     profile_version: int
     profile_sha256: str = Field(max_length=64)
-    profile_text: str
+    profile_text: str  # the pinned YAML, exactly as registered (its sha256 above)
+    profile_json: str | None = None  # the same rules as JSON, read by every command (no YAML parser needed)
     start_date: date
     award_date: date | None = None
     created_at: datetime = _instant()

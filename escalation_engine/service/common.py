@@ -9,7 +9,6 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, Protocol
 
-import yaml
 from pydantic import ValidationError
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
@@ -70,11 +69,21 @@ def lock_contract(session: Session, key: str) -> Contract:
 
 
 def pinned_profile(contract: Contract) -> Profile:
-    """The profile exactly as it was when the contract was registered."""
-    return _parse_pinned(
-        contract.profile_text,
-        f"contract {contract.key} (pinned {contract.profile_name} v{contract.profile_version})",
-    )
+    """The profile exactly as it was when the contract was registered: from its JSON copy, else (or if that
+    does not validate) from the pinned YAML text."""
+    origin = f"contract {contract.key} (pinned {contract.profile_name} v{contract.profile_version})"
+    if contract.profile_json:
+        return _from_json(contract.profile_json, contract.profile_text, origin)
+    return _parse_pinned(contract.profile_text, origin)
+
+
+@lru_cache(maxsize=32)
+def _from_json(data: str, text: str, origin: str) -> Profile:
+    try:
+        spec = ProfileSpec.model_validate(json.loads(data))
+    except (ValidationError, ValueError, TypeError):
+        return _parse_pinned(text, origin)
+    return Profile(spec=spec, text=text, sha256=hashlib.sha256(text.encode()).hexdigest(), origin=origin)
 
 
 @lru_cache(maxsize=32)
@@ -82,6 +91,8 @@ def _parse_pinned(text: str, origin: str) -> Profile:
     """`parse_profile` for a text the engine accepted at registration, read with libyaml when PyYAML has
     it (the pure-Python parser took ~0.1 s of every CLI command); any problem takes the normal path, so
     the messages stay those of `parse_profile`."""
+    import yaml
+
     loader = getattr(yaml, "CSafeLoader", None)
     if loader is not None:
         try:

@@ -18,7 +18,7 @@ from ..adapters.tables import Contract, Escalation, Person
 from ..adapters.tables_obligations import Obligation
 from ..domain.errors import RuleRefused
 from ..machines.escalation import OPEN_STATES
-from ..profiles import Profile, find_profile
+from ..profiles import Profile, find_profile, profile_json
 from . import audit
 from .common import get_contract, pinned_profile
 from .context import Ctx
@@ -50,6 +50,7 @@ def repin(ctx: Ctx, *, key: str, actor: str) -> dict[str, Any]:
             new.sha256,
             new.text,
         )
+        contract.profile_json = profile_json(new.text)
         session.add(contract)
         derived = 0
         has_obligations = session.exec(select(Obligation.id).where(Obligation.contract_key == key)).first()

@@ -11,7 +11,7 @@ from sqlmodel import col, select
 
 from ..adapters.tables import Contract, Person
 from ..domain.errors import BadInput, RuleRefused
-from ..profiles import Profile, find_profile
+from ..profiles import Profile, find_profile, profile_json
 from . import audit
 from .common import get_contract, pinned_profile, require_text
 from .context import Ctx
@@ -68,6 +68,7 @@ def add_contract(
             profile_version=profile.version,
             profile_sha256=profile.sha256,
             profile_text=profile.text,
+            profile_json=profile_json(profile.text),
             start_date=start,
             award_date=award,
             created_at=now,
