@@ -22,6 +22,21 @@ from escalation_engine.service.context import Ctx
 PG_URL = os.environ.get("ESCALATION_ENGINE_TEST_PG")
 
 
+def _load_everything() -> None:
+    """Define every table, model and command before any test freezes time. The engine imports these on
+    demand; imported inside `freeze_time`, a module's `datetime` would be freezegun's FakeDatetime and
+    pydantic could not build the model (a test file run on its own failed that way)."""
+    import escalation_engine.adapters.all_tables  # noqa: F401
+    import escalation_engine.service.handlers  # noqa: F401
+    from escalation_engine.cli.root import LAZY_COMMANDS, load_commands
+
+    for module in sorted(set(LAZY_COMMANDS.values())):
+        load_commands(module)
+
+
+_load_everything()
+
+
 def _backends() -> list[object]:
     backends: list[object] = ["sqlite"]
     backends.append(

@@ -1,9 +1,12 @@
-"""iCalendar (.ics) export of every open obligation and deadline, per contract or per person.
+"""iCalendar (.ics) export of every obligation and open deadline, per contract or per person.
 
 Each item is an all-day event on its last day (the day it is due by the end of, Europe/Amsterdam) with a
 stable UID derived from what it is (contract, obligation and occurrence; or the deadline timer's key), so
-importing a newer export updates the events instead of duplicating them. Each event carries an alarm
-(VALARM) at the profile's earliest obligation reminder before the day, or one day before.
+importing a newer export updates the events instead of duplicating them. An obligation's event carries a
+SEQUENCE (how many times it changed: overdue, fulfilled, reopened — its audit rows) and LAST-MODIFIED, so a
+calendar that already holds it takes the newer version; a fulfilled obligation stays, marked done and
+without an alarm (an imported calendar would otherwise keep the stale "due" event). Open items carry an
+alarm (VALARM) at the profile's earliest obligation reminder before the day, or one day before.
 """
 
 from __future__ import annotations
@@ -13,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from icalendar import Alarm, Calendar, Event
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
 
-from ..adapters.tables import Person, Timer
+from ..adapters.tables import AuditEvent, Person, Timer
 from ..adapters.tables_obligations import Obligation
 from ..domain.errors import BadInput, NotFound
 from .common import case_ref, get_contract, pinned_profile
@@ -34,7 +38,9 @@ def _alarm_days(session: Session, contract_key: str) -> int:
     return max(before, default=1)
 
 
-def _event(uid: str, summary: str, description: str, due: Any, now: datetime, alarm_days: int) -> Event:
+def _event(
+    uid: str, summary: str, description: str, due: Any, now: datetime, alarm_days: int | None
+) -> Event:
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", now)
@@ -43,25 +49,41 @@ def _event(uid: str, summary: str, description: str, due: Any, now: datetime, al
     event.add("dtstart", due)
     event.add("dtend", due + timedelta(days=1))
     event.add("transp", "TRANSPARENT")
-    alarm = Alarm()
-    alarm.add("action", "DISPLAY")
-    alarm.add("description", f"Due: {summary}")
-    alarm.add("trigger", timedelta(days=-alarm_days))
-    event.add_component(alarm)
+    if alarm_days is not None:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", f"Due: {summary}")
+        alarm.add("trigger", timedelta(days=-alarm_days))
+        event.add_component(alarm)
     return event
+
+
+_CHANGES = select(func.count(), func.max(AuditEvent.recorded_at)).where(
+    AuditEvent.case_ref == bindparam("ref"), col(AuditEvent.action).startswith("obligation.")
+)
 
 
 def _obligation_event(session: Session, row: Obligation, now: datetime) -> Event:
     ref = case_ref("obligation", row.id)
-    overdue = " — OVERDUE" if status_of(row, now) == "overdue" else ""
+    status = status_of(row, now)
     period = f" ({row.period})" if row.period else ""
-    summary = f"[{row.contract_key}] {ref} {row.title}{period}{overdue}"
+    mark = {"overdue": " — OVERDUE", "fulfilled": f" — fulfilled {row.fulfilled_on}"}.get(status, "")
+    summary = f"[{row.contract_key}] {ref} {row.title}{period}{mark}"
     description = (
         f"{row.title_en}{period}\nOwed by: {row.owed_by_role}; to: {row.owed_to_roles.replace(',', ', ')}\n"
         f"Due by the end of {row.due_date.isoformat()} (Europe/Amsterdam)\nRule: {row.rule} — {row.source}"
     )
+    if status == "fulfilled":
+        description += f"\nFulfilled on {row.fulfilled_on} (reference {row.reference or '-'})"
     uid = f"obligation-{row.contract_key}-{row.code}-{row.seq}@{UID_DOMAIN}"
-    return _event(uid, summary, description, row.due_date, now, _alarm_days(session, row.contract_key))
+    alarm = None if status == "fulfilled" else _alarm_days(session, row.contract_key)
+    event = _event(uid, summary, description, row.due_date, now, alarm)
+    changes, last = session.exec(_CHANGES, params={"ref": ref}).one()
+    # overdue by the clock (its timer not fired yet) is a change the audit does not show yet: count it too
+    pending_overdue = int(status == "overdue" and row.overdue_at is None)
+    event.add("sequence", int(changes) + pending_overdue)
+    event.add("last-modified", max(last or row.created_at, row.created_at))
+    return event
 
 
 def _deadline_event(session: Session, timer: Timer, now: datetime) -> Event:
@@ -108,7 +130,7 @@ def _events_for(
     session: Session, contract_key: str, person_key: str | None, now: datetime
 ) -> list[tuple[Event, str]]:
     out: list[tuple[Event, str]] = []
-    query = select(Obligation).where(Obligation.contract_key == contract_key, Obligation.state != "fulfilled")
+    query = select(Obligation).where(Obligation.contract_key == contract_key)
     for row in session.exec(query.order_by(col(Obligation.due_date), col(Obligation.id))):
         if person_key is None or involves(session, row, person_key):
             out.append((_obligation_event(session, row, now), "obligations"))

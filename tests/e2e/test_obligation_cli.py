@@ -129,8 +129,13 @@ def test_calendar_export_writes_stable_uids_and_alarms_that_icalendar_reads_back
         engine.json("calendar", "export", "--contract", "TP", "--output", str(second))
     before, after = _events(first), _events(second)
     uid = "obligation-TP-monthly-report-3@escalation-engine"
-    assert uid in before and uid not in after  # fulfilled: gone from the feed
-    assert set(after) == set(before) - {uid}  # every other event keeps its UID
+    assert set(after) == set(before)  # every event keeps its UID, the fulfilled one too
+    # fulfilled: the same event, marked done, without an alarm, with a higher SEQUENCE so that a calendar
+    # that imported the first export takes the new version instead of keeping a stale "due" event
+    assert int(before[uid]["SEQUENCE"]) == 0 and int(after[uid]["SEQUENCE"]) == 1
+    assert str(after[uid]["SUMMARY"]).endswith("— fulfilled 2026-03-02")
+    assert before[uid].walk("VALARM") and not after[uid].walk("VALARM")
+    assert after[uid].decoded("LAST-MODIFIED").date().isoformat() == "2026-03-02"
     event = after["obligation-TP-management-report-1@escalation-engine"]
     assert str(event["SUMMARY"]) == "[TP] OBL-13 Managementrapportage over het kwartaal (Q1 2026)"
     assert event.decoded("DTSTART").isoformat() == "2026-04-30"
