@@ -162,6 +162,10 @@ class Profile:
     sha256: str
     origin: str
 
+    @classmethod
+    def of(cls, spec: ProfileSpec, text: str, origin: str) -> Profile:
+        return cls(spec=spec, text=text, sha256=hashlib.sha256(text.encode()).hexdigest(), origin=origin)
+
     @property
     def name(self) -> str:
         return self.spec.profile
@@ -223,7 +227,7 @@ def parse_profile(text: str, origin: str = "<profile>") -> Profile:
         spec = ProfileSpec.model_validate(data)
     except ValidationError as exc:
         raise InvalidProfile(_format_error(origin, exc)) from None
-    return Profile(spec=spec, text=text, sha256=hashlib.sha256(text.encode()).hexdigest(), origin=origin)
+    return Profile.of(spec, text, origin)
 
 
 def load_profile_file(path: Path) -> Profile:

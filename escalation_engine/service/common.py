@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from datetime import date, datetime
@@ -83,7 +82,7 @@ def _from_json(data: str, text: str, origin: str) -> Profile:
         spec = ProfileSpec.model_validate(json.loads(data))
     except (ValidationError, ValueError, TypeError):
         return _parse_pinned(text, origin)
-    return Profile(spec=spec, text=text, sha256=hashlib.sha256(text.encode()).hexdigest(), origin=origin)
+    return Profile.of(spec, text, origin)
 
 
 @lru_cache(maxsize=32)
@@ -101,8 +100,7 @@ def _parse_pinned(text: str, origin: str) -> Profile:
         except (yaml.YAMLError, ValidationError, TypeError, ValueError):
             pass
         else:
-            sha256 = hashlib.sha256(text.encode()).hexdigest()
-            return Profile(spec=spec, text=text, sha256=sha256, origin=origin)
+            return Profile.of(spec, text, origin)
     return parse_profile(text, origin)
 
 
