@@ -50,14 +50,24 @@ def occurrences(session: Session, contract_key: str, keys: list[str], period: Pe
     return list(session.exec(ordered))
 
 
-def judged(session: Session, contract_key: str, kpi: str) -> dict[str, str]:
-    """Occurrence (OBL-n) → the verdict (VER-m) of `kpi` that judged it."""
-    query = select(KpiVerdict).where(KpiVerdict.contract_key == contract_key, KpiVerdict.kpi == kpi)
-    found: dict[str, str] = {}
+def judging_verdicts(session: Session, contract_key: str, kpi: str | None = None) -> dict[str, KpiVerdict]:
+    """Occurrence (OBL-n) → the first verdict (of `kpi`, or of any KPI) that judged it."""
+    query = select(KpiVerdict).where(KpiVerdict.contract_key == contract_key)
+    if kpi is not None:
+        query = query.where(KpiVerdict.kpi == kpi)
+    found: dict[str, KpiVerdict] = {}
     for row in session.exec(query.order_by(col(KpiVerdict.id))):
         for occurrence in json.loads(row.inputs).get("obligations", []):
-            found.setdefault(occurrence["id"], case_ref(PREFIX_VERDICT, row.id))
+            found.setdefault(occurrence["id"], row)
     return found
+
+
+def judged(session: Session, contract_key: str, kpi: str) -> dict[str, str]:
+    """Occurrence (OBL-n) → the verdict (VER-m) of `kpi` that judged it."""
+    return {
+        ref: case_ref(PREFIX_VERDICT, row.id)
+        for ref, row in judging_verdicts(session, contract_key, kpi).items()
+    }
 
 
 def status_of(row: Obligation) -> str:

@@ -3,19 +3,18 @@ and the reminders still ahead — unless something was already decided on the st
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sqlalchemy import bindparam, or_, update
 from sqlmodel import Session, col, select
 
 from ..adapters.tables import Timer
-from ..adapters.tables_kpi import KpiVerdict
 from ..adapters.tables_obligations import Obligation
 from ..domain.errors import NotFound, RuleRefused
 from . import audit
 from .common import case_ref, get_contract, get_person, parse_ref, pinned_profile, require_text
 from .context import Ctx
+from .kpi_obligations import judging_verdicts
 from .obligation_fulfil import require_fulfiller
 from .obligations import obligation_view
 
@@ -81,18 +80,14 @@ def _refuse_if_decided(session: Session, row: Obligation) -> None:
         raise RuleRefused(
             f"{ref} is not fulfilled: there is nothing to take back", rule=RULE, source=row.source
         )
-    verdicts = session.exec(
-        select(KpiVerdict).where(KpiVerdict.contract_key == row.contract_key).order_by(col(KpiVerdict.id))
-    )
-    for verdict in verdicts:
-        used = json.loads(verdict.inputs).get("obligations", [])
-        if any(isinstance(item, dict) and item.get("id") == ref for item in used):
-            raise RuleRefused(
-                f"{ref} was judged in verdict {case_ref('kpi_verdict', verdict.id)} ({verdict.kpi} "
-                f"{verdict.period}) on the strength of this fulfilment; the verdict stands",
-                rule=RULE,
-                source=verdict.source,
-            )
+    verdict = judging_verdicts(session, row.contract_key).get(ref)
+    if verdict is not None:
+        raise RuleRefused(
+            f"{ref} was judged in verdict {case_ref('kpi_verdict', verdict.id)} ({verdict.kpi} "
+            f"{verdict.period}) on the strength of this fulfilment; the verdict stands",
+            rule=RULE,
+            source=verdict.source,
+        )
     spec = pinned_profile(get_contract(session, row.contract_key)).spec.obligations
     after = [item.key for item in (spec.items if spec else []) if item.after == row.code]
     derived = session.exec(
