@@ -58,12 +58,21 @@ def _event(
     return event
 
 
-_CHANGES = select(func.count(), func.max(AuditEvent.recorded_at)).where(
-    AuditEvent.case_ref == bindparam("ref"), col(AuditEvent.action).startswith("obligation.")
+_CHANGES = (
+    select(AuditEvent.case_ref, func.count(), func.max(AuditEvent.recorded_at))
+    .where(AuditEvent.contract_key == bindparam("contract"), col(AuditEvent.action).startswith("obligation."))
+    .group_by(AuditEvent.case_ref)
 )
+Changes = dict[str, tuple[int, datetime]]
 
 
-def _obligation_event(session: Session, row: Obligation, now: datetime) -> Event:
+def _changes(session: Session, contract_key: str) -> Changes:
+    """Per obligation (OBL-n) of the contract: how often it changed and when last (one query)."""
+    rows = session.exec(_CHANGES, params={"contract": contract_key})
+    return {str(ref): (int(count), last) for ref, count, last in rows}
+
+
+def _obligation_event(session: Session, row: Obligation, now: datetime, changed: Changes) -> Event:
     ref = case_ref("obligation", row.id)
     status = status_of(row, now)
     period = f" ({row.period})" if row.period else ""
@@ -78,11 +87,11 @@ def _obligation_event(session: Session, row: Obligation, now: datetime) -> Event
     uid = f"obligation-{row.contract_key}-{row.code}-{row.seq}@{UID_DOMAIN}"
     alarm = None if status == "fulfilled" else _alarm_days(session, row.contract_key)
     event = _event(uid, summary, description, row.due_date, now, alarm)
-    changes, last = session.exec(_CHANGES, params={"ref": ref}).one()
+    changes, last = changed.get(ref, (0, row.created_at))
     # overdue by the clock (its timer not fired yet) is a change the audit does not show yet: count it too
     pending_overdue = int(status == "overdue" and row.overdue_at is None)
-    event.add("sequence", int(changes) + pending_overdue)
-    event.add("last-modified", max(last or row.created_at, row.created_at))
+    event.add("sequence", changes + pending_overdue)
+    event.add("last-modified", last)
     return event
 
 
@@ -131,9 +140,10 @@ def _events_for(
 ) -> list[tuple[Event, str]]:
     out: list[tuple[Event, str]] = []
     query = select(Obligation).where(Obligation.contract_key == contract_key)
+    changed = _changes(session, contract_key)
     for row in session.exec(query.order_by(col(Obligation.due_date), col(Obligation.id))):
         if person_key is None or involves(session, row, person_key):
-            out.append((_obligation_event(session, row, now), "obligations"))
+            out.append((_obligation_event(session, row, now, changed), "obligations"))
     timers = select(Timer).where(
         Timer.contract_key == contract_key,
         Timer.status == "pending",
