@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from support import register
@@ -22,23 +24,33 @@ PERIODS = ["2025-12", "2026-01"]  # both ended before the fixture's clock (2026-
 THREADS = 3
 
 
-def _race(ctx: Ctx, period: str) -> list[Any]:
-    barrier = threading.Barrier(THREADS)
+def _at_once(calls: list[Callable[[], Any]]) -> list[Any]:
+    """Run the calls in threads released together; each one's result or clean refusal."""
+    barrier = threading.Barrier(len(calls))
     outcomes: list[Any] = []
 
-    def evaluate(actor: str) -> None:
+    def run(call: Callable[[], Any]) -> None:
         barrier.wait()
         try:
-            outcomes.append(evaluate_period(ctx, actor_key=actor, contract_key="LF", period=period))
+            outcomes.append(call())
         except EngineError as exc:  # a clean refusal is a fine outcome too
             outcomes.append(exc)
 
-    threads = [threading.Thread(target=evaluate, args=(who,)) for who in ("dcm", "cat", "catman")]
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
     return outcomes
+
+
+def _race(ctx: Ctx, period: str) -> list[Any]:
+    return _at_once(
+        [
+            partial(evaluate_period, ctx, actor_key=who, contract_key="LF", period=period)
+            for who in ("dcm", "cat", "catman")
+        ]
+    )
 
 
 def test_simultaneous_evaluations_of_a_period_write_each_verdict_and_sanction_case_once(ctx: Ctx) -> None:
@@ -75,21 +87,7 @@ def test_simultaneous_step_in_requests_start_one_step_in_and_refuse_the_others(c
 
     register(ctx)
     top = escalate_to_top(ctx)
-    barrier = threading.Barrier(THREADS)
-    outcomes: list[Any] = []
-
-    def ask() -> None:
-        barrier.wait()
-        try:
-            outcomes.append(request(ctx, [top]))
-        except EngineError as exc:
-            outcomes.append(exc)
-
-    threads = [threading.Thread(target=ask) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    outcomes = _at_once([partial(request, ctx, [top]) for _ in range(THREADS)])
     assert len([o for o in outcomes if isinstance(o, dict)]) == 1
     assert all("already running" in str(o) for o in outcomes if isinstance(o, EngineError))
     assert len(list_step_ins(ctx, contract_key="LF", state="all")) == 1
