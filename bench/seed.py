@@ -6,10 +6,10 @@ import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from escalation_engine.adapters.clock import FixedClock
-from escalation_engine.adapters.db import Database
-from escalation_engine.service.context import Ctx
-from escalation_engine.service.contracts import add_contract, add_person
+from escalation_engine.app.context import Ctx
+from escalation_engine.app.registration import add_contract, add_person
+from escalation_engine.core.clock import FixedClock
+from escalation_engine.core.db import Database
 
 START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 PEOPLE = [

@@ -40,10 +40,10 @@ def seed_timers(work: Path, n: int) -> dict[str, Any]:
 
 def fire_timers(work: Path, n: int) -> dict[str, Any]:
     """`process_due` over `n` due response deadlines, in chunks of 1,000 so RSS can be sampled."""
-    from escalation_engine.adapters.clock import FixedClock
-    from escalation_engine.adapters.db import Database
-    from escalation_engine.service.context import Ctx
-    from escalation_engine.service.timers import process_due
+    from escalation_engine.app.context import Ctx
+    from escalation_engine.core.clock import FixedClock
+    from escalation_engine.core.db import Database
+    from escalation_engine.core.timers import process_due
 
     ctx = Ctx(db=Database(f"sqlite:///{work / 'timers.db'}"), clock=FixedClock(START + timedelta(days=7)))
     process_due(ctx, limit=20)  # warm-up: imports, caches, connection pool
@@ -81,7 +81,7 @@ def floor(work: Path, n: int) -> dict[str, Any]:
 def actions(work: Path, m: int) -> dict[str, Any]:
     """open → respond → assess insufficient → raise → respond → assess sufficient → close (7 actions per
     case, each its own transaction) for `m` cases; then the bytes per closed escalation."""
-    from escalation_engine.service import escalations as esc
+    from escalation_engine.procedures.ladder import actions as esc
 
     from .seed import fresh_engine
 
@@ -156,9 +156,9 @@ def _storage(path: Path, before: int, cases: int) -> dict[str, Any]:
 
 def idle(work: Path, n: int) -> dict[str, Any]:
     """Ticks over `n` pending timers none of which is due yet (seeded here, then timed)."""
-    from escalation_engine.adapters.channels import ConsoleChannel
-    from escalation_engine.service.outbox import deliver
-    from escalation_engine.service.timers import process_due
+    from escalation_engine.core.channels import ConsoleChannel
+    from escalation_engine.core.outbox import deliver
+    from escalation_engine.core.timers import process_due
 
     from .seed import fresh_engine, seed_future_timers
 

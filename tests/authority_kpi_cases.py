@@ -26,7 +26,7 @@ def new_result(w: World) -> dict[str, str]:
 
 
 def record(w: World, result: dict[str, str], value: str) -> None:
-    from escalation_engine.service import kpis
+    from escalation_engine.procedures.kpis import results as kpis
 
     kpis.record(
         w.ctx,
@@ -72,7 +72,7 @@ def result_file(w: World) -> tuple[Path, dict[str, str]]:
 def evaluated(w: World, value: str, *, quarter: bool = False) -> dict[str, Any]:
     """Record a result and evaluate its period as the client side; the verdict of that result.
     quarter=True: a decentral figure in a past quarter, evaluated as the central quarter verdict."""
-    from escalation_engine.service.kpi_evaluate import evaluate_period
+    from escalation_engine.procedures.kpis.evaluate import evaluate_period
 
     result = new_result(w)
     if quarter:
@@ -93,7 +93,7 @@ def _same(verdict: dict[str, Any], result: dict[str, str]) -> bool:
 
 def sanction_case(w: World, until: str) -> str:
     """A sanction case after a missed norm: awaiting_finding, or proposed (the category found culpability)."""
-    from escalation_engine.service import sanction_cases
+    from escalation_engine.procedures.kpis import sanctions as sanction_cases
 
     verdict = evaluated(w, "50")
     case = next(
@@ -117,7 +117,7 @@ def survey_file(w: World) -> Path:
 
 
 def imported_survey(w: World) -> str:
-    from escalation_engine.service import surveys
+    from escalation_engine.procedures.kpis import surveys
 
     path = survey_file(w)
     surveys.import_grades(
@@ -145,7 +145,7 @@ def next_moment(w: World) -> tuple[str, int]:
 
 def open_obligation(w: World) -> dict[str, Any]:
     """The first open obligation of the contract (its id and its key in the profile)."""
-    from escalation_engine.service.obligations import list_obligations
+    from escalation_engine.procedures.obligations.calendar import list_obligations
 
     first: dict[str, Any] = list_obligations(w.ctx, contract_key=w.contract, state="open")[0]
     return first
@@ -155,7 +155,7 @@ def fulfilled_obligation(w: World) -> dict[str, Any]:
     """The first open obligation, fulfilled today by the first person who may record it."""
     from authority_support import obligation_fulfillers
 
-    from escalation_engine.service.obligation_fulfil import fulfil
+    from escalation_engine.procedures.obligations.fulfil import fulfil
 
     row = open_obligation(w)
     who = w.first(obligation_fulfillers(w.profile, row["obligation"]))

@@ -20,8 +20,22 @@ from authority_support import (
     three_step_plan,
 )
 
-from escalation_engine.service import plan_actions, plan_steps, plans, step_in_decisions, step_in_meetings
-from escalation_engine.service import step_in as step_in_service
+from escalation_engine.procedures.plans import (
+    actions as plan_actions,
+)
+from escalation_engine.procedures.plans import (
+    norm_plan as plans,
+)
+from escalation_engine.procedures.plans import (
+    three_step as plan_steps,
+)
+from escalation_engine.procedures.step_in import actions as step_in_service
+from escalation_engine.procedures.step_in import (
+    decisions as step_in_decisions,
+)
+from escalation_engine.procedures.step_in import (
+    meetings as step_in_meetings,
+)
 
 Roles = Callable[[str], set[str]]
 

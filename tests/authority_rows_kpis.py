@@ -31,16 +31,32 @@ from authority_support import (
     supplier_side,
 )
 
-from escalation_engine.service import (
-    kpi_evaluate,
-    kpi_follow_up,
-    kpi_import,
-    kpis,
-    obligation_fulfil,
-    obligation_reopen,
-    sanction_cases,
+from escalation_engine.procedures.kpis import (
+    evaluate as kpi_evaluate,
+)
+from escalation_engine.procedures.kpis import (
+    follow_up as kpi_follow_up,
+)
+from escalation_engine.procedures.kpis import (
+    results as kpis,
+)
+from escalation_engine.procedures.kpis import (
+    results_import as kpi_import,
+)
+from escalation_engine.procedures.kpis import (
+    sanctions as sanction_cases,
+)
+from escalation_engine.procedures.kpis import (
     surveys,
-    waiting_room_clause,
+)
+from escalation_engine.procedures.kpis import (
+    waiting_room as waiting_room_clause,
+)
+from escalation_engine.procedures.obligations import (
+    fulfil as obligation_fulfil,
+)
+from escalation_engine.procedures.obligations import (
+    reopen as obligation_reopen,
 )
 
 SUPPLIER_SIDE: Roles = lambda profile: {"supplier side"}  # noqa: E731

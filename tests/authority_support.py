@@ -16,9 +16,9 @@ from typing import Any
 import yaml
 from support import B2_PEOPLE, TP_PEOPLE
 
-from escalation_engine.adapters.clock import FixedClock
-from escalation_engine.domain.dates import local_date
-from escalation_engine.service.context import Ctx
+from escalation_engine.app.context import Ctx
+from escalation_engine.core.clock import FixedClock
+from escalation_engine.core.dates import local_date
 
 WORKFLOWS = Path(__file__).resolve().parents[1] / "workflows"
 PEOPLE = {"leasefietsen-rijk": B2_PEOPLE, "reintegratie-defensie": TP_PEOPLE}
@@ -113,8 +113,8 @@ class World:
 # --- improvement plans (B2 §5.2; TP §2.1.2) ----------------------------------------------------------
 def three_step_plan(w: World, until: str) -> str:
     """A three-step plan in `until`: step_1, step_2, step_3_due (window passed) or step_3_requested."""
-    from escalation_engine.service import plan_steps
-    from escalation_engine.service.timers import process_due
+    from escalation_engine.core.timers import process_due
+    from escalation_engine.procedures.plans import three_step as plan_steps
 
     case: str = plan_steps.open_plan(
         w.ctx,
@@ -139,7 +139,8 @@ def three_step_plan(w: World, until: str) -> str:
 
 def norm_failure_plan(w: World, until: str) -> str:
     """A 14-day plan (TP §2.1.2) awaiting the supplier's plan or, with until="submitted", submitted."""
-    from escalation_engine.service import plan_actions, plans
+    from escalation_engine.procedures.plans import actions as plan_actions
+    from escalation_engine.procedures.plans import norm_plan as plans
 
     kpis = monthly_percentage_kpis(w.profile)
     case: str = plans.require_plan(
@@ -159,8 +160,8 @@ def norm_failure_plan(w: World, until: str) -> str:
 # --- step-in (B2 §6) -----------------------------------------------------------------------------------
 def no_running_step_in(w: World) -> None:
     """Close the running step-in, if any (one at a time, B2 §6), so a new one may be requested."""
-    from escalation_engine.service import step_in_decisions
-    from escalation_engine.service.step_in_views import list_step_ins
+    from escalation_engine.procedures.step_in import decisions as step_in_decisions
+    from escalation_engine.procedures.step_in.views import list_step_ins
 
     category = w.first(roles(w.profile, "step_in", "requested_by"))
     for running in list_step_ins(w.ctx, contract_key=w.contract, state="open"):
@@ -170,7 +171,15 @@ def no_running_step_in(w: World) -> None:
 def step_in_at(w: World, until: str) -> str:
     """A step-in in `until`: awaiting_meeting, monitoring, awaiting_second_meeting, second_meeting_held.
     A running step-in is closed first (one at a time, B2 §6)."""
-    from escalation_engine.service import step_in, step_in_decisions, step_in_meetings
+    from escalation_engine.procedures.step_in import (
+        actions as step_in,
+    )
+    from escalation_engine.procedures.step_in import (
+        decisions as step_in_decisions,
+    )
+    from escalation_engine.procedures.step_in import (
+        meetings as step_in_meetings,
+    )
 
     category = w.first(roles(w.profile, "step_in", "requested_by"))
     supplier = w.first(roles(w.profile, "step_in", "meetings_recorded_by"))

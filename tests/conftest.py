@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from support import at
 
-from escalation_engine.adapters.clock import FixedClock
-from escalation_engine.adapters.db import Database
-from escalation_engine.service.context import Ctx
+from escalation_engine.app.context import Ctx
+from escalation_engine.core.clock import FixedClock
+from escalation_engine.core.db import Database
 
 PG_URL = os.environ.get("ESCALATION_ENGINE_TEST_PG")
 
@@ -26,8 +26,8 @@ def _load_everything() -> None:
     """Define every table, model and command before any test freezes time. The engine imports these on
     demand; imported inside `freeze_time`, a module's `datetime` would be freezegun's FakeDatetime and
     pydantic could not build the model (a test file run on its own failed that way)."""
-    import escalation_engine.adapters.all_tables  # noqa: F401
-    import escalation_engine.service.handlers  # noqa: F401
+    import escalation_engine.app.schema  # noqa: F401
+    import escalation_engine.app.wiring  # noqa: F401
     from escalation_engine.cli.root import LAZY_COMMANDS, load_commands
 
     for module in sorted(set(LAZY_COMMANDS.values())):
@@ -62,7 +62,7 @@ def pg_schema() -> Iterator[str]:
     """A fresh PostgreSQL schema, dropped after the test; yields its URL."""
     from sqlalchemy import create_engine, text
 
-    from escalation_engine.adapters.db import normalise_url
+    from escalation_engine.core.db import normalise_url
 
     assert PG_URL is not None
     schema = f"t_{uuid.uuid4().hex[:12]}"

@@ -16,9 +16,10 @@ from typing import Any
 from sqlalchemy import func, insert, select, text
 from sqlmodel import col
 
-from escalation_engine.adapters.clock import SystemClock
-from escalation_engine.adapters.db import Database
-from escalation_engine.adapters.tables import AuditEvent, Escalation, EscalationLevel, Outbox, Timer
+from escalation_engine.core.clock import SystemClock
+from escalation_engine.core.db import Database
+from escalation_engine.core.tables import AuditEvent, Outbox, Timer
+from escalation_engine.procedures.ladder.tables import Escalation, EscalationLevel
 
 EXE = str(Path(sys.executable).with_name("escalation-engine"))
 

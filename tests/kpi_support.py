@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from escalation_engine.adapters.tables import AuditEvent, Outbox, Timer
-from escalation_engine.adapters.tables_kpi import KpiMeasurement
-from escalation_engine.service.context import Ctx
+from escalation_engine.app.context import Ctx
+from escalation_engine.core.tables import AuditEvent, Outbox, Timer
+from escalation_engine.procedures.kpis.tables import KpiMeasurement
 
 
 def write_csv(path: Path, header: list[str], rows: list[list[Any]], delimiter: str = ",") -> Path:

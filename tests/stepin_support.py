@@ -7,12 +7,12 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from escalation_engine.adapters.channels import Message
-from escalation_engine.adapters.tables import AuditEvent, Outbox, Timer
-from escalation_engine.adapters.tables_stepin import StepIn
-from escalation_engine.service import escalations as esc
-from escalation_engine.service import step_in as si
-from escalation_engine.service.context import Ctx
+from escalation_engine.app.context import Ctx
+from escalation_engine.core.channels import Message
+from escalation_engine.core.tables import AuditEvent, Outbox, Timer
+from escalation_engine.procedures.ladder import actions as esc
+from escalation_engine.procedures.step_in import actions as si
+from escalation_engine.procedures.step_in.tables import StepIn
 
 
 def escalate_to_top(ctx: Ctx, contract: str = "LF", subject: str = "Availability 91 %") -> str:

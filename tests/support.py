@@ -6,13 +6,13 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from escalation_engine.service.context import Ctx
+from escalation_engine.app.context import Ctx
 
 if TYPE_CHECKING:
     from click.testing import Result
 
-    from escalation_engine.service.timers import TickReport
-from escalation_engine.service.contracts import add_contract, add_person
+    from escalation_engine.core.timers import TickReport
+from escalation_engine.app.registration import add_contract, add_person
 
 AMS = ZoneInfo("Europe/Amsterdam")
 

@@ -6,6 +6,6 @@ Heavy modules (sqlmodel, sqlalchemy, the services) are imported inside the comma
 
 from __future__ import annotations
 
-from .root import main
+from escalation_engine.cli.root import main
 
 __all__ = ["main"]

@@ -6,8 +6,8 @@ from typing import Any
 
 import click
 
-from . import output
-from .root import App, pass_app
+from escalation_engine.cli import output
+from escalation_engine.cli.root import App, pass_app
 
 SUMMARY = [
     ("case", "case"),
@@ -80,7 +80,7 @@ def open_(
     level: int,
 ) -> None:
     """Open an escalation at level 1: the counterpart is addressed and the response deadline tracked."""
-    from ..service.escalations import open_escalation
+    from escalation_engine.procedures.ladder.actions import open_escalation
 
     data = open_escalation(
         app.ctx(),
@@ -108,7 +108,7 @@ def open_(
 @pass_app
 def respond(app: App, case: str, text: str) -> None:
     """Record the counterpart's response."""
-    from ..service.escalations import respond as do
+    from escalation_engine.procedures.ladder.actions import respond as do
 
     data = do(app.ctx(), actor_key=app.as_person, ref=case, text=text)
     app.out(data, lambda: show_case(data, f"{data['case']}: response recorded"))
@@ -126,7 +126,7 @@ def assess(app: App, case: str, verdict: str | None, reason: str) -> None:
     """Record the raising side's assessment of the current level's result."""
     if verdict is None:
         raise click.UsageError("give --sufficient or --insufficient")
-    from ..service.escalations import assess as do
+    from escalation_engine.procedures.ladder.actions import assess as do
 
     data = do(app.ctx(), actor_key=app.as_person, ref=case, sufficient=verdict == "sufficient", reason=reason)
     app.out(data, lambda: show_case(data, f"{data['case']}: level {data['level']} assessed {verdict}"))
@@ -139,7 +139,7 @@ def assess(app: App, case: str, verdict: str | None, reason: str) -> None:
 @pass_app
 def raise_(app: App, case: str, reason: str, to: int | None) -> None:
     """Raise to the next level (refused when a lower level was not gone through or authority is missing)."""
-    from ..service.escalations import raise_level
+    from escalation_engine.procedures.ladder.actions import raise_level
 
     data = raise_level(app.ctx(), actor_key=app.as_person, ref=case, reason=reason, to=to)
     app.out(
@@ -158,7 +158,7 @@ def raise_(app: App, case: str, reason: str, to: int | None) -> None:
 @pass_app
 def refuse(app: App, case: str, reason: str) -> None:
     """As the recipient, do not accept the escalation (it goes back to the previous level)."""
-    from ..service.escalations import refuse as do
+    from escalation_engine.procedures.ladder.actions import refuse as do
 
     data = do(app.ctx(), actor_key=app.as_person, ref=case, reason=reason)
     app.out(
@@ -177,7 +177,7 @@ def refuse(app: App, case: str, reason: str) -> None:
 @pass_app
 def close(app: App, case: str, measures: str, results: str, lessons: str) -> None:
     """Close with written communication about measures, results and lessons learned."""
-    from ..service.escalations import close as do
+    from escalation_engine.procedures.ladder.actions import close as do
 
     data = do(
         app.ctx(), actor_key=app.as_person, ref=case, measures=measures, results=results, lessons=lessons
@@ -190,7 +190,7 @@ def close(app: App, case: str, measures: str, results: str, lessons: str) -> Non
 @pass_app
 def show(app: App, case: str) -> None:
     """Show an escalation with its history per level."""
-    from ..service.queries import show_escalation
+    from escalation_engine.procedures.ladder.queries import show_escalation
 
     data = show_escalation(app.ctx(), case)
     app.out(data, lambda: show_case(data))
@@ -202,7 +202,7 @@ def show(app: App, case: str) -> None:
 @pass_app
 def list_(app: App, contract_key: str | None, state: str) -> None:
     """List escalations."""
-    from ..service.queries import list_escalations
+    from escalation_engine.procedures.ladder.queries import list_escalations
 
     rows = list_escalations(app.ctx(), contract_key=contract_key, state=state)
     app.out(

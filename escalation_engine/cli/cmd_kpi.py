@@ -7,9 +7,9 @@ from typing import Any
 
 import click
 
-from . import output
-from .params import DATE
-from .root import App, pass_app
+from escalation_engine.cli import output
+from escalation_engine.cli.params import DATE
+from escalation_engine.cli.root import App, pass_app
 
 VERDICT_COLUMNS = [
     ("verdict", "verdict"),
@@ -61,7 +61,7 @@ def kpi() -> None:
 @pass_app
 def list_(app: App, contract_key: str) -> None:
     """The contract's KPIs: norm, frequency, decentral/central, allowed sanctions, clause."""
-    from ..service.kpis import list_kpis
+    from escalation_engine.procedures.kpis.results import list_kpis
 
     rows = list_kpis(app.ctx(), contract_key=contract_key)
     columns = [("kpi", "KPI"), ("norm", "norm"), ("frequency", "frequency"), ("scope", "scope")]
@@ -89,7 +89,7 @@ def record(
     app: App, contract_key: str, kpi_ref: str, period: str, value: str, participant: str | None, replace: bool
 ) -> None:
     """Record one result of a KPI for a period."""
-    from ..service.kpis import record as do
+    from escalation_engine.procedures.kpis.results import record as do
 
     data = do(
         app.ctx(),
@@ -111,7 +111,7 @@ def record(
 @pass_app
 def import_(app: App, contract_key: str, path: Path) -> None:
     """Import results from CSV or .xlsx (columns kpi, period, value, participant); all rows or none."""
-    from ..service.kpi_import import import_file
+    from escalation_engine.procedures.kpis.results_import import import_file
 
     data = import_file(app.ctx(), actor_key=app.as_person, contract_key=contract_key, path=path)
     app.out(data, lambda: click.echo(f"imported {data['imported']} result(s) from {data['file']}"))
@@ -123,7 +123,7 @@ def import_(app: App, contract_key: str, path: Path) -> None:
 @pass_app
 def evaluate(app: App, contract_key: str, period: str) -> None:
     """Judge the period's recorded results against their norms; verdicts list their inputs."""
-    from ..service.kpi_evaluate import evaluate_period
+    from escalation_engine.procedures.kpis.evaluate import evaluate_period
 
     data = evaluate_period(app.ctx(), actor_key=app.as_person, contract_key=contract_key, period=period)
     app.out(data, lambda: show_verdicts(data))
@@ -136,7 +136,7 @@ def evaluate(app: App, contract_key: str, period: str) -> None:
 @pass_app
 def term(app: App, verdict: str, until: Any, reason: str) -> None:
     """Record the improvement term the category agreed after a missed central norm (B2 §2.2)."""
-    from ..service.kpi_follow_up import set_term
+    from escalation_engine.procedures.kpis.follow_up import set_term
 
     data = set_term(app.ctx(), actor_key=app.as_person, ref=verdict, until=until, reason=reason)
     app.out(data, lambda: show_verdict(data))
@@ -148,7 +148,7 @@ def term(app: App, verdict: str, until: Any, reason: str) -> None:
 @pass_app
 def improve(app: App, verdict: str, text: str) -> None:
     """As the supplier, record the improvements after a missed norm (ends the tracked deadline)."""
-    from ..service.kpi_follow_up import record_improvement
+    from escalation_engine.procedures.kpis.follow_up import record_improvement
 
     data = record_improvement(app.ctx(), actor_key=app.as_person, ref=verdict, text=text)
     app.out(data, lambda: show_verdict(data))
@@ -159,7 +159,7 @@ def improve(app: App, verdict: str, text: str) -> None:
 @pass_app
 def show(app: App, verdict: str) -> None:
     """One verdict with every input it used, its findings and follow-up."""
-    from ..service.kpi_queries import show_verdict as find
+    from escalation_engine.procedures.kpis.queries import show_verdict as find
 
     data = find(app.ctx(), verdict)
 
@@ -177,7 +177,7 @@ def show(app: App, verdict: str) -> None:
 @pass_app
 def verdicts(app: App, contract_key: str, period: str | None, kpi_ref: str | None) -> None:
     """List the contract's verdicts."""
-    from ..service.kpi_queries import list_verdicts
+    from escalation_engine.procedures.kpis.queries import list_verdicts
 
     rows = list_verdicts(app.ctx(), contract_key=contract_key, period=period, kpi=kpi_ref)
     app.out(rows, lambda: output.table(rows, VERDICT_COLUMNS))
@@ -199,7 +199,7 @@ def survey_import(
     app: App, contract_key: str, path: Path, label: str | None, invited: int | None, responded: int | None
 ) -> None:
     """Import grades 1-10 per participant per topic (columns participant, topic, grade); all or none."""
-    from ..service.surveys import import_grades
+    from escalation_engine.procedures.kpis.surveys import import_grades
 
     data = import_grades(
         app.ctx(),
@@ -219,7 +219,7 @@ def survey_import(
 @pass_app
 def survey_evaluate(app: App, contract_key: str, label: str | None) -> None:
     """Score each topic, check the response, and give the sanction outcome (none, S4, S4+)."""
-    from ..service.surveys import evaluate
+    from escalation_engine.procedures.kpis.surveys import evaluate
 
     data = evaluate(app.ctx(), actor_key=app.as_person, contract_key=contract_key, label=label)
 
@@ -247,7 +247,7 @@ def wr_evaluate(
     app: App, contract_key: str, moment: str, finished: str, satisfied: str, quality: str
 ) -> None:
     """Establish the norm at a measurement moment; two consecutive misses give the termination right."""
-    from ..service.waiting_room_clause import evaluate as do
+    from escalation_engine.procedures.kpis.waiting_room import evaluate as do
 
     data = do(
         app.ctx(),
@@ -275,7 +275,7 @@ def wr_evaluate(
 @pass_app
 def wr_status(app: App, contract_key: str) -> None:
     """The measurement moments so far (the evidence), the pending ones, and any termination right."""
-    from ..service.kpi_queries import waiting_room_status
+    from escalation_engine.procedures.kpis.queries import waiting_room_status
 
     data = waiting_room_status(app.ctx(), contract_key=contract_key)
 

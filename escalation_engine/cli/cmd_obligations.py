@@ -8,9 +8,9 @@ from typing import Any
 
 import click
 
-from . import output
-from .params import DATE
-from .root import App, pass_app
+from escalation_engine.cli import output
+from escalation_engine.cli.params import DATE
+from escalation_engine.cli.root import App, pass_app
 
 STATE_CHOICE = click.Choice(["open", "overdue", "fulfilled", "all"])
 
@@ -25,7 +25,7 @@ def obligations(
     app: App, contract_key: str | None, person_key: str | None, within_days: int | None, state: str
 ) -> None:
     """Contract obligations (reports, plans, meetings): who owes what to whom, by when, status."""
-    from ..service.obligations import list_obligations
+    from escalation_engine.procedures.obligations.calendar import list_obligations
 
     rows = list_obligations(
         app.ctx(), contract_key=contract_key, person_key=person_key, within_days=within_days, state=state
@@ -57,7 +57,7 @@ def obligation() -> None:
 @pass_app
 def obligation_fulfil(app: App, ref: str, on: Any, reference: str | None) -> None:
     """Record that obligation ID (OBL-n) was fulfilled on a date (by the side it is owed to, see the profile)."""
-    from ..service.obligation_fulfil import fulfil
+    from escalation_engine.procedures.obligations.fulfil import fulfil
 
     data = fulfil(app.ctx(), ref=ref, on=on, reference=reference, actor_key=app.as_person)
 
@@ -81,7 +81,7 @@ def obligation_fulfil(app: App, ref: str, on: Any, reference: str | None) -> Non
 def obligation_reopen(app: App, ref: str, reason: str) -> None:
     """Take back the fulfilment of obligation ID recorded by mistake (refused once a KPI verdict was based on
     it or it started other obligations); its deadline and the reminders still ahead come back."""
-    from ..service.obligation_reopen import reopen
+    from escalation_engine.procedures.obligations.reopen import reopen
 
     data = reopen(app.ctx(), ref=ref, reason=reason, actor_key=app.as_person)
     app.out(
@@ -95,7 +95,7 @@ def digest() -> None:
 
 
 def _channel(app: App) -> Any:
-    from ..adapters.channels import default_channel
+    from escalation_engine.core.channels import default_channel
 
     return default_channel(sys.stderr if app.as_json else None)
 
@@ -107,8 +107,8 @@ def _channel(app: App) -> Any:
 @pass_app
 def digest_send(app: App, person_key: str | None, contract_key: str | None, dry_run: bool) -> None:
     """Send today's digest now (at most one per person per day), then deliver the outbox."""
-    from ..service.digest_actions import send_digests
-    from ..service.outbox import deliver
+    from escalation_engine.core.outbox import deliver
+    from escalation_engine.procedures.obligations.digest_actions import send_digests
 
     ctx = app.ctx()
     views = send_digests(ctx, person_key=person_key, contract_key=contract_key, dry_run=dry_run)
@@ -141,7 +141,7 @@ def digest_settings(
     app: App, contract_key: str, person_key: str, frequency: str | None, language: str | None, at: str | None
 ) -> None:
     """A person's own digest frequency, language and time (overrides the profile default)."""
-    from ..service.digest_actions import set_preference
+    from escalation_engine.procedures.obligations.digest_actions import set_preference
 
     data = set_preference(
         app.ctx(),
@@ -166,7 +166,7 @@ def calendar() -> None:
 @pass_app
 def calendar_export(app: App, contract_key: str | None, person_key: str | None, output_file: Path) -> None:
     """Write an iCalendar file (--contract KEY or --person KEY); re-importing updates the events."""
-    from ..service.calendar_feed import export_calendar
+    from escalation_engine.app.calendar_feed import export_calendar
 
     data = export_calendar(app.ctx(), contract_key=contract_key, person_key=person_key, output=output_file)
     app.out(

@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
-from . import output
-from .root import App, pass_app
+from escalation_engine.cli import output
+from escalation_engine.cli.root import App, pass_app
 
 
 @click.command()
@@ -24,7 +24,7 @@ from .root import App, pass_app
 @pass_app
 def deadlines(app: App, contract_key: str | None, person_key: str | None, within_days: int | None) -> None:
     """Open deadlines, each with its rule and source."""
-    from ..service.deadlines import list_deadlines
+    from escalation_engine.core.deadlines import list_deadlines
 
     rows = list_deadlines(
         app.ctx(), contract_key=contract_key, person_key=person_key, within_days=within_days
@@ -49,7 +49,7 @@ def deadlines(app: App, contract_key: str | None, person_key: str | None, within
 
 
 def _channel(app: App) -> Any:
-    from ..adapters.channels import default_channel
+    from escalation_engine.core.channels import default_channel
 
     return default_channel(sys.stderr if app.as_json else None)
 
@@ -58,8 +58,8 @@ def _channel(app: App) -> Any:
 @pass_app
 def tick(app: App) -> None:
     """Fire everything due now (each deadline once), deliver reminders, then exit (for cron and tests)."""
-    from ..service.outbox import deliver
-    from ..service.timers import process_due
+    from escalation_engine.core.outbox import deliver
+    from escalation_engine.core.timers import process_due
 
     ctx = app.ctx()
     report = process_due(ctx).as_dict()
@@ -93,7 +93,7 @@ def tick(app: App) -> None:
 @pass_app
 def run(app: App, interval: float) -> None:
     """The daemon: fires due timers and sends reminders until SIGINT/SIGTERM."""
-    from ..adapters.scheduler import run_daemon
+    from escalation_engine.app.daemon import run_daemon
 
     ctx = app.ctx()
 
@@ -124,11 +124,11 @@ def audit() -> None:
 @pass_app
 def audit_list(app: App, case_ref: str | None, contract_key: str | None) -> None:
     """Who did what, when, at which level, and why."""
-    from ..service import audit as svc
+    from escalation_engine.core import audit as svc
 
     if case_ref:
-        from ..service.common import PREFIXES, parse_ref
-        from ..service.common import case_ref as fmt
+        from escalation_engine.core.refs import PREFIXES, parse_ref
+        from escalation_engine.core.refs import case_ref as fmt
 
         ref = case_ref.strip().upper()
         kind = next((k for k, p in PREFIXES.items() if ref.startswith(f"{p}-")), "escalation")
@@ -162,8 +162,8 @@ def audit_list(app: App, case_ref: str | None, contract_key: str | None) -> None
 @pass_app
 def audit_verify(app: App, expected_head: str | None) -> None:
     """Recompute the hash chain; name every edited or missing row. Exit 3 when it does not verify."""
-    from ..domain.errors import RuleRefused
-    from ..service import audit as svc
+    from escalation_engine.core import audit as svc
+    from escalation_engine.core.errors import RuleRefused
 
     result = svc.verify(app.ctx().db, expected_head)
     if not result.ok:
@@ -181,7 +181,7 @@ def audit_verify(app: App, expected_head: str | None) -> None:
 @pass_app
 def audit_export(app: App, fmt: str, output_file: Path | None) -> None:
     """Export the whole trail (with hashes) as JSON Lines or CSV."""
-    from ..service import audit as svc
+    from escalation_engine.core import audit as svc
 
     text = svc.export(app.ctx().db, fmt)
     rows = max(text.count("\n") - (1 if fmt == "csv" else 0), 0)
@@ -207,7 +207,7 @@ def audit_export(app: App, fmt: str, output_file: Path | None) -> None:
 def demo(app: App, keep: Path | None) -> None:
     """A narrated walk through every procedure (ladder, plans, step-in, obligations, KPIs and sanctions) on a
     throw-away database."""
-    from ..demo import run_demo
+    from escalation_engine.demo.run import run_demo
 
     transcript = run_demo(keep=keep, echo=None if app.as_json else click.echo)
     if app.as_json:

@@ -7,9 +7,9 @@ from typing import Any
 
 import click
 
-from . import output
-from .params import DATE
-from .root import App, pass_app
+from escalation_engine.cli import output
+from escalation_engine.cli.params import DATE
+from escalation_engine.cli.root import App, pass_app
 
 SUMMARY = [
     ("case", "plan"),
@@ -107,7 +107,7 @@ def open_(
     escalation: str | None,
 ) -> None:
     """Open a three-step plan at step 1 (on the agenda of the participant–supplier meeting)."""
-    from ..service.plan_steps import open_plan
+    from escalation_engine.procedures.plans.three_step import open_plan
 
     data = open_plan(
         app.ctx(),
@@ -128,7 +128,7 @@ def open_(
 @pass_app
 def skip_step1(app: App, plan_ref: str, reason: str) -> None:
     """The category skips step 1 (only for a KPI or more than one participant)."""
-    from ..service.plan_steps import skip_step1 as do
+    from escalation_engine.procedures.plans.three_step import skip_step1 as do
 
     data = do(app.ctx(), actor_key=app.as_person, ref=plan_ref, reason=reason)
     _done(
@@ -142,7 +142,7 @@ def skip_step1(app: App, plan_ref: str, reason: str) -> None:
 @pass_app
 def advance(app: App, plan_ref: str, reason: str) -> None:
     """Step 1 → 2 (consult the category) or step 2 → 3 (the category requests the plan)."""
-    from ..service.plan_steps import advance as do
+    from escalation_engine.procedures.plans.three_step import advance as do
 
     data = do(app.ctx(), actor_key=app.as_person, ref=plan_ref, reason=reason)
     _done(app, data, f"{data['case']}: now {data['state'].replace('_', ' ')}")
@@ -155,7 +155,7 @@ def advance(app: App, plan_ref: str, reason: str) -> None:
 @pass_app
 def present(app: App, plan_ref: str, presented_on: date, steps: str) -> None:
     """Record the presentation in the Strategic Customer Council (step 3)."""
-    from ..service.plan_steps import present as do
+    from escalation_engine.procedures.plans.three_step import present as do
 
     data = do(app.ctx(), actor_key=app.as_person, ref=plan_ref, presented_on=presented_on, steps=steps)
     _done(app, data, f"{data['case']}: presentation of {presented_on} recorded")
@@ -169,7 +169,7 @@ def present(app: App, plan_ref: str, presented_on: date, steps: str) -> None:
 @pass_app
 def require(app: App, contract_key: str, kpi: str, detected: date, reason: str) -> None:
     """Record a norm failure: the supplier owes an improvement plan within 14 days."""
-    from ..service.plans import require_plan
+    from escalation_engine.procedures.plans.norm_plan import require_plan
 
     data = require_plan(
         app.ctx(),
@@ -189,7 +189,7 @@ def require(app: App, contract_key: str, kpi: str, detected: date, reason: str) 
 @pass_app
 def submit(app: App, plan_ref: str, text: str) -> None:
     """The supplier submits its improvement plan."""
-    from ..service.plan_actions import submit as do
+    from escalation_engine.procedures.plans.actions import submit as do
 
     data = do(app.ctx(), actor_key=app.as_person, ref=plan_ref, text=text)
     _done(app, data, f"{data['case']}: plan submitted")
@@ -201,7 +201,7 @@ def submit(app: App, plan_ref: str, text: str) -> None:
 @pass_app
 def accept(app: App, plan_ref: str, reason: str) -> None:
     """The client accepts the submitted plan."""
-    from ..service.plan_actions import decide
+    from escalation_engine.procedures.plans.actions import decide
 
     data = decide(app.ctx(), actor_key=app.as_person, ref=plan_ref, accept=True, reason=reason)
     _done(app, data, f"{data['case']}: plan accepted")
@@ -213,7 +213,7 @@ def accept(app: App, plan_ref: str, reason: str) -> None:
 @pass_app
 def reject(app: App, plan_ref: str, reason: str) -> None:
     """The client rejects the submitted plan: back to the supplier with a new deadline."""
-    from ..service.plan_actions import decide
+    from escalation_engine.procedures.plans.actions import decide
 
     data = decide(app.ctx(), actor_key=app.as_person, ref=plan_ref, accept=False, reason=reason)
     _done(app, data, f"{data['case']}: plan rejected; revised plan due by the end of {data['plan_due']}")
@@ -225,7 +225,7 @@ def reject(app: App, plan_ref: str, reason: str) -> None:
 @pass_app
 def resolve(app: App, plan_ref: str, results: str) -> None:
     """Resolve a plan at any step with a written result (its history is kept)."""
-    from ..service.plan_actions import resolve as do
+    from escalation_engine.procedures.plans.actions import resolve as do
 
     data = do(app.ctx(), actor_key=app.as_person, ref=plan_ref, results=results)
     _done(app, data, f"{data['case']} resolved")
@@ -236,7 +236,7 @@ def resolve(app: App, plan_ref: str, results: str) -> None:
 @pass_app
 def show(app: App, plan_ref: str) -> None:
     """Show a plan with its submissions and its history."""
-    from ..service.plan_queries import show_plan as do
+    from escalation_engine.procedures.plans.queries import show_plan as do
 
     data = do(app.ctx(), plan_ref)
     app.out(data, lambda: show_plan(data))
@@ -248,7 +248,7 @@ def show(app: App, plan_ref: str) -> None:
 @pass_app
 def list_(app: App, contract_key: str | None, state: str) -> None:
     """List improvement plans."""
-    from ..service.plan_queries import list_plans
+    from escalation_engine.procedures.plans.queries import list_plans
 
     rows = list_plans(app.ctx(), contract_key=contract_key, state=state)
     app.out(rows, lambda: output.table(rows, LIST))

@@ -6,8 +6,8 @@ from typing import Any
 
 import click
 
-from . import output
-from .root import App, pass_app
+from escalation_engine.cli import output
+from escalation_engine.cli.root import App, pass_app
 
 SANCTION_COLUMNS = [
     ("sanction", "sanction"),
@@ -46,7 +46,7 @@ def sanction() -> None:
 @pass_app
 def list_(app: App, contract_key: str | None, state: str | None) -> None:
     """List sanctions (with the heaviest per case)."""
-    from ..service.sanction_cases import list_sanctions
+    from escalation_engine.procedures.kpis.sanctions import list_sanctions
 
     rows = list_sanctions(app.ctx(), contract_key=contract_key, state=state)
     app.out(rows, lambda: output.table(rows, SANCTION_COLUMNS))
@@ -62,7 +62,7 @@ def list_(app: App, contract_key: str | None, state: str | None) -> None:
 @pass_app
 def propose(app: App, case: str, culpable: bool, finding: str, codes: tuple[str, ...]) -> None:
     """As the category, record the culpability finding and propose the sanction codes."""
-    from ..service.sanction_cases import propose as do
+    from escalation_engine.procedures.kpis.sanctions import propose as do
 
     data = do(
         app.ctx(), actor_key=app.as_person, ref=case, culpable=culpable, finding=finding, codes=list(codes)
@@ -76,7 +76,7 @@ def propose(app: App, case: str, culpable: bool, finding: str, codes: tuple[str,
 @pass_app
 def respond(app: App, case: str, text: str) -> None:
     """As the supplier, add your response before the category decides."""
-    from ..service.sanction_cases import respond as do
+    from escalation_engine.procedures.kpis.sanctions import respond as do
 
     data = do(app.ctx(), actor_key=app.as_person, ref=case, text=text)
     app.out(data, lambda: output.fields(data, DETAIL))
@@ -92,7 +92,7 @@ def respond(app: App, case: str, text: str) -> None:
 @pass_app
 def apply(app: App, case: str, reason: str, finding: str | None, codes: tuple[str, ...]) -> None:
     """As the category, apply a sanction (needs the culpability finding, recorded before or with --finding)."""
-    from ..service.sanction_cases import decide
+    from escalation_engine.procedures.kpis.sanctions import decide
 
     data = decide(
         app.ctx(),
@@ -112,7 +112,7 @@ def apply(app: App, case: str, reason: str, finding: str | None, codes: tuple[st
 @pass_app
 def waive(app: App, case: str, reason: str) -> None:
     """As the category, waive a sanction with a reason."""
-    from ..service.sanction_cases import decide
+    from escalation_engine.procedures.kpis.sanctions import decide
 
     data = decide(app.ctx(), actor_key=app.as_person, ref=case, apply=False, reason=reason)
     app.out(data, lambda: output.fields(data, DETAIL))
@@ -149,8 +149,8 @@ def _human_report(data: dict[str, Any]) -> None:
 @pass_app
 def report(app: App, contract_key: str, fmt: str) -> None:
     """The per-contract KPI report: verdicts, findings, termination right, sanctions (heaviest prevails)."""
-    from ..service.kpi_report import as_csv
-    from ..service.kpi_report import report as build
+    from escalation_engine.procedures.kpis.report import as_csv
+    from escalation_engine.procedures.kpis.report import report as build
 
     data = build(app.ctx(), contract_key=contract_key)
     if fmt == "json" or app.as_json:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from . import output
-from .params import DATE
-from .root import App, pass_app
+from escalation_engine.cli import output
+from escalation_engine.cli.params import DATE
+from escalation_engine.cli.root import App, pass_app
 
 
 @click.command()
@@ -41,7 +41,7 @@ def profile() -> None:
 @pass_app
 def profile_list(app: App) -> None:
     """List the profiles that can be used for a new contract."""
-    from ..profiles import available_profiles, load_profile_file
+    from escalation_engine.profile.model import available_profiles, load_profile_file
 
     rows = []
     for name, path in available_profiles().items():
@@ -68,7 +68,7 @@ def profile_list(app: App) -> None:
 @pass_app
 def profile_show(app: App, name: str) -> None:
     """Show a profile: roles, ladder, windows and reminders, each with its source."""
-    from ..profiles import find_profile
+    from escalation_engine.profile.model import find_profile
 
     p = find_profile(name)
     data = {"file": p.origin, "sha256": p.sha256, **p.spec.model_dump()}
@@ -103,7 +103,7 @@ def profile_show(app: App, name: str) -> None:
 @pass_app
 def profile_check(app: App, file: Path) -> None:
     """Validate a profile file; errors name the file, the key and what is wrong."""
-    from ..profiles import load_profile_file
+    from escalation_engine.profile.model import load_profile_file
 
     p = load_profile_file(file)
     data = {"file": str(file), "ok": True, "profile": p.name, "version": p.version, "levels": p.ladder.top}
@@ -124,7 +124,7 @@ def contract() -> None:
 @pass_app
 def contract_add(app: App, key: str, profile_name: str, title: str, start: date, award: date | None) -> None:
     """Register a contract from a profile."""
-    from ..service.contracts import add_contract, admin_actor
+    from escalation_engine.app.registration import add_contract, admin_actor
 
     data = add_contract(
         app.ctx(),
@@ -149,8 +149,8 @@ def contract_add(app: App, key: str, profile_name: str, title: str, start: date,
 @pass_app
 def contract_repin(app: App, key: str) -> None:
     """Move a contract to the current version of its profile (checked, audited; new obligations derived)."""
-    from ..service.contract_repin import repin
-    from ..service.contracts import admin_actor
+    from escalation_engine.app.registration import admin_actor
+    from escalation_engine.app.repin import repin
 
     data = repin(app.ctx(), key=key, actor=admin_actor(app.as_person))
     app.out(
@@ -170,7 +170,7 @@ def contract_repin(app: App, key: str) -> None:
 @pass_app
 def contract_list(app: App) -> None:
     """List contracts."""
-    from ..service.contracts import list_contracts
+    from escalation_engine.app.registration import list_contracts
 
     rows = list_contracts(app.ctx())
     app.out(
@@ -193,7 +193,7 @@ def contract_list(app: App) -> None:
 @pass_app
 def contract_show(app: App, key: str) -> None:
     """Show a contract, its people and its ladder."""
-    from ..service.contracts import show_contract
+    from escalation_engine.app.registration import show_contract
 
     data = show_contract(app.ctx(), key)
 
@@ -260,7 +260,7 @@ def person_add(
     email: str | None,
 ) -> None:
     """Register a person with their side and role."""
-    from ..service.contracts import add_person, admin_actor
+    from escalation_engine.app.registration import add_person, admin_actor
 
     data = add_person(
         app.ctx(),

@@ -7,9 +7,9 @@ from typing import Any
 
 import click
 
-from . import output
-from .params import DATE
-from .root import App, pass_app
+from escalation_engine.cli import output
+from escalation_engine.cli.params import DATE
+from escalation_engine.cli.root import App, pass_app
 
 SUMMARY = [
     ("case", "case"),
@@ -103,7 +103,7 @@ def request(
         raise click.UsageError(
             "give --culpable or --outside-sphere (culpability is part of the request, B2 §6)"
         )
-    from ..service.step_in import request as do
+    from escalation_engine.procedures.step_in.actions import request as do
 
     data = do(
         app.ctx(),
@@ -132,7 +132,7 @@ def meeting(
     app: App, case: str, held: date, minutes: str, attendees: str | None, measures: str | None
 ) -> None:
     """As the supplier, record a management-team meeting (the first starts the 30-day check)."""
-    from ..service.step_in_meetings import record_meeting
+    from escalation_engine.procedures.step_in.meetings import record_meeting
 
     data = record_meeting(
         app.ctx(),
@@ -158,7 +158,7 @@ def assess(app: App, case: str, verdict: str | None, reason: str) -> None:
     """As the category, record whether the problems are solved (insufficient → a second meeting)."""
     if verdict is None:
         raise click.UsageError("give --solved or --insufficient-progress")
-    from ..service.step_in_decisions import assess as do
+    from escalation_engine.procedures.step_in.decisions import assess as do
 
     data = do(app.ctx(), actor_key=app.as_person, ref=case, solved=verdict == "solved", reason=reason)
     app.out(data, lambda: show_case(data, f"{data['case']}: assessed {data['assessment']}"))
@@ -171,7 +171,7 @@ def assess(app: App, case: str, verdict: str | None, reason: str) -> None:
 @pass_app
 def advise(app: App, case: str, measures: str, due: date | None) -> None:
     """As the category, lay down binding advice after the second management-team meeting."""
-    from ..service.step_in_decisions import advise as do
+    from escalation_engine.procedures.step_in.decisions import advise as do
 
     data = do(app.ctx(), actor_key=app.as_person, ref=case, measures=measures, due=due)
     app.out(data, lambda: show_case(data, f"{data['case']}: binding advice {len(data['advice'])} recorded"))
@@ -183,7 +183,7 @@ def advise(app: App, case: str, measures: str, due: date | None) -> None:
 @pass_app
 def close(app: App, case: str, results: str) -> None:
     """As the category, close the procedure with its written result."""
-    from ..service.step_in_decisions import close as do
+    from escalation_engine.procedures.step_in.decisions import close as do
 
     data = do(app.ctx(), actor_key=app.as_person, ref=case, results=results)
     app.out(data, lambda: show_case(data, f"{data['case']} closed"))
@@ -194,7 +194,7 @@ def close(app: App, case: str, results: str) -> None:
 @pass_app
 def show(app: App, case: str) -> None:
     """Show a step-in procedure with its meetings and advice."""
-    from ..service.step_in_views import show_step_in
+    from escalation_engine.procedures.step_in.views import show_step_in
 
     data = show_step_in(app.ctx(), case)
     app.out(data, lambda: show_case(data))
@@ -206,7 +206,7 @@ def show(app: App, case: str) -> None:
 @pass_app
 def list_(app: App, contract_key: str | None, state: str) -> None:
     """List step-in procedures."""
-    from ..service.step_in_views import list_step_ins
+    from escalation_engine.procedures.step_in.views import list_step_ins
 
     rows = list_step_ins(app.ctx(), contract_key=contract_key, state=state)
     for row in rows:

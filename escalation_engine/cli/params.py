@@ -14,8 +14,8 @@ class DateParam(click.ParamType):  # type: ignore[type-arg]
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
         if isinstance(value, date):
             return value
-        from ..domain.dates import parse_date
-        from ..domain.errors import BadInput
+        from escalation_engine.core.dates import parse_date
+        from escalation_engine.core.errors import BadInput
 
         try:
             return parse_date(str(value))

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..domain.errors import EngineError
-from . import output
+from escalation_engine.cli import output
+from escalation_engine.core.errors import EngineError
 
 if TYPE_CHECKING:
-    from ..service.context import Ctx
+    from escalation_engine.app.context import Ctx
 
 
 @dataclass
@@ -25,8 +25,8 @@ class App:
 
     def ctx(self, *, ensure_schema: bool = True) -> Ctx:
         if self._ctx is None:
-            from ..adapters.db import Database
-            from ..service.context import Ctx
+            from escalation_engine.app.context import Ctx
+            from escalation_engine.core.db import Database
 
             db = Database(self.db_url)
             current = click.get_current_context(silent=True)

@@ -239,7 +239,7 @@ def test_help_lists_the_kpi_command_names_outside_tests_rely_on() -> None:
 
 
 def test_the_demo_tells_the_kpi_story_to_a_sanction_applied_after_hearing_the_supplier() -> None:
-    from escalation_engine.demo import run_demo
+    from escalation_engine.demo.run import run_demo
 
     steps = run_demo(echo=None)["steps"]
     titles = [step["step"] for step in steps]

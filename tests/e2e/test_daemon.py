@@ -13,11 +13,11 @@ from pathlib import Path
 
 from support import register
 
-from escalation_engine.adapters.clock import FixedClock, SystemClock
-from escalation_engine.adapters.db import Database
-from escalation_engine.service import escalations as esc
-from escalation_engine.service.context import Ctx
-from escalation_engine.service.queries import show_escalation
+from escalation_engine.app.context import Ctx
+from escalation_engine.core.clock import FixedClock, SystemClock
+from escalation_engine.core.db import Database
+from escalation_engine.procedures.ladder import actions as esc
+from escalation_engine.procedures.ladder.queries import show_escalation
 
 
 def engine(*args: str, db: str) -> list[str]:

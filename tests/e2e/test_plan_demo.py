@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from escalation_engine.demo import run_demo
+from escalation_engine.demo.run import run_demo
 
 
 def test_the_demo_runs_both_improvement_plans_with_their_refusals() -> None:

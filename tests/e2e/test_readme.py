@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from escalation_engine import diagrams
+from escalation_engine.app import diagrams
 from escalation_engine.cli.root import cli
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -54,7 +54,7 @@ def test_the_readme_walkthrough_runs_as_written(tmp_path: Path, monkeypatch: pyt
 def test_readme_state_diagrams_are_generated_from_the_current_machines() -> None:
     text = README.read_text(encoding="utf-8")
     assert diagrams.splice(text, diagrams.render_block()) == text, (
-        "README diagrams are stale: run `python -m escalation_engine.diagrams --write`"
+        "README diagrams are stale: run `python -m escalation_engine.app.diagrams --write`"
     )
     for title, _ in diagrams.DIAGRAMS:
         assert f"#### {title}" in text

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from escalation_engine import diagrams
-from escalation_engine.demo import run_demo
-from escalation_engine.machines.step_in import step_in_diagram
+from escalation_engine.app import diagrams
+from escalation_engine.demo.run import run_demo
+from escalation_engine.procedures.step_in.machine import step_in_diagram
 
 
 def test_the_demo_walks_through_a_step_in_procedure_with_its_refusals() -> None:

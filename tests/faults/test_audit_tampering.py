@@ -10,11 +10,11 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from support import register
 
-from escalation_engine.adapters.db import Database
-from escalation_engine.adapters.tables import AuditEvent
-from escalation_engine.service import audit
-from escalation_engine.service import escalations as esc
-from escalation_engine.service.context import Ctx
+from escalation_engine.app.context import Ctx
+from escalation_engine.core import audit
+from escalation_engine.core.db import Database
+from escalation_engine.core.tables import AuditEvent
+from escalation_engine.procedures.ladder import actions as esc
 
 
 def _history(ctx: Ctx) -> None:

@@ -18,11 +18,11 @@ import pytest
 from authority_support import PEOPLE, raw_profile
 from support import register
 
-from escalation_engine.domain.errors import RuleRefused
-from escalation_engine.service import audit
-from escalation_engine.service import escalations as esc
-from escalation_engine.service.context import Ctx
-from escalation_engine.service.queries import show_escalation
+from escalation_engine.app.context import Ctx
+from escalation_engine.core import audit
+from escalation_engine.core.errors import RuleRefused
+from escalation_engine.procedures.ladder import actions as esc
+from escalation_engine.procedures.ladder.queries import show_escalation
 
 PROFILES = PEOPLE
 

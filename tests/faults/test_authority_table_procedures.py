@@ -34,10 +34,10 @@ from kpi_support import write_csv
 from sqlmodel import select
 from support import register
 
-from escalation_engine.adapters.all_tables import METADATA
-from escalation_engine.adapters.clock import FixedClock
-from escalation_engine.domain.errors import RuleRefused
-from escalation_engine.service.context import Ctx
+from escalation_engine.app.context import Ctx
+from escalation_engine.app.schema import METADATA
+from escalation_engine.core.clock import FixedClock
+from escalation_engine.core.errors import RuleRefused
 
 ATTEMPTS = PLAN_ATTEMPTS + STEP_IN_ATTEMPTS + KPI_ATTEMPTS
 

@@ -37,10 +37,10 @@ from import_fuzz_support import (
 from support import register
 from test_bad_input import _check_outcome, _run
 
-from escalation_engine.adapters.clock import SystemClock
-from escalation_engine.adapters.db import Database
-from escalation_engine.service import kpis
-from escalation_engine.service.context import Ctx
+from escalation_engine.app.context import Ctx
+from escalation_engine.core.clock import SystemClock
+from escalation_engine.core.db import Database
+from escalation_engine.procedures.kpis import results as kpis
 
 SETTINGS = settings(
     max_examples=60,

@@ -16,13 +16,13 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from support import register
 
-from escalation_engine.adapters.clock import SystemClock
-from escalation_engine.adapters.db import Database
+from escalation_engine.app.context import Ctx
 from escalation_engine.cli.root import cli
-from escalation_engine.domain.dates import parse_date
-from escalation_engine.domain.errors import BadInput
-from escalation_engine.service import escalations as esc
-from escalation_engine.service.context import Ctx
+from escalation_engine.core.clock import SystemClock
+from escalation_engine.core.dates import parse_date
+from escalation_engine.core.db import Database
+from escalation_engine.core.errors import BadInput
+from escalation_engine.procedures.ladder import actions as esc
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 SETTINGS = settings(

@@ -13,10 +13,10 @@ from faults_support import cli, counts, seed_due, start_cli, start_daemon, stop,
 from sqlalchemy import text
 from support import register
 
-from escalation_engine.adapters.clock import SystemClock
-from escalation_engine.adapters.db import Database
-from escalation_engine.service import escalations as esc
-from escalation_engine.service.context import Ctx
+from escalation_engine.app.context import Ctx
+from escalation_engine.core.clock import SystemClock
+from escalation_engine.core.db import Database
+from escalation_engine.procedures.ladder import actions as esc
 
 CASES = 3
 

@@ -15,9 +15,9 @@ from faults_support import cli, counts, seed_due, start_daemon, stop, wait_until
 from sqlalchemy import text
 from support import register
 
-from escalation_engine.adapters.clock import SystemClock
-from escalation_engine.adapters.db import Database
-from escalation_engine.service.context import Ctx
+from escalation_engine.app.context import Ctx
+from escalation_engine.core.clock import SystemClock
+from escalation_engine.core.db import Database
 
 CASES = 1000  # two timers each: the response deadline and a reminder the day after
 

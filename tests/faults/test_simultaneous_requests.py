@@ -13,12 +13,12 @@ from typing import Any
 
 from support import register
 
-from escalation_engine.domain.errors import EngineError
-from escalation_engine.service import kpis
-from escalation_engine.service.context import Ctx
-from escalation_engine.service.kpi_evaluate import evaluate_period
-from escalation_engine.service.kpi_queries import list_verdicts
-from escalation_engine.service.sanction_cases import list_sanctions
+from escalation_engine.app.context import Ctx
+from escalation_engine.core.errors import EngineError
+from escalation_engine.procedures.kpis import results as kpis
+from escalation_engine.procedures.kpis.evaluate import evaluate_period
+from escalation_engine.procedures.kpis.queries import list_verdicts
+from escalation_engine.procedures.kpis.sanctions import list_sanctions
 
 PERIODS = ["2025-12", "2026-01"]  # both ended before the fixture's clock (2026-03-02)
 THREADS = 3
@@ -83,7 +83,7 @@ def test_simultaneous_step_in_requests_start_one_step_in_and_refuse_the_others(c
     """B2 §6: one running step-in per contract — also when the category asks twice at the same moment."""
     from stepin_support import escalate_to_top, request
 
-    from escalation_engine.service.step_in_views import list_step_ins
+    from escalation_engine.procedures.step_in.views import list_step_ins
 
     register(ctx)
     top = escalate_to_top(ctx)

@@ -12,11 +12,11 @@ from faults_support import cli, counts, seed_due, start_daemon, stop, wait_until
 from sqlalchemy import text
 from support import register
 
-from escalation_engine.adapters.clock import SystemClock
-from escalation_engine.adapters.db import Database
-from escalation_engine.adapters.scheduler import SingleDaemonLock
-from escalation_engine.domain.errors import RuleRefused
-from escalation_engine.service.context import Ctx
+from escalation_engine.app.context import Ctx
+from escalation_engine.app.daemon import SingleDaemonLock
+from escalation_engine.core.clock import SystemClock
+from escalation_engine.core.db import Database
+from escalation_engine.core.errors import RuleRefused
 
 
 def _prepared(url: str, cases: int) -> Database:

@@ -7,9 +7,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from support import register
 
-from escalation_engine.service import audit
-from escalation_engine.service import escalations as esc
-from escalation_engine.service.context import Ctx
+from escalation_engine.app.context import Ctx
+from escalation_engine.core import audit
+from escalation_engine.procedures.ladder import actions as esc
 
 
 def walk_a_case(ctx: Ctx) -> str:

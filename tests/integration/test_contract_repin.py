@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from support import B2_PEOPLE, register
 
-from escalation_engine.domain.errors import RuleRefused
-from escalation_engine.service import audit
-from escalation_engine.service.context import Ctx
-from escalation_engine.service.contract_repin import repin
-from escalation_engine.service.contracts import show_contract
-from escalation_engine.service.obligations import list_obligations
-from escalation_engine.service.plan_steps import open_plan
+from escalation_engine.app.context import Ctx
+from escalation_engine.app.registration import show_contract
+from escalation_engine.app.repin import repin
+from escalation_engine.core import audit
+from escalation_engine.core.errors import RuleRefused
+from escalation_engine.procedures.obligations.calendar import list_obligations
+from escalation_engine.procedures.plans.three_step import open_plan
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"

@@ -6,13 +6,13 @@ import pytest
 from sqlmodel import select
 from support import at, fired, register
 
-from escalation_engine.adapters.clock import FixedClock
-from escalation_engine.adapters.tables import Outbox, Timer
-from escalation_engine.service import escalations as esc
-from escalation_engine.service.context import Ctx
-from escalation_engine.service.deadlines import list_deadlines
-from escalation_engine.service.queries import show_escalation
-from escalation_engine.service.timers import process_due
+from escalation_engine.app.context import Ctx
+from escalation_engine.core.clock import FixedClock
+from escalation_engine.core.deadlines import list_deadlines
+from escalation_engine.core.tables import Outbox, Timer
+from escalation_engine.core.timers import process_due
+from escalation_engine.procedures.ladder import actions as esc
+from escalation_engine.procedures.ladder.queries import show_escalation
 
 
 def open_case(ctx: Ctx) -> str:

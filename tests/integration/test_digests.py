@@ -17,15 +17,15 @@ from aiosmtpd.controller import Controller
 from sqlmodel import col, select
 from support import at, register
 
-from escalation_engine.adapters.channels import SmtpChannel
-from escalation_engine.adapters.clock import FixedClock
-from escalation_engine.adapters.tables import Outbox, Person, Timer
-from escalation_engine.domain.dates import UTC
-from escalation_engine.domain.errors import BadInput, NotFound
-from escalation_engine.service.context import Ctx
-from escalation_engine.service.digest_actions import send_digests, set_preference
-from escalation_engine.service.outbox import deliver
-from escalation_engine.service.timers import process_due
+from escalation_engine.app.context import Ctx
+from escalation_engine.core.channels import SmtpChannel
+from escalation_engine.core.clock import FixedClock
+from escalation_engine.core.dates import UTC
+from escalation_engine.core.errors import BadInput, NotFound
+from escalation_engine.core.outbox import deliver
+from escalation_engine.core.tables import Outbox, Person, Timer
+from escalation_engine.core.timers import process_due
+from escalation_engine.procedures.obligations.digest_actions import send_digests, set_preference
 
 
 def digest_mails(ctx: Ctx, person: str) -> list[Outbox]:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from support import at, register
 
-from escalation_engine.adapters.clock import FixedClock
-from escalation_engine.domain.errors import BadInput, NotFound, RuleRefused
-from escalation_engine.service import escalations as esc
-from escalation_engine.service.context import Ctx
-from escalation_engine.service.queries import show_escalation
-from escalation_engine.service.timers import process_due
+from escalation_engine.app.context import Ctx
+from escalation_engine.core.clock import FixedClock
+from escalation_engine.core.errors import BadInput, NotFound, RuleRefused
+from escalation_engine.core.timers import process_due
+from escalation_engine.procedures.ladder import actions as esc
+from escalation_engine.procedures.ladder.queries import show_escalation
 
 
 def open_l1(ctx: Ctx, actor: str = "dcm", **kw: object) -> str:

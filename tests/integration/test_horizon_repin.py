@@ -12,13 +12,13 @@ import pytest
 from sqlmodel import col, select
 from support import at, register
 
-from escalation_engine.adapters.clock import FixedClock
-from escalation_engine.adapters.tables import Timer
-from escalation_engine.adapters.tables_obligations import Obligation
-from escalation_engine.service import audit
-from escalation_engine.service.context import Ctx
-from escalation_engine.service.contract_repin import repin
-from escalation_engine.service.timers import process_due
+from escalation_engine.app.context import Ctx
+from escalation_engine.app.repin import repin
+from escalation_engine.core import audit
+from escalation_engine.core.clock import FixedClock
+from escalation_engine.core.tables import Timer
+from escalation_engine.core.timers import process_due
+from escalation_engine.procedures.obligations.tables import Obligation
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"

@@ -10,16 +10,16 @@ import pytest
 from kpi_support import audit_actions, messages, pending_timers
 from support import at, register
 
-from escalation_engine.adapters.clock import FixedClock
-from escalation_engine.domain.errors import RuleRefused
-from escalation_engine.service import kpis
-from escalation_engine.service.context import Ctx
-from escalation_engine.service.deadlines import list_deadlines
-from escalation_engine.service.kpi_evaluate import evaluate_period
-from escalation_engine.service.kpi_follow_up import record_improvement, set_term
-from escalation_engine.service.kpi_queries import list_verdicts, show_verdict
-from escalation_engine.service.sanction_cases import list_sanctions
-from escalation_engine.service.timers import process_due
+from escalation_engine.app.context import Ctx
+from escalation_engine.core.clock import FixedClock
+from escalation_engine.core.deadlines import list_deadlines
+from escalation_engine.core.errors import RuleRefused
+from escalation_engine.core.timers import process_due
+from escalation_engine.procedures.kpis import results as kpis
+from escalation_engine.procedures.kpis.evaluate import evaluate_period
+from escalation_engine.procedures.kpis.follow_up import record_improvement, set_term
+from escalation_engine.procedures.kpis.queries import list_verdicts, show_verdict
+from escalation_engine.procedures.kpis.sanctions import list_sanctions
 
 
 def of(data: dict[str, Any], kpi: str) -> list[dict[str, Any]]:

@@ -8,9 +8,10 @@ import pytest
 from kpi_support import audit_actions, measurement_count, write_csv, write_xlsx
 from support import register
 
-from escalation_engine.domain.errors import BadInput, RuleRefused
-from escalation_engine.service import kpi_import, kpis
-from escalation_engine.service.context import Ctx
+from escalation_engine.app.context import Ctx
+from escalation_engine.core.errors import BadInput, RuleRefused
+from escalation_engine.procedures.kpis import results as kpis
+from escalation_engine.procedures.kpis import results_import as kpi_import
 
 HEADER = ["kpi", "period", "value", "participant"]
 
@@ -193,7 +194,7 @@ def test_an_xlsx_management_report_is_imported_with_percent_formatted_cells(ctx:
     with ctx.db.read() as session:
         from sqlmodel import select
 
-        from escalation_engine.adapters.tables_kpi import KpiMeasurement
+        from escalation_engine.procedures.kpis.tables import KpiMeasurement
 
         values = {m.participant: m.value for m in session.exec(select(KpiMeasurement))}
     assert values == {"DJI": "94.99", "MinBZK": "97"}

@@ -8,11 +8,11 @@ import pytest
 from kpi_support import audit_actions, write_csv, write_xlsx
 from support import B2_PEOPLE, at, register
 
-from escalation_engine.adapters.clock import FixedClock
-from escalation_engine.domain.errors import BadInput, NotFound, RuleRefused
-from escalation_engine.service import surveys
-from escalation_engine.service.context import Ctx
-from escalation_engine.service.sanction_cases import list_sanctions, propose
+from escalation_engine.app.context import Ctx
+from escalation_engine.core.clock import FixedClock
+from escalation_engine.core.errors import BadInput, NotFound, RuleRefused
+from escalation_engine.procedures.kpis import surveys
+from escalation_engine.procedures.kpis.sanctions import list_sanctions, propose
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 # The seed's worked examples grade Belevingsfactor 1-7 with Onderwerpen a, b, c (not the factor table).

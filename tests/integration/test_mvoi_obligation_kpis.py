@@ -13,18 +13,19 @@ from kpi_support import audit_actions, pending_timers
 from sqlmodel import select
 from support import at, register
 
-from escalation_engine.adapters.clock import FixedClock
-from escalation_engine.adapters.tables import Timer
-from escalation_engine.adapters.tables_obligations import Obligation
-from escalation_engine.domain.errors import BadInput, RuleRefused
-from escalation_engine.service import kpi_obligations, kpis
-from escalation_engine.service.context import Ctx
-from escalation_engine.service.kpi_evaluate import evaluate_period
-from escalation_engine.service.kpi_queries import list_verdicts
-from escalation_engine.service.obligation_fulfil import fulfil
-from escalation_engine.service.obligations import list_obligations
-from escalation_engine.service.sanction_cases import decide, list_sanctions
-from escalation_engine.service.timers import process_due
+from escalation_engine.app.context import Ctx
+from escalation_engine.core.clock import FixedClock
+from escalation_engine.core.errors import BadInput, RuleRefused
+from escalation_engine.core.tables import Timer
+from escalation_engine.core.timers import process_due
+from escalation_engine.procedures.kpis import obligation_kpis as kpi_obligations
+from escalation_engine.procedures.kpis import results as kpis
+from escalation_engine.procedures.kpis.evaluate import evaluate_period
+from escalation_engine.procedures.kpis.queries import list_verdicts
+from escalation_engine.procedures.kpis.sanctions import decide, list_sanctions
+from escalation_engine.procedures.obligations.calendar import list_obligations
+from escalation_engine.procedures.obligations.fulfil import fulfil
+from escalation_engine.procedures.obligations.tables import Obligation
 
 
 def occurrence(ctx: Ctx, code: str, number: int = 1) -> dict[str, Any]:
@@ -119,7 +120,7 @@ def test_the_failed_pi_is_written_in_the_overdue_timers_transaction(
     def broken(*args: object, **kwargs: object) -> list[dict[str, Any]]:
         raise RuntimeError("verdict could not be written")
 
-    monkeypatch.setattr("escalation_engine.service.obligation_timers.on_overdue", broken)
+    monkeypatch.setattr("escalation_engine.procedures.kpis.obligation_kpis.on_overdue", broken)
     clock.set(at("2026-07-02", 9))
     report = process_due(ctx)
     failed = {e["subject"] for e in report.failed if e["kind"] == "obligation_due"}

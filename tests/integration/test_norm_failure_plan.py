@@ -8,16 +8,18 @@ import pytest
 from sqlmodel import select
 from support import at, fired, register
 
-from escalation_engine.adapters.clock import FixedClock
-from escalation_engine.adapters.tables import Outbox
-from escalation_engine.adapters.tables_plans import ImprovementPlan
-from escalation_engine.domain.errors import BadInput, RuleRefused
-from escalation_engine.service import audit, plan_actions, plan_steps
-from escalation_engine.service.context import Ctx
-from escalation_engine.service.deadlines import list_deadlines
-from escalation_engine.service.plan_queries import show_plan
-from escalation_engine.service.plans import require_plan, require_plan_in
-from escalation_engine.service.timers import process_due
+from escalation_engine.app.context import Ctx
+from escalation_engine.core import audit
+from escalation_engine.core.clock import FixedClock
+from escalation_engine.core.deadlines import list_deadlines
+from escalation_engine.core.errors import BadInput, RuleRefused
+from escalation_engine.core.tables import Outbox
+from escalation_engine.core.timers import process_due
+from escalation_engine.procedures.plans import actions as plan_actions
+from escalation_engine.procedures.plans import three_step as plan_steps
+from escalation_engine.procedures.plans.norm_plan import require_plan, require_plan_in
+from escalation_engine.procedures.plans.queries import show_plan
+from escalation_engine.procedures.plans.tables import ImprovementPlan
 
 KPI = "KPI Kwaliteit 3"
 

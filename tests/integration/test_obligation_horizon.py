@@ -12,18 +12,18 @@ from icalendar import Calendar
 from sqlmodel import col, select
 from support import at, register
 
-from escalation_engine.adapters.clock import FixedClock
-from escalation_engine.adapters.tables import Contract, Timer
-from escalation_engine.adapters.tables_obligations import Obligation
-from escalation_engine.domain.dates import local_date
-from escalation_engine.domain.obligations import quarter_end
-from escalation_engine.service import audit
-from escalation_engine.service.calendar_feed import export_calendar
-from escalation_engine.service.common import pinned_profile
-from escalation_engine.service.context import Ctx
-from escalation_engine.service.obligation_horizon import extend
-from escalation_engine.service.obligations import list_obligations
-from escalation_engine.service.timers import process_due
+from escalation_engine.app.calendar_feed import export_calendar
+from escalation_engine.app.context import Ctx
+from escalation_engine.contracts.lookup import pinned_profile
+from escalation_engine.core import audit
+from escalation_engine.core.clock import FixedClock
+from escalation_engine.core.dates import local_date
+from escalation_engine.core.tables import Contract, Timer
+from escalation_engine.core.timers import process_due
+from escalation_engine.procedures.obligations.calendar import list_obligations
+from escalation_engine.procedures.obligations.horizon import extend
+from escalation_engine.procedures.obligations.rules.due_dates import quarter_end
+from escalation_engine.procedures.obligations.tables import Obligation
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 START = date(2028, 1, 31)  # month-end start in a leap year: 31 Jan + 1 month = 29 Feb

@@ -10,15 +10,15 @@ import pytest
 from sqlmodel import select
 from support import at, register
 
-from escalation_engine.adapters.clock import FixedClock
-from escalation_engine.adapters.tables import AuditEvent, Timer
-from escalation_engine.domain.errors import RuleRefused
-from escalation_engine.service.context import Ctx
-from escalation_engine.service.kpi_evaluate import evaluate_period
-from escalation_engine.service.obligation_fulfil import fulfil
-from escalation_engine.service.obligation_reopen import reopen
-from escalation_engine.service.obligations import list_obligations
-from escalation_engine.service.timers import process_due
+from escalation_engine.app.context import Ctx
+from escalation_engine.core.clock import FixedClock
+from escalation_engine.core.errors import RuleRefused
+from escalation_engine.core.tables import AuditEvent, Timer
+from escalation_engine.core.timers import process_due
+from escalation_engine.procedures.kpis.evaluate import evaluate_period
+from escalation_engine.procedures.obligations.calendar import list_obligations
+from escalation_engine.procedures.obligations.fulfil import fulfil
+from escalation_engine.procedures.obligations.reopen import reopen
 
 
 def obligation(ctx: Ctx, code: str) -> dict[str, Any]:

@@ -11,14 +11,15 @@ import pytest
 from sqlmodel import select
 from support import at, register
 
-from escalation_engine.adapters.clock import FixedClock
-from escalation_engine.adapters.tables import AuditEvent, Escalation, Outbox, Timer
-from escalation_engine.domain.errors import BadInput, NotFound, RuleRefused
-from escalation_engine.service.context import Ctx
-from escalation_engine.service.deadlines import list_deadlines
-from escalation_engine.service.obligation_fulfil import fulfil
-from escalation_engine.service.obligations import list_obligations
-from escalation_engine.service.timers import process_due
+from escalation_engine.app.context import Ctx
+from escalation_engine.core.clock import FixedClock
+from escalation_engine.core.deadlines import list_deadlines
+from escalation_engine.core.errors import BadInput, NotFound, RuleRefused
+from escalation_engine.core.tables import AuditEvent, Outbox, Timer
+from escalation_engine.core.timers import process_due
+from escalation_engine.procedures.ladder.tables import Escalation
+from escalation_engine.procedures.obligations.calendar import list_obligations
+from escalation_engine.procedures.obligations.fulfil import fulfil
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 

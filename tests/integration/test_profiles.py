@@ -7,10 +7,15 @@ from pathlib import Path
 import pytest
 from support import register
 
-from escalation_engine.domain.errors import InvalidProfile
-from escalation_engine.profiles import available_profiles, find_profile, load_profile_file, parse_profile
-from escalation_engine.service import escalations as esc
-from escalation_engine.service.context import Ctx
+from escalation_engine.app.context import Ctx
+from escalation_engine.core.errors import InvalidProfile
+from escalation_engine.procedures.ladder import actions as esc
+from escalation_engine.profile.model import (
+    available_profiles,
+    find_profile,
+    load_profile_file,
+    parse_profile,
+)
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 

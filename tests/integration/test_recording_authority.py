@@ -12,14 +12,16 @@ from kpi_support import measurement_count, write_csv
 from sqlmodel import select
 from support import B2_PEOPLE, at, register
 
-from escalation_engine.adapters.all_tables import METADATA
-from escalation_engine.adapters.clock import FixedClock
-from escalation_engine.domain.errors import RuleRefused
-from escalation_engine.service import kpi_import, kpis, surveys
-from escalation_engine.service.context import Ctx
-from escalation_engine.service.contracts import add_person
-from escalation_engine.service.obligation_fulfil import fulfil
-from escalation_engine.service.obligations import list_obligations
+from escalation_engine.app.context import Ctx
+from escalation_engine.app.registration import add_person
+from escalation_engine.app.schema import METADATA
+from escalation_engine.core.clock import FixedClock
+from escalation_engine.core.errors import RuleRefused
+from escalation_engine.procedures.kpis import results as kpis
+from escalation_engine.procedures.kpis import results_import as kpi_import
+from escalation_engine.procedures.kpis import surveys
+from escalation_engine.procedures.obligations.calendar import list_obligations
+from escalation_engine.procedures.obligations.fulfil import fulfil
 
 HEADER = ["kpi", "period", "value", "participant"]
 

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from support import register
 
-from escalation_engine.domain.errors import RuleRefused
-from escalation_engine.profiles import find_profile
-from escalation_engine.service import kpis
-from escalation_engine.service.context import Ctx
-from escalation_engine.service.contract_repin import repin
-from escalation_engine.service.obligation_fulfil import fulfil
-from escalation_engine.service.obligations import list_obligations
+from escalation_engine.app.context import Ctx
+from escalation_engine.app.repin import repin
+from escalation_engine.core.errors import RuleRefused
+from escalation_engine.procedures.kpis import results as kpis
+from escalation_engine.procedures.obligations.calendar import list_obligations
+from escalation_engine.procedures.obligations.fulfil import fulfil
+from escalation_engine.profile.model import find_profile
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"

@@ -13,13 +13,13 @@ from aiosmtpd.controller import Controller
 from sqlmodel import select
 from support import at, register
 
-from escalation_engine.adapters.channels import ConsoleChannel, SmtpChannel
-from escalation_engine.adapters.clock import FixedClock
-from escalation_engine.adapters.tables import Outbox
-from escalation_engine.service import escalations as esc
-from escalation_engine.service.context import Ctx
-from escalation_engine.service.outbox import deliver
-from escalation_engine.service.timers import process_due
+from escalation_engine.app.context import Ctx
+from escalation_engine.core.channels import ConsoleChannel, SmtpChannel
+from escalation_engine.core.clock import FixedClock
+from escalation_engine.core.outbox import deliver
+from escalation_engine.core.tables import Outbox
+from escalation_engine.core.timers import process_due
+from escalation_engine.procedures.ladder import actions as esc
 
 
 class Inbox:
@@ -113,7 +113,7 @@ def test_a_person_without_an_email_address_is_a_permanent_failure_not_a_retry_lo
     ]
     register(ctx, people=people)
     with ctx.db.write() as session:
-        from escalation_engine.adapters.tables import Person
+        from escalation_engine.core.tables import Person
 
         anna = session.exec(select(Person).where(Person.key == "am")).one()
         anna.email = None

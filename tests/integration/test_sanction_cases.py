@@ -7,12 +7,13 @@ import pytest
 from kpi_support import audit_actions, messages
 from support import register
 
-from escalation_engine.domain.errors import BadInput, NotFound, RuleRefused
-from escalation_engine.service import audit, kpis
-from escalation_engine.service import sanction_cases as sanctions
-from escalation_engine.service.context import Ctx
-from escalation_engine.service.kpi_evaluate import evaluate_period
-from escalation_engine.service.kpi_report import as_csv, report
+from escalation_engine.app.context import Ctx
+from escalation_engine.core import audit
+from escalation_engine.core.errors import BadInput, NotFound, RuleRefused
+from escalation_engine.procedures.kpis import results as kpis
+from escalation_engine.procedures.kpis import sanctions
+from escalation_engine.procedures.kpis.evaluate import evaluate_period
+from escalation_engine.procedures.kpis.report import as_csv, report
 
 
 def missed_months(ctx: Ctx, *participants: str) -> list[str]:

@@ -13,13 +13,13 @@ from alembic.config import Config
 from sqlalchemy import text
 from support import register
 
-from escalation_engine.adapters.db import Database
-from escalation_engine.domain.errors import BadInput
-from escalation_engine.profiles import parse_profile, profile_json
-from escalation_engine.service.common import get_contract, pinned_profile
-from escalation_engine.service.context import Ctx
+from escalation_engine.app.context import Ctx
+from escalation_engine.contracts.lookup import get_contract, pinned_profile
+from escalation_engine.core.db import Database
+from escalation_engine.core.errors import BadInput
+from escalation_engine.profile.model import parse_profile, profile_json
 
-MIGRATIONS = Path(__file__).resolve().parents[2] / "escalation_engine" / "adapters" / "migrations"
+MIGRATIONS = Path(__file__).resolve().parents[2] / "escalation_engine" / "core" / "migrations"
 V2 = Path(__file__).resolve().parents[1] / "data" / "leasefietsen-rijk-v2.yaml"
 
 

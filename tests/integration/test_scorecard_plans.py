@@ -11,14 +11,16 @@ from typing import Any
 import pytest
 from support import at, register
 
-from escalation_engine.adapters.clock import FixedClock
-from escalation_engine.service import audit, kpis, plan_actions
-from escalation_engine.service.context import Ctx
-from escalation_engine.service.kpi_evaluate import evaluate_period
-from escalation_engine.service.kpi_queries import list_verdicts
-from escalation_engine.service.obligation_fulfil import fulfil
-from escalation_engine.service.obligations import list_obligations
-from escalation_engine.service.plan_queries import list_plans, show_plan
+from escalation_engine.app.context import Ctx
+from escalation_engine.core import audit
+from escalation_engine.core.clock import FixedClock
+from escalation_engine.procedures.kpis import results as kpis
+from escalation_engine.procedures.kpis.evaluate import evaluate_period
+from escalation_engine.procedures.kpis.queries import list_verdicts
+from escalation_engine.procedures.obligations.calendar import list_obligations
+from escalation_engine.procedures.obligations.fulfil import fulfil
+from escalation_engine.procedures.plans import actions as plan_actions
+from escalation_engine.procedures.plans.queries import list_plans, show_plan
 
 
 @pytest.fixture
@@ -168,7 +170,7 @@ def test_the_plan_is_written_in_the_verdicts_transaction(
     def broken(*args: object, **kwargs: object) -> dict[str, Any]:
         raise RuntimeError("the plan could not be written")
 
-    monkeypatch.setattr("escalation_engine.service.verdict_plans.require_plan_in", broken)
+    monkeypatch.setattr("escalation_engine.procedures.kpis.verdict_plans.require_plan_in", broken)
     result(tp, "k7", "2026-02", "96")
     clock.set(at("2026-03-02", 9))
     with pytest.raises(RuntimeError):

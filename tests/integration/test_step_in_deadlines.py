@@ -9,12 +9,12 @@ import pytest
 from stepin_support import actions, escalate_to_top, outbox, request
 from support import at, register
 
-from escalation_engine.adapters.clock import FixedClock
-from escalation_engine.service import step_in_decisions as sd
-from escalation_engine.service import step_in_meetings as sm
-from escalation_engine.service.context import Ctx
-from escalation_engine.service.step_in_views import show_step_in
-from escalation_engine.service.timers import process_due
+from escalation_engine.app.context import Ctx
+from escalation_engine.core.clock import FixedClock
+from escalation_engine.core.timers import process_due
+from escalation_engine.procedures.step_in import decisions as sd
+from escalation_engine.procedures.step_in import meetings as sm
+from escalation_engine.procedures.step_in.views import show_step_in
 
 
 def _start_on(ctx: Ctx, clock: FixedClock, day: str, contract: str = "LF") -> str:
@@ -26,7 +26,7 @@ def _start_on(ctx: Ctx, clock: FixedClock, day: str, contract: str = "LF") -> st
 def _due_at(ctx: Ctx, case: str, kind: str) -> datetime:
     from sqlmodel import select
 
-    from escalation_engine.adapters.tables import Timer
+    from escalation_engine.core.tables import Timer
 
     with ctx.db.read() as session:
         timer = session.exec(

@@ -9,16 +9,16 @@ import pytest
 from stepin_support import Recorder, actions, counts, escalate_to_top, outbox, request
 from support import at, register
 
-from escalation_engine.adapters.clock import FixedClock
-from escalation_engine.domain.errors import BadInput, RuleRefused
-from escalation_engine.service import audit
-from escalation_engine.service import step_in_decisions as sd
-from escalation_engine.service import step_in_meetings as sm
-from escalation_engine.service.context import Ctx
-from escalation_engine.service.deadlines import list_deadlines
-from escalation_engine.service.outbox import deliver
-from escalation_engine.service.step_in_views import show_step_in
-from escalation_engine.service.timers import process_due
+from escalation_engine.app.context import Ctx
+from escalation_engine.core import audit
+from escalation_engine.core.clock import FixedClock
+from escalation_engine.core.deadlines import list_deadlines
+from escalation_engine.core.errors import BadInput, RuleRefused
+from escalation_engine.core.outbox import deliver
+from escalation_engine.core.timers import process_due
+from escalation_engine.procedures.step_in import decisions as sd
+from escalation_engine.procedures.step_in import meetings as sm
+from escalation_engine.procedures.step_in.views import show_step_in
 
 
 def started(ctx: Ctx) -> str:

@@ -6,11 +6,11 @@ import pytest
 from stepin_support import actions, counts, escalate_to_top, outbox, request
 from support import register
 
-from escalation_engine.domain.errors import BadInput, NotFound, RuleRefused
-from escalation_engine.service import escalations as esc
-from escalation_engine.service.context import Ctx
-from escalation_engine.service.deadlines import list_deadlines
-from escalation_engine.service.step_in_views import list_step_ins
+from escalation_engine.app.context import Ctx
+from escalation_engine.core.deadlines import list_deadlines
+from escalation_engine.core.errors import BadInput, NotFound, RuleRefused
+from escalation_engine.procedures.ladder import actions as esc
+from escalation_engine.procedures.step_in.views import list_step_ins
 
 
 def test_request_after_an_unresolved_top_level_escalation_starts_the_2_week_meeting_deadline(
@@ -90,7 +90,7 @@ def test_causes_outside_the_suppliers_sphere_refuse_step_in_and_record_the_dialo
     assert actions(ctx, data["case"]) == ["stepin.dialogue"]
     assert [d for d in list_deadlines(ctx) if d["case"] == data["case"]] == []
     assert list_step_ins(ctx, state="closed")[0]["case"] == data["case"]
-    from escalation_engine.service import audit
+    from escalation_engine.core import audit
 
     row = audit.listing(ctx.db, case_ref=data["case"])[0]
     assert "outside the supplier's sphere of influence" in row["reason"]

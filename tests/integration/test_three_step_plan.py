@@ -8,15 +8,17 @@ import pytest
 from sqlmodel import select
 from support import at, fired, register
 
-from escalation_engine.adapters.clock import FixedClock
-from escalation_engine.adapters.tables import Outbox, Timer
-from escalation_engine.domain.errors import BadInput, NotFound, RuleRefused
-from escalation_engine.service import audit, plan_actions, plan_steps
-from escalation_engine.service import escalations as esc
-from escalation_engine.service.context import Ctx
-from escalation_engine.service.deadlines import list_deadlines
-from escalation_engine.service.plan_queries import list_plans, show_plan
-from escalation_engine.service.timers import process_due
+from escalation_engine.app.context import Ctx
+from escalation_engine.core import audit
+from escalation_engine.core.clock import FixedClock
+from escalation_engine.core.deadlines import list_deadlines
+from escalation_engine.core.errors import BadInput, NotFound, RuleRefused
+from escalation_engine.core.tables import Outbox, Timer
+from escalation_engine.core.timers import process_due
+from escalation_engine.procedures.ladder import actions as esc
+from escalation_engine.procedures.plans import actions as plan_actions
+from escalation_engine.procedures.plans import three_step as plan_steps
+from escalation_engine.procedures.plans.queries import list_plans, show_plan
 
 
 def messages(ctx: Ctx, case: str) -> list[tuple[str, str]]:
@@ -300,8 +302,8 @@ def test_window_reminders_are_delivered_to_the_final_responsible_manager_and_the
 ) -> None:
     import io
 
-    from escalation_engine.adapters.channels import ConsoleChannel
-    from escalation_engine.service.outbox import deliver
+    from escalation_engine.core.channels import ConsoleChannel
+    from escalation_engine.core.outbox import deliver
 
     register(ctx)
     to_step2(ctx, clock, "2026-03-02")

@@ -10,14 +10,14 @@ import pytest
 from kpi_support import audit_actions, messages
 from support import at, register
 
-from escalation_engine.adapters.clock import FixedClock
-from escalation_engine.domain.errors import BadInput, RuleRefused
-from escalation_engine.service import kpis
-from escalation_engine.service.context import Ctx
-from escalation_engine.service.kpi_evaluate import evaluate_period
-from escalation_engine.service.kpi_queries import waiting_room_status
-from escalation_engine.service.kpi_report import report
-from escalation_engine.service.waiting_room_clause import evaluate
+from escalation_engine.app.context import Ctx
+from escalation_engine.core.clock import FixedClock
+from escalation_engine.core.errors import BadInput, RuleRefused
+from escalation_engine.procedures.kpis import results as kpis
+from escalation_engine.procedures.kpis.evaluate import evaluate_period
+from escalation_engine.procedures.kpis.queries import waiting_room_status
+from escalation_engine.procedures.kpis.report import report
+from escalation_engine.procedures.kpis.waiting_room import evaluate
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 MOMENT_DAY = {6: "2026-07-01", 9: "2026-10-01", 12: "2027-01-01"}  # start 2026-01-01 + 6/9/12 months
@@ -114,7 +114,7 @@ def k7_missed(ctx: Ctx, clock: FixedClock, period: str, on: str) -> dict[str, An
 
 
 def k7_plans(ctx: Ctx) -> list[dict[str, Any]]:
-    from escalation_engine.service.plan_queries import list_plans
+    from escalation_engine.procedures.plans.queries import list_plans
 
     return [p for p in list_plans(ctx, contract_key="TP", state="all") if p["kpi"] == "k7"]
 
@@ -210,7 +210,7 @@ def test_a_contract_without_the_clause_refuses_it(ctx: Ctx, clock: FixedClock) -
 def test_the_first_waiting_room_miss_obliges_the_supplier_to_a_plan_within_14_days(
     tp: Ctx, clock: FixedClock
 ) -> None:
-    from escalation_engine.service.plan_queries import list_plans
+    from escalation_engine.procedures.plans.queries import list_plans
 
     moment(tp, clock, 6, FAIL)  # measured on 1 July 2026
     plans = list_plans(tp, contract_key="TP", state="open")
@@ -224,7 +224,7 @@ def test_the_first_waiting_room_miss_obliges_the_supplier_to_a_plan_within_14_da
 
 
 def audit_actions_rows(ctx: Ctx) -> list[dict[str, Any]]:
-    from escalation_engine.service import audit
+    from escalation_engine.core import audit
 
     return audit.listing(ctx.db, contract_key="TP")
 

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from escalation_engine.domain.dates import (
+from escalation_engine.core.dates import (
     AMSTERDAM,
     UTC,
     Term,
@@ -20,8 +20,8 @@ from escalation_engine.domain.dates import (
     require_aware,
     start_of_day,
 )
-from escalation_engine.domain.errors import BadInput
-from escalation_engine.domain.workdays import WorkdayCalendar
+from escalation_engine.core.errors import BadInput
+from escalation_engine.core.workdays import WorkdayCalendar
 
 WINTER = timedelta(hours=1)
 SUMMER = timedelta(hours=2)

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from escalation_engine.domain.delivery import evaluate_central, evaluate_decentral
-from escalation_engine.domain.errors import BadInput
-from escalation_engine.domain.sanctions import Sanction
+from escalation_engine.core.errors import BadInput
+from escalation_engine.procedures.kpis.rules.delivery import evaluate_central, evaluate_decentral
+from escalation_engine.procedures.kpis.rules.sanctions import Sanction
 
 D = Decimal
 

@@ -7,17 +7,10 @@ from datetime import UTC, date, datetime
 import pytest
 from support import at
 
-from escalation_engine.domain.dates import Term, deadline_date, end_of_day
-from escalation_engine.domain.errors import RuleRefused
-from escalation_engine.domain.plans import (
-    clean_participants,
-    may_skip_step1,
-    next_recurring,
-    reminder_days_before,
-    within_first_months,
-)
-from escalation_engine.machines.base import fire
-from escalation_engine.machines.plan import (
+from escalation_engine.core.dates import Term, deadline_date, end_of_day
+from escalation_engine.core.errors import RuleRefused
+from escalation_engine.core.machine import fire
+from escalation_engine.procedures.plans.machine import (
     NormState,
     NormTrigger,
     PlanModel,
@@ -25,6 +18,13 @@ from escalation_engine.machines.plan import (
     StepTrigger,
     norm_machine,
     step_machine,
+)
+from escalation_engine.procedures.plans.rules import (
+    clean_participants,
+    may_skip_step1,
+    next_recurring,
+    reminder_days_before,
+    within_first_months,
 )
 
 WINDOW = Term(3, "months", "improvement window after step 2", "B2 §5.2")

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from escalation_engine.domain.errors import BadInput
-from escalation_engine.domain.kpi_rules import (
+from escalation_engine.core.errors import BadInput
+from escalation_engine.procedures.kpis.rules.norms import (
     due_date,
     judge,
     month_of_execution,

@@ -7,8 +7,13 @@ from datetime import date
 
 import pytest
 
-from escalation_engine.domain.obligations import Period, Schedule, quarter_end, quarters_from
-from escalation_engine.domain.workdays import WorkdayCalendar
+from escalation_engine.core.workdays import WorkdayCalendar
+from escalation_engine.procedures.obligations.rules.due_dates import (
+    Period,
+    Schedule,
+    quarter_end,
+    quarters_from,
+)
 
 TW = WorkdayCalendar.named("termijnenwet")
 FAR = date(2040, 1, 1)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from escalation_engine.domain.errors import InvalidProfile
-from escalation_engine.profiles import parse_profile
+from escalation_engine.core.errors import InvalidProfile
+from escalation_engine.profile.model import parse_profile
 
 B2 = (Path(__file__).resolve().parents[2] / "workflows" / "leasefietsen-rijk.yaml").read_text(
     encoding="utf-8"

@@ -6,8 +6,12 @@ from datetime import date
 
 import pytest
 
-from escalation_engine.domain.errors import BadInput
-from escalation_engine.domain.periods import PeriodKind, parse_period, period_containing
+from escalation_engine.core.errors import BadInput
+from escalation_engine.procedures.kpis.rules.periods import (
+    PeriodKind,
+    parse_period,
+    period_containing,
+)
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from escalation_engine.domain.errors import InvalidProfile
-from escalation_engine.profiles import find_profile, parse_profile
+from escalation_engine.core.errors import InvalidProfile
+from escalation_engine.profile.model import find_profile, parse_profile
 
 
 def test_the_lease_bicycle_profile_has_the_three_step_plan_and_the_defence_profile_the_14_day_plan() -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from escalation_engine.domain.errors import InvalidProfile
-from escalation_engine.profiles import find_profile, parse_profile
+from escalation_engine.core.errors import InvalidProfile
+from escalation_engine.profile.model import find_profile, parse_profile
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 B2 = (WORKFLOWS / "leasefietsen-rijk.yaml").read_text(encoding="utf-8")

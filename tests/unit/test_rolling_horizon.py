@@ -1,4 +1,4 @@
-"""The rolling obligation horizon (domain/horizon.py): always at least `horizon_months` past today, a
+"""The rolling obligation horizon (rules/horizon.py): always at least `horizon_months` past today, a
 look-ahead on each monthly anniversary of the contract start, nothing after the contract's term; and a
 continued series has exactly the dates a longer first derivation would have had."""
 
@@ -9,9 +9,17 @@ from datetime import date
 import pytest
 from dateutil.relativedelta import relativedelta
 
-from escalation_engine.domain.horizon import contract_end, months_elapsed, rolling_horizon
-from escalation_engine.domain.obligations import MAX_OCCURRENCES, Period, Schedule
-from escalation_engine.domain.workdays import WorkdayCalendar
+from escalation_engine.core.workdays import WorkdayCalendar
+from escalation_engine.procedures.obligations.rules.due_dates import (
+    MAX_OCCURRENCES,
+    Period,
+    Schedule,
+)
+from escalation_engine.procedures.obligations.rules.horizon import (
+    contract_end,
+    months_elapsed,
+    rolling_horizon,
+)
 
 TW = WorkdayCalendar.named("termijnenwet")
 

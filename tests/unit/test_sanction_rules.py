@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from escalation_engine.domain.errors import BadInput
-from escalation_engine.domain.sanctions import (
+from escalation_engine.core.errors import BadInput
+from escalation_engine.procedures.kpis.rules.sanctions import (
     SANCTION_SOURCE,
     SEVERITY_ORDER,
     Sanction,

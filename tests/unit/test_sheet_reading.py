@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from escalation_engine.adapters.sheets import read_table
-from escalation_engine.domain.errors import BadInput
+from escalation_engine.core.errors import BadInput
+from escalation_engine.core.sheets import read_table
 from tests.kpi_support import write_csv, write_xlsx
 
 COLUMNS = ("kpi", "period", "value")
@@ -60,7 +60,7 @@ def test_a_csv_row_with_more_fields_than_columns_is_refused(tmp_path: Path) -> N
 
 
 def test_a_message_quotes_a_cell_with_control_characters_escaped_and_a_plain_one_as_is() -> None:
-    from escalation_engine.adapters.sheets import shown
+    from escalation_engine.core.sheets import shown
 
     assert shown("DJI") == "DJI"
     assert shown("0\x0c0") == "'0\\x0c0'"

@@ -6,12 +6,22 @@ from datetime import date
 
 import pytest
 
-from escalation_engine.domain.errors import InvalidProfile, RuleRefused
-from escalation_engine.domain.step_in import NamedEscalation, Threshold, check_held_date, check_threshold
-from escalation_engine.machines.base import fire
-from escalation_engine.machines.step_in import StepInModel, StepInState, StepInTrigger, step_in_machine
-from escalation_engine.profiles import find_profile, parse_profile
-from escalation_engine.service.common import due_date, term_of
+from escalation_engine.contracts.terms import due_date, term_of
+from escalation_engine.core.errors import InvalidProfile, RuleRefused
+from escalation_engine.core.machine import fire
+from escalation_engine.procedures.step_in.machine import (
+    StepInModel,
+    StepInState,
+    StepInTrigger,
+    step_in_machine,
+)
+from escalation_engine.procedures.step_in.rules import (
+    NamedEscalation,
+    Threshold,
+    check_held_date,
+    check_threshold,
+)
+from escalation_engine.profile.model import find_profile, parse_profile
 
 POLICY = Threshold(min_escalations=1, at_top_level=True, unresolved=True, source="policy default")
 TOP = 3

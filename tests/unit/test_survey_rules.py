@@ -6,9 +6,14 @@ from decimal import Decimal
 
 import pytest
 
-from escalation_engine.domain.errors import BadInput
-from escalation_engine.domain.sanctions import SurveySanction
-from escalation_engine.domain.survey import TopicClass, classify, evaluate_survey, topic_score
+from escalation_engine.core.errors import BadInput
+from escalation_engine.procedures.kpis.rules.sanctions import SurveySanction
+from escalation_engine.procedures.kpis.rules.survey import (
+    TopicClass,
+    classify,
+    evaluate_survey,
+    topic_score,
+)
 
 # Topics of the seed's worked examples: Belevingsfactor 1-7 with their Onderwerpen a, b, c.
 EXAMPLE_FACTORS = {1: "ab", 2: "abc", 3: "a", 4: "abc", 5: "ab", 6: "abc", 7: "abc"}

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from escalation_engine.domain.errors import BadInput
-from escalation_engine.domain.waiting_room import (
+from escalation_engine.core.errors import BadInput
+from escalation_engine.procedures.kpis.rules.waiting_room import (
     MOMENTS,
     evaluate_clause,
     evaluate_moment,

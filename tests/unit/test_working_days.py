@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from escalation_engine.domain.workdays import WorkdayCalendar, termijnenwet_holidays
+from escalation_engine.core.workdays import WorkdayCalendar, termijnenwet_holidays
 
 TERMIJNENWET = WorkdayCalendar.named("termijnenwet")
 WEEKENDS_ONLY = WorkdayCalendar.named("weekends-only")

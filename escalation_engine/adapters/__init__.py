@@ -1,1 +1,0 @@
-"""Adapters: database, scheduler, notification channels, clock. Reached only through the service layer."""

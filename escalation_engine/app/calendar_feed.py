@@ -1,0 +1,156 @@
+"""iCalendar (.ics) export of every obligation and open deadline, per contract or per person.
+
+Each item is an all-day event on its last day (the day it is due by the end of, Europe/Amsterdam) with a
+stable UID derived from what it is (contract, obligation and occurrence; or the deadline timer's key), so
+importing a newer export updates the events instead of duplicating them. An obligation's event carries a
+SEQUENCE (how many times it changed: overdue, fulfilled, reopened — its audit rows) and LAST-MODIFIED, so a
+calendar that already holds it takes the newer version; a fulfilled obligation stays, marked done and
+without an alarm (an imported calendar would otherwise keep the stale "due" event). Open items carry an
+alarm (VALARM) at the profile's earliest obligation reminder before the day, or one day before.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from icalendar import Alarm, Calendar, Event
+from sqlalchemy import bindparam, func
+from sqlmodel import Session, col, select
+
+from escalation_engine.app.context import Ctx
+from escalation_engine.contracts.lookup import get_contract, pinned_profile
+from escalation_engine.core.deadlines import REMINDER, deadline_row
+from escalation_engine.core.errors import BadInput, NotFound
+from escalation_engine.core.refs import case_ref
+from escalation_engine.core.registry import Registry
+from escalation_engine.core.tables import AuditEvent, Person, Timer
+from escalation_engine.procedures.obligations.calendar import involves, status_of
+from escalation_engine.procedures.obligations.tables import Obligation
+
+PRODID = "-//escalation-engine//obligations and deadlines//EN"
+UID_DOMAIN = "escalation-engine"
+
+
+def _alarm_days(session: Session, contract_key: str) -> int:
+    profile = pinned_profile(get_contract(session, contract_key))
+    spec = profile.spec.obligations
+    before = [-o for o in (spec.reminders.offsets_days if spec else []) if o < 0]
+    return max(before, default=1)
+
+
+def _event(
+    uid: str, summary: str, description: str, due: Any, now: datetime, alarm_days: int | None
+) -> Event:
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", now)
+    event.add("summary", summary)
+    event.add("description", description)
+    event.add("dtstart", due)
+    event.add("dtend", due + timedelta(days=1))
+    event.add("transp", "TRANSPARENT")
+    if alarm_days is not None:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", f"Due: {summary}")
+        alarm.add("trigger", timedelta(days=-alarm_days))
+        event.add_component(alarm)
+    return event
+
+
+_CHANGES = (
+    select(AuditEvent.case_ref, func.count(), func.max(AuditEvent.recorded_at))
+    .where(AuditEvent.contract_key == bindparam("contract"), col(AuditEvent.action).startswith("obligation."))
+    .group_by(AuditEvent.case_ref)
+)
+Changes = dict[str, tuple[int, datetime]]
+
+
+def _changes(session: Session, contract_key: str) -> Changes:
+    """Per obligation (OBL-n) of the contract: how often it changed and when last (one query)."""
+    rows = session.exec(_CHANGES, params={"contract": contract_key})
+    return {str(ref): (int(count), last) for ref, count, last in rows}
+
+
+def _obligation_event(session: Session, row: Obligation, now: datetime, changed: Changes) -> Event:
+    ref = case_ref("obligation", row.id)
+    status = status_of(row, now)
+    period = f" ({row.period})" if row.period else ""
+    mark = {"overdue": " — OVERDUE", "fulfilled": f" — fulfilled {row.fulfilled_on}"}.get(status, "")
+    summary = f"[{row.contract_key}] {ref} {row.title}{period}{mark}"
+    description = (
+        f"{row.title_en}{period}\nOwed by: {row.owed_by_role}; to: {row.owed_to_roles.replace(',', ', ')}\n"
+        f"Due by the end of {row.due_date.isoformat()} (Europe/Amsterdam)\nRule: {row.rule} — {row.source}"
+    )
+    if status == "fulfilled":
+        description += f"\nFulfilled on {row.fulfilled_on} (reference {row.reference or '-'})"
+    uid = f"obligation-{row.contract_key}-{row.code}-{row.seq}@{UID_DOMAIN}"
+    alarm = None if status == "fulfilled" else _alarm_days(session, row.contract_key)
+    event = _event(uid, summary, description, row.due_date, now, alarm)
+    changes, last = changed.get(ref, (0, row.created_at))
+    # overdue by the clock (its timer not fired yet) is a change the audit does not show yet: count it too
+    pending_overdue = int(status == "overdue" and row.overdue_at is None)
+    event.add("sequence", changes + pending_overdue)
+    event.add("last-modified", last)
+    return event
+
+
+def _deadline_event(registry: Registry, session: Session, timer: Timer, now: datetime) -> Event:
+    entry = deadline_row(registry, session, timer, now)
+    subject = f": {entry['subject']}" if entry.get("subject") else ""
+    summary = f"[{timer.contract_key}] {entry['case']} {entry['what']}{subject}"
+    description = f"Due by the end of {entry['due']} (Europe/Amsterdam)\nRule: {timer.rule} — {timer.source}"
+    uid = f"deadline-{timer.idempotency_key.replace(':', '-')}@{UID_DOMAIN}"
+    due = datetime.fromisoformat(entry["due"]).date()
+    return _event(uid, summary, description, due, now, _alarm_days(session, timer.contract_key))
+
+
+def export_calendar(
+    ctx: Ctx, *, contract_key: str | None, person_key: str | None, output: Path
+) -> dict[str, Any]:
+    if (contract_key is None) == (person_key is None):
+        raise BadInput("name exactly one of --contract KEY or --person KEY")
+    now = ctx.clock.now()
+    with ctx.db.read() as session:
+        if contract_key:
+            get_contract(session, contract_key)
+            contracts = [contract_key]
+        else:
+            rows = session.exec(select(Person.contract_key).where(Person.key == person_key)).all()
+            if not rows:
+                raise NotFound(f"person {person_key!r} not found")
+            contracts = sorted(set(rows))
+        cal = Calendar()
+        cal.add("prodid", PRODID)
+        cal.add("version", "2.0")
+        cal.add("x-wr-calname", f"escalation-engine: {contract_key or person_key}")
+        counts = {"obligations": 0, "deadlines": 0}
+        for key in contracts:
+            for event, kind in _events_for(ctx.registry, session, key, person_key, now):
+                cal.add_component(event)
+                counts[kind] += 1
+    output.write_bytes(cal.to_ical())
+    return {"output": str(output), "contracts": contracts, **counts}
+
+
+def _events_for(
+    registry: Registry, session: Session, contract_key: str, person_key: str | None, now: datetime
+) -> list[tuple[Event, str]]:
+    out: list[tuple[Event, str]] = []
+    query = select(Obligation).where(Obligation.contract_key == contract_key)
+    changed = _changes(session, contract_key)
+    for row in session.exec(query.order_by(col(Obligation.due_date), col(Obligation.id))):
+        if person_key is None or involves(session, row, person_key):
+            out.append((_obligation_event(session, row, now, changed), "obligations"))
+    timers = select(Timer).where(
+        Timer.contract_key == contract_key,
+        Timer.status == "pending",
+        Timer.kind != REMINDER,
+        Timer.subject_kind != "obligation",
+    )
+    for timer in session.exec(timers.order_by(col(Timer.due_at))):
+        if person_key is None or person_key in deadline_row(registry, session, timer, now)["responsible"]:
+            out.append((_deadline_event(registry, session, timer, now), "deadlines"))
+    return out

@@ -1,0 +1,30 @@
+"""Every procedure wired into the core's registry, explicitly and once: its timer handlers, its deadline
+describers and the hooks it answers. A procedure with timers that is not listed here never fires."""
+
+from __future__ import annotations
+
+from escalation_engine.core.registry import Registry
+from escalation_engine.procedures.kpis import follow_up as kpi_follow_up
+from escalation_engine.procedures.kpis import obligation_kpis
+from escalation_engine.procedures.ladder import timers as ladder_timers
+from escalation_engine.procedures.obligations import digests, horizon
+from escalation_engine.procedures.obligations import timers as obligation_timers
+from escalation_engine.procedures.plans import timers as plan_timers
+from escalation_engine.procedures.step_in import timers as step_in_timers
+
+REGISTRATIONS = (
+    ladder_timers.register,
+    plan_timers.register,
+    step_in_timers.register,
+    kpi_follow_up.register,
+    obligation_kpis.register,
+    obligation_timers.register,
+    horizon.register,
+    digests.register,
+)
+
+
+def wire(registry: Registry) -> None:
+    """Add every procedure's handlers, describers and hooks to `registry`."""
+    for register in REGISTRATIONS:
+        register(registry)

@@ -1,0 +1,1 @@
+"""A registered contract as the procedures use it: its pinned profile, its people, its terms on its calendar."""

@@ -1,0 +1,214 @@
+"""The audit trail: appended in the same transaction as each change, hash-chained, verifiable."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from escalation_engine.core.db import Database
+from escalation_engine.core.tables import AuditEvent, Person
+
+GENESIS = "0" * 64
+_FIELDS = (
+    "id",
+    "recorded_at",
+    "actor",
+    "actor_role",
+    "action",
+    "contract_key",
+    "case_ref",
+    "level",
+    "from_state",
+    "to_state",
+    "reason",
+    "payload",
+)
+
+
+def _canonical(values: Mapping[str, Any]) -> str:
+    data: dict[str, Any] = {}
+    for name in _FIELDS:
+        value = values[name]
+        data[name] = value.isoformat() if isinstance(value, datetime) else value
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def compute_hash(prev_hash: str, event: AuditEvent | Mapping[str, Any]) -> str:
+    values = event if isinstance(event, Mapping) else {name: getattr(event, name) for name in _FIELDS}
+    return hashlib.sha256((prev_hash + "\n" + _canonical(values)).encode()).hexdigest()
+
+
+def append(
+    db: Database,
+    session: Session,
+    *,
+    now: datetime,
+    actor: str,
+    action: str,
+    actor_role: str | None = None,
+    contract_key: str | None = None,
+    case_ref: str | None = None,
+    level: int | None = None,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    reason: str | None = None,
+    payload: dict[str, Any] | None = None,
+) -> None:
+    last_id, last_hash = _chain_head(db, session)
+    values: dict[str, Any] = {
+        "id": last_id + 1,
+        "recorded_at": now,
+        "actor": actor,
+        "actor_role": actor_role,
+        "action": action,
+        "contract_key": contract_key,
+        "case_ref": case_ref,
+        "level": level,
+        "from_state": from_state,
+        "to_state": to_state,
+        "reason": reason,
+        "payload": json.dumps(payload or {}, sort_keys=True, ensure_ascii=False, default=str),
+        "prev_hash": last_hash,
+    }
+    values["hash"] = compute_hash(last_hash, values)
+    # A Core INSERT of exactly these values: the ORM unit of work adds nothing for an append-only row.
+    session.connection().execute(_INSERT, values)
+    session.info[_HEAD] = (session.get_transaction(), values["id"], values["hash"])
+
+
+_HEAD = "escalation_engine.audit_head"
+_INSERT = AuditEvent.__table__.insert()  # type: ignore[attr-defined]
+_HEAD_QUERY = select(AuditEvent.id, AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1)
+
+
+def _chain_head(db: Database, session: Session) -> tuple[int, str]:
+    """The id and hash of the newest audit row, locked for this transaction.
+
+    Read once per transaction (only the two columns, without flushing the session first); a second
+    append in the same transaction continues from the event the first one added.
+    """
+    head = session.info.get(_HEAD)
+    if head is not None and head[0] is session.get_transaction():
+        return int(head[1]), str(head[2])
+    db.lock_audit_chain(session)
+    row = session.connection().execute(_HEAD_QUERY).first()  # Core: no autoflush, no ORM result
+    return (row[0] or 0, row[1]) if row else (0, GENESIS)
+
+
+def case_step(
+    db: Database,
+    session: Session,
+    *,
+    now: datetime,
+    actor: Person | str,
+    action: str,
+    contract_key: str,
+    case_ref: str,
+    level: int | None,
+    before: str,
+    after: str,
+    reason: str | None = None,
+    payload: dict[str, Any] | None = None,
+) -> None:
+    """One step of a procedure's case: a person (key and role) or the system (a name) moved it."""
+    append(
+        db,
+        session,
+        now=now,
+        actor=actor if isinstance(actor, str) else actor.key,
+        actor_role=None if isinstance(actor, str) else actor.role,
+        action=action,
+        contract_key=contract_key,
+        case_ref=case_ref,
+        level=level,
+        from_state=before,
+        to_state=after,
+        reason=reason,
+        payload=payload,
+    )
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    rows: int
+    head: str
+    problems: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "rows": self.rows, "head": self.head, "problems": self.problems}
+
+
+def _stream(db: Database) -> Iterator[AuditEvent]:
+    with db.read() as session:
+        yield from session.exec(
+            select(AuditEvent).order_by(col(AuditEvent.id)).execution_options(yield_per=1000)
+        )
+
+
+def verify(db: Database, expected_head: str | None = None) -> VerifyResult:
+    """Recompute the chain; name every edited row, every missing row, and a cut-off tail if a head is given."""
+    problems: list[str] = []
+    prev_hash, expected_id, rows = GENESIS, 1, 0
+    for event in _stream(db):
+        rows += 1
+        if event.id != expected_id:
+            missing = (
+                f"{expected_id}" if event.id == expected_id + 1 else f"{expected_id}–{(event.id or 0) - 1}"
+            )
+            problems.append(f"audit row(s) {missing} missing (deleted?) before row {event.id}")
+        if event.prev_hash != prev_hash:
+            problems.append(
+                f"audit row {event.id}: link to the previous row is broken (a row before it was changed or removed)"
+            )
+        if compute_hash(event.prev_hash, event) != event.hash:
+            problems.append(f"audit row {event.id}: content does not match its hash (the row was edited)")
+        prev_hash, expected_id = event.hash, (event.id or 0) + 1
+    if expected_head and expected_head != prev_hash:
+        problems.append(
+            f"the chain ends at {prev_hash[:12]}…, not at the expected head {expected_head[:12]}… (rows cut off?)"
+        )
+    return VerifyResult(ok=not problems, rows=rows, head=prev_hash, problems=problems)
+
+
+def as_record(event: AuditEvent) -> dict[str, Any]:
+    record: dict[str, Any] = {}
+    for name in (*_FIELDS, "prev_hash", "hash"):
+        value = getattr(event, name)
+        record[name] = value.isoformat() if isinstance(value, datetime) else value
+    record["payload"] = json.loads(event.payload or "{}")
+    return record
+
+
+def listing(
+    db: Database, *, case_ref: str | None = None, contract_key: str | None = None
+) -> list[dict[str, Any]]:
+    with db.read() as session:
+        query = select(AuditEvent).order_by(col(AuditEvent.id))
+        if case_ref:
+            query = query.where(AuditEvent.case_ref == case_ref)
+        if contract_key:
+            query = query.where(AuditEvent.contract_key == contract_key)
+        return [as_record(e) for e in session.exec(query)]
+
+
+def export(db: Database, fmt: str) -> str:
+    records = [as_record(e) for e in _stream(db)]
+    if fmt == "jsonl":
+        return "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=[*_FIELDS, "prev_hash", "hash"], lineterminator="\n")
+    writer.writeheader()
+    for record in records:
+        writer.writerow(
+            {**record, "payload": json.dumps(record["payload"], ensure_ascii=False, sort_keys=True)}
+        )
+    return buffer.getvalue()

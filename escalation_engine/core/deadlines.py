@@ -1,0 +1,63 @@
+"""Open deadlines (not reminders), each with its rule and source, for `deadlines` and reminders.
+
+Every pending timer that is not a reminder is a deadline. Each procedure registers a describer for its
+subject kind with the registry (`registry.describer("escalation", …)`) that says what the deadline is about and who is responsible
+for it or reminded of it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from escalation_engine.core.context import Ctx
+from escalation_engine.core.display import last_day
+from escalation_engine.core.refs import case_ref
+from escalation_engine.core.registry import Registry
+from escalation_engine.core.tables import Timer
+
+REMINDER = "reminder"
+
+
+def list_deadlines(
+    ctx: Ctx,
+    *,
+    contract_key: str | None = None,
+    person_key: str | None = None,
+    within_days: int | None = None,
+) -> list[dict[str, Any]]:
+    ctx.registry.require_wired()
+    now = ctx.clock.now()
+    with ctx.db.read() as session:
+        query = select(Timer).where(Timer.status == "pending", Timer.kind != REMINDER)
+        if contract_key:
+            query = query.where(Timer.contract_key == contract_key)
+        if within_days is not None:
+            query = query.where(col(Timer.due_at) <= now + timedelta(days=within_days))
+        rows: list[dict[str, Any]] = []
+        for timer in session.exec(query.order_by(col(Timer.due_at), col(Timer.id))):
+            row = deadline_row(ctx.registry, session, timer, now)
+            if person_key and person_key not in row["responsible"]:
+                continue
+            rows.append(row)
+        return rows
+
+
+def deadline_row(registry: Registry, session: Session, timer: Timer, now: datetime) -> dict[str, Any]:
+    describe = registry.describer_for(timer.subject_kind)
+    about = describe(session, timer) if describe else {}
+    return {
+        "case": case_ref(timer.subject_kind, timer.subject_id),
+        "contract": timer.contract_key,
+        "what": timer.kind.replace("_", " "),
+        "subject": about.get("subject"),
+        "level": about.get("level"),
+        "due": last_day(timer.due_at),
+        "due_at": timer.due_at.isoformat(),
+        "overdue": timer.due_at <= now,
+        "rule": timer.rule,
+        "source": timer.source,
+        "responsible": sorted(about.get("responsible", [])),
+    }

@@ -1,0 +1,107 @@
+"""The tables every procedure shares: contracts, people, timers, the outbox and the audit trail.
+
+The schema itself is created by the Alembic migrations in `core/migrations/`."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from escalation_engine.core.columns import UTCDateTime
+
+
+def _instant(nullable: bool = False, index: bool = False) -> datetime:
+    default = None if nullable else ...
+    return Field(default=default, sa_type=UTCDateTime, nullable=nullable, index=index)  # type: ignore[no-any-return]
+
+
+class Contract(SQLModel, table=True):
+    __tablename__ = "contract"
+    key: str = Field(primary_key=True, max_length=64)
+    title: str
+    profile_name: str
+    profile_version: int
+    profile_sha256: str = Field(max_length=64)
+    profile_text: str  # the pinned YAML, exactly as registered (its sha256 above)
+    profile_json: str | None = None  # the same rules as JSON, read by every command (no YAML parser needed)
+    start_date: date
+    award_date: date | None = None
+    created_at: datetime = _instant()
+
+
+class Person(SQLModel, table=True):
+    __tablename__ = "person"
+    __table_args__ = (UniqueConstraint("contract_key", "key", name="uq_person_contract_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    contract_key: str = Field(foreign_key="contract.key", index=True)
+    key: str = Field(max_length=64)
+    name: str
+    side: str = Field(max_length=16)
+    role: str = Field(max_length=64)
+    organisation: str | None = None
+    email: str | None = None
+    created_at: datetime = _instant()
+
+
+class Timer(SQLModel, table=True):
+    """A deadline or reminder, written in the same transaction as the change that set it."""
+
+    __tablename__ = "timer"
+    __table_args__ = (Index("ix_timer_due", "status", "due_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    idempotency_key: str = Field(unique=True, max_length=200)
+    kind: str = Field(max_length=32)
+    subject_kind: str = Field(max_length=32)
+    subject_id: int
+    contract_key: str = Field(index=True)
+    due_at: datetime = _instant()
+    status: str = Field(default="pending", max_length=16)
+    fired_at: datetime | None = _instant(nullable=True)
+    rule: str
+    source: str
+    payload: str = "{}"
+
+
+class Outbox(SQLModel, table=True):
+    """A message to deliver after commit; a failed send is retried, a sent one is never sent again."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_pending", "status", "next_attempt_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    idempotency_key: str = Field(unique=True, max_length=200)
+    contract_key: str
+    case_ref: str | None = None
+    recipient_key: str
+    recipient_name: str
+    recipient_email: str | None = None
+    subject: str
+    body: str
+    created_at: datetime = _instant()
+    status: str = Field(default="pending", max_length=16)
+    attempts: int = 0
+    next_attempt_at: datetime = _instant()
+    last_error: str | None = None
+    sent_at: datetime | None = _instant(nullable=True)
+    channel: str | None = None
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only, hash-chained record. The database refuses UPDATE and DELETE on it (triggers)."""
+
+    __tablename__ = "audit_event"
+    id: int | None = Field(default=None, primary_key=True)
+    recorded_at: datetime = _instant()
+    actor: str
+    actor_role: str | None = None
+    action: str = Field(max_length=64)
+    contract_key: str | None = Field(default=None, index=True)
+    case_ref: str | None = Field(default=None, index=True)
+    level: int | None = None
+    from_state: str | None = None
+    to_state: str | None = None
+    reason: str | None = None
+    payload: str = "{}"
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)

@@ -1,1 +1,0 @@
-"""Pure domain rules: standard library only, clock injected (every function takes `now`)."""

@@ -1,0 +1,1 @@
+"""The pure KPI rules (standard library only): norms, periods, delivery reliability, the survey, the waiting room, sanctions."""

@@ -1,0 +1,305 @@
+"""Sanctions after failed verdicts (B2 §1, §5): culpability finding and proposal, the supplier's
+response, and the category's decision to apply or waive — each one transaction with its audit row.
+
+Only the profile's deciders (`kpis.sanctions_decided_by`, the Categorie — 'Sanctioneerder' in the
+table 'Sancties') find culpability and decide; only a supplier-side person responds, and only before
+the decision. Several sanctions may apply at once; the summary shows the heaviest ('zwaarstwegend').
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from escalation_engine.contracts.lookup import get_contract, pinned_profile
+from escalation_engine.contracts.people import get_person, people_with_role
+from escalation_engine.core import audit
+from escalation_engine.core.context import Ctx
+from escalation_engine.core.errors import NotFound, RuleRefused
+from escalation_engine.core.machine import fire
+from escalation_engine.core.notices import notify
+from escalation_engine.core.refs import case_ref, parse_ref, require_text
+from escalation_engine.core.tables import Contract, Person
+from escalation_engine.procedures.kpis.results import kpi_section
+from escalation_engine.procedures.kpis.rules.sanctions import (
+    SANCTION_SOURCE,
+    heaviest,
+    parse_sanction,
+)
+from escalation_engine.procedures.kpis.sanction_machine import (
+    OPEN_STATES,
+    SanctionModel,
+    SanctionTrigger,
+    sanction_machine,
+)
+from escalation_engine.procedures.kpis.tables import KpiVerdict, SanctionCase
+from escalation_engine.procedures.kpis.verdicts import PREFIX_SANCTION, PREFIX_VERDICT
+
+
+@dataclass
+class Loaded:
+    session: Session
+    row: SanctionCase
+    contract: Contract
+    deciders: list[str]
+
+    @property
+    def ref(self) -> str:
+        return case_ref(PREFIX_SANCTION, self.row.id)
+
+    def model(self) -> SanctionModel:
+        return SanctionModel(
+            ref=self.ref,
+            state=self.row.state,
+            allowed=tuple(self.row.allowed.split(",")),
+            outcome=self.row.outcome,
+        )
+
+
+def _load(session: Session, ref: str) -> Loaded:
+    ident = parse_ref(PREFIX_SANCTION, ref)
+    row = session.exec(select(SanctionCase).where(SanctionCase.id == ident).with_for_update()).first()
+    if row is None:
+        raise NotFound(f"sanction {case_ref(PREFIX_SANCTION, ident)} not found")
+    contract = get_contract(session, row.contract_key)
+    section = kpi_section(pinned_profile(contract), contract.key)
+    return Loaded(session, row, contract, list(section.sanctions_decided_by))
+
+
+def _decider(loaded: Loaded, actor_key: str | None, what: str) -> Person:
+    actor = get_person(loaded.session, loaded.contract.key, actor_key)
+    if actor.role not in loaded.deciders:
+        raise RuleRefused(
+            f"{actor.key} ({actor.role}) may not {what} {loaded.ref}: only the category decides on sanctions "
+            f"({', '.join(loaded.deciders)})",
+            rule="the Categorie is the sanctioner",
+            source=SANCTION_SOURCE,
+        )
+    return actor
+
+
+def _audit(
+    ctx: Ctx, loaded: Loaded, actor: Person, action: str, before: str, reason: str, **payload: Any
+) -> None:
+    audit.append(
+        ctx.db,
+        loaded.session,
+        now=ctx.clock.now(),
+        actor=actor.key,
+        actor_role=actor.role,
+        action=action,
+        contract_key=loaded.contract.key,
+        case_ref=loaded.ref,
+        from_state=before,
+        to_state=loaded.row.state,
+        reason=reason,
+        payload=payload,
+    )
+
+
+def _find(
+    ctx: Ctx, loaded: Loaded, actor: Person, *, culpable: bool, finding: str, codes: list[str], now: datetime
+) -> None:
+    """Record the culpability finding; culpable proposes the codes (default: all the KPI allows)."""
+    chosen = tuple(dict.fromkeys(parse_sanction(code).value for code in codes))
+    before = loaded.row.state
+    model = loaded.model()
+    if culpable:
+        chosen = chosen or model.allowed
+        try:
+            loaded.row.state = fire(
+                sanction_machine(),
+                model,
+                SanctionTrigger.FIND_CULPABLE,
+                rule="the proposed codes are allowed for the KPI",
+                source=SANCTION_SOURCE,
+                codes=chosen,
+            )
+        except RuleRefused as exc:
+            if not model.problems:
+                raise
+            allowed = loaded.row.outcome or loaded.row.allowed
+            message = f"{loaded.ref}: {'; '.join(model.problems)} (allowed: {allowed})"
+            raise RuleRefused(message, rule=exc.rule, source=exc.source) from None
+        loaded.row.codes = ",".join(chosen)
+    else:
+        loaded.row.state = fire(
+            sanction_machine(),
+            model,
+            SanctionTrigger.FIND_NOT_CULPABLE,
+            rule="culpability finding",
+            source=SANCTION_SOURCE,
+        )
+    loaded.row.culpability, loaded.row.proposed_by, loaded.row.proposed_at = finding, actor.key, now
+    loaded.session.add(loaded.row)
+    action = "sanction.propose" if culpable else "sanction.not_culpable"
+    _audit(ctx, loaded, actor, action, before, finding, codes=list(chosen))
+    if culpable:
+        _tell_supplier(loaded, now)
+
+
+def propose(
+    ctx: Ctx, *, actor_key: str | None, ref: str, culpable: bool, finding: str, codes: list[str]
+) -> dict[str, Any]:
+    """Record the culpability finding; when culpable, propose the chosen allowed codes (B2 §5)."""
+    finding = require_text(finding, "culpability finding")
+    now = ctx.clock.now()
+    with ctx.db.write() as session:
+        loaded = _load(session, ref)
+        actor = _decider(loaded, actor_key, "record the culpability finding of")
+        _find(ctx, loaded, actor, culpable=culpable, finding=finding, codes=codes, now=now)
+        return _view(session, loaded.row)
+
+
+def _tell_supplier(loaded: Loaded, now: datetime) -> None:
+    for person in people_with_role(loaded.session, loaded.contract.key, "account_manager"):
+        notify(
+            loaded.session,
+            key=f"sanction:{loaded.row.id}:proposed",
+            now=now,
+            person=person,
+            contract_key=loaded.contract.key,
+            case=loaded.ref,
+            subject=f"[{loaded.contract.key}] {loaded.ref}: sanction {loaded.row.codes} proposed",
+            body=(
+                f"The category found the supplier culpable: {loaded.row.culpability}\nProposed: {loaded.row.codes}. "
+                f"You may add your response before the category decides: sanction respond {loaded.ref} --text …"
+            ),
+        )
+
+
+def respond(ctx: Ctx, *, actor_key: str | None, ref: str, text: str) -> dict[str, Any]:
+    """The supplier's response, heard before the category decides."""
+    text = require_text(text, "response text")
+    now = ctx.clock.now()
+    with ctx.db.write() as session:
+        loaded = _load(session, ref)
+        actor = get_person(session, loaded.contract.key, actor_key)
+        if actor.side != "supplier":
+            raise RuleRefused(
+                f"{actor.key} ({actor.role}) is not on the supplier side: only the supplier responds to {loaded.ref}",
+                rule="hearing the supplier before the decision",
+                source=SANCTION_SOURCE,
+            )
+        if loaded.row.state not in OPEN_STATES:
+            raise RuleRefused(
+                f"{loaded.ref} is {loaded.row.state.replace('_', ' ')}: the decision was taken, a response is too late",
+                rule="the response comes before the decision",
+                source=SANCTION_SOURCE,
+            )
+        if loaded.row.response:
+            raise RuleRefused(
+                f"{loaded.ref} already has the supplier's response (by {loaded.row.responded_by})",
+                rule="one response per sanction",
+                source=SANCTION_SOURCE,
+            )
+        loaded.row.response, loaded.row.responded_by, loaded.row.responded_at = text, actor.key, now
+        session.add(loaded.row)
+        _audit(ctx, loaded, actor, "sanction.respond", loaded.row.state, text)
+        return _view(session, loaded.row)
+
+
+def decide(
+    ctx: Ctx,
+    *,
+    actor_key: str | None,
+    ref: str,
+    apply: bool,
+    reason: str,
+    finding: str | None = None,
+    codes: list[str] | None = None,
+) -> dict[str, Any]:
+    """The category applies (only with a culpability finding — recorded before, or given here) or
+    waives, with a reason."""
+    reason = require_text(reason, "reason")
+    finding = finding.strip() if finding else None
+    now = ctx.clock.now()
+    with ctx.db.write() as session:
+        loaded = _load(session, ref)
+        actor = _decider(loaded, actor_key, "apply" if apply else "waive")
+        if apply and finding and loaded.row.state == "awaiting_finding":
+            _find(ctx, loaded, actor, culpable=True, finding=finding, codes=codes or [], now=now)
+        before = loaded.row.state
+        if apply and before == "awaiting_finding":
+            raise RuleRefused(
+                f"{loaded.ref} has no culpability finding yet: a sanction is applied only when the supplier is "
+                f"culpable — record it first (sanction propose {loaded.ref} --culpable --finding …) or give --finding",
+                rule="sanctions only on culpable shortcoming",
+                source=SANCTION_SOURCE,
+            )
+        trigger = SanctionTrigger.APPLY if apply else SanctionTrigger.WAIVE
+        loaded.row.state = fire(
+            sanction_machine(), loaded.model(), trigger, rule="category decision", source=SANCTION_SOURCE
+        )
+        loaded.row.decision_reason, loaded.row.decided_by, loaded.row.decided_at = reason, actor.key, now
+        session.add(loaded.row)
+        _audit(ctx, loaded, actor, f"sanction.{trigger.value}", before, reason, codes=loaded.row.codes)
+        return _view(session, loaded.row)
+
+
+def _view(session: Session, row: SanctionCase) -> dict[str, Any]:
+    verdict = session.get(KpiVerdict, row.verdict_id)
+    return {
+        "sanction": case_ref(PREFIX_SANCTION, row.id),
+        "contract": row.contract_key,
+        "verdict": case_ref(PREFIX_VERDICT, row.verdict_id),
+        "kpi": verdict.kpi if verdict else None,
+        "period": verdict.period if verdict else None,
+        "participant": (verdict.participant or None) if verdict else None,
+        "state": row.state,
+        "allowed": row.outcome or row.allowed.replace(",", ", "),
+        "codes": row.codes.replace(",", ", ") or None,
+        "heaviest": _heaviest(row.codes),
+        "culpability": row.culpability,
+        "proposed_by": row.proposed_by,
+        "response": row.response,
+        "responded_by": row.responded_by,
+        "decision_reason": row.decision_reason,
+        "decided_by": row.decided_by,
+        "decided_at": row.decided_at.isoformat() if row.decided_at else None,
+    }
+
+
+def _heaviest(codes: str) -> str | None:
+    chosen = heaviest(parse_sanction(code) for code in codes.split(",") if code)
+    return chosen.value if chosen else None
+
+
+def list_sanctions(ctx: Ctx, *, contract_key: str | None, state: str | None = None) -> list[dict[str, Any]]:
+    with ctx.db.read() as session:
+        query = select(SanctionCase)
+        if contract_key:
+            get_contract(session, contract_key)
+            query = query.where(SanctionCase.contract_key == contract_key)
+        if state:
+            query = query.where(SanctionCase.state == state)
+        return [_view(session, row) for row in session.exec(query.order_by(col(SanctionCase.id)))]
+
+
+def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Several sanctions at once become one at the heaviest level (B2 §1)."""
+    applied = [
+        code for row in rows if row["state"] == "applied" for code in (row["codes"] or "").split(", ") if code
+    ]
+    proposed = [
+        code
+        for row in rows
+        if row["state"] == "proposed"
+        for code in (row["codes"] or "").split(", ")
+        if code
+    ]
+    top_applied = heaviest(parse_sanction(code) for code in applied)
+    top_proposed = heaviest(parse_sanction(code) for code in proposed)
+    return {
+        "applied": len([r for r in rows if r["state"] == "applied"]),
+        "proposed": len([r for r in rows if r["state"] == "proposed"]),
+        "awaiting_finding": len([r for r in rows if r["state"] == "awaiting_finding"]),
+        "waived": len([r for r in rows if r["state"] == "waived"]),
+        "not_culpable": len([r for r in rows if r["state"] == "not_culpable"]),
+        "heaviest_applied": top_applied.value if top_applied else None,
+        "heaviest_proposed": top_proposed.value if top_proposed else None,
+        "rule": "several sanctions become one at the heaviest level (B2 §1); order S1 < S4 < S2 < S3 < S5 (policy default)",
+    }

@@ -1,0 +1,343 @@
+"""Escalation actions (SPEC §1): open, respond, assess, raise, refuse, close.
+
+Each action is one transaction: load → domain checks → fire the machine → write the case, its level
+record, timers, outbox and audit row together. A refused action raises before anything is written.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from escalation_engine.contracts.lookup import get_contract, pinned_profile
+from escalation_engine.contracts.people import contract_people, counterpart, person_among
+from escalation_engine.core.context import Ctx
+from escalation_engine.core.errors import RuleRefused
+from escalation_engine.core.machine import fire
+from escalation_engine.core.notices import notify
+from escalation_engine.core.refs import require_text
+from escalation_engine.procedures.ladder.case import (
+    Loaded,
+    address,
+    cancel_and_touch,
+    check_recipient,
+    load,
+    raisers,
+    refuse_if_finished,
+    write_audit,
+)
+from escalation_engine.procedures.ladder.machine import (
+    EscalationModel,
+    EscState,
+    EscTrigger,
+    escalation_machine,
+)
+from escalation_engine.procedures.ladder.rules import ClosureText, check_closure, check_raise
+from escalation_engine.procedures.ladder.tables import Escalation
+from escalation_engine.procedures.ladder.views import escalation_view
+
+
+def open_escalation(
+    ctx: Ctx,
+    *,
+    actor_key: str | None,
+    contract_key: str,
+    subject: str,
+    norm: str | None,
+    participant: str | None,
+    threatened: bool,
+    level: int = 1,
+) -> dict[str, Any]:
+    subject = require_text(subject, "subject")
+    now = ctx.clock.now()
+    with ctx.db.write() as session:
+        contract = get_contract(session, contract_key)
+        profile = pinned_profile(contract)
+        people = contract_people(session, contract_key)
+        actor = person_among(people, contract_key, actor_key)
+        model = EscalationModel(ref="new escalation", state=EscState.NEW.value, level=0)
+        check_raise(model, level, profile.ladder, actor.role)
+        spec = profile.ladder.level(level)
+        counterpart(
+            session,
+            contract_key,
+            spec.counterpart,
+            f"level {level} ({spec.name})",
+            spec.source,
+            people=people,
+        )
+        fire(
+            escalation_machine(),
+            model,
+            EscTrigger.ADDRESS,
+            rule="lower levels gone through",
+            source=spec.source,
+            ladder=profile.ladder,
+            target=level,
+        )
+        row = Escalation(
+            contract_key=contract_key,
+            subject=subject,
+            norm=norm,
+            participant=participant,
+            threatened=threatened,
+            level=level,
+            state=model.state,
+            opened_by=actor.key,
+            opened_at=now,
+            updated_at=now,
+        )
+        session.add(row)
+        session.flush()
+        loaded = Loaded(session, row, contract, profile, [], people)
+        why = f"norm {'threatens not to be met' if threatened else 'not met'}: {norm or subject}"
+        address(ctx, loaded, level=level, actor=actor, reason=why, now=now)
+        write_audit(
+            ctx,
+            loaded,
+            now=now,
+            actor=actor,
+            action="escalation.open",
+            before=EscState.NEW.value,
+            reason=why,
+            payload={"subject": subject, "norm": norm, "participant": participant, "threatened": threatened},
+        )
+        session.flush()
+        return escalation_view(loaded.row, loaded.levels, profile, now)
+
+
+def respond(ctx: Ctx, *, actor_key: str | None, ref: str, text: str) -> dict[str, Any]:
+    text = require_text(text, "response text")
+    now = ctx.clock.now()
+    with ctx.db.write() as session:
+        loaded = load(session, ref)
+        actor = loaded.person(actor_key)
+        spec = loaded.ladder.level(loaded.row.level)
+        if actor.role != spec.counterpart:
+            raise RuleRefused(
+                f"only the counterpart at {spec.name} responds to {loaded.ref}; needed role: {spec.counterpart} "
+                f"(you are {actor.role})",
+                rule="same level on both sides (SPEC §1)",
+                source=spec.source,
+            )
+        before = loaded.row.state
+        model = loaded.model()
+        loaded.row.state = fire(
+            escalation_machine(), model, EscTrigger.RESPOND, rule="respond", source=spec.source
+        )
+        record = loaded.current()
+        record.responded_at, record.responded_by, record.response_text = now, actor.key, text
+        late = record.window_passed_at is not None
+        cancel_and_touch(loaded, now)
+        for person in raisers(loaded):
+            notify(
+                session,
+                key=f"esc:{loaded.row.id}:L{record.level}:a{record.attempt}:responded",
+                now=now,
+                person=person,
+                contract_key=loaded.row.contract_key,
+                case=loaded.ref,
+                subject=f"[{loaded.row.contract_key}] {loaded.ref}: {actor.name} responded at {spec.name}",
+                body=f"{actor.name} ({actor.role}) responded{' after the window passed' if late else ''}:\n{text}\n"
+                "Please record your assessment (sufficient / insufficient, with reason).",
+            )
+        write_audit(
+            ctx,
+            loaded,
+            now=now,
+            actor=actor,
+            action="escalation.respond",
+            before=before,
+            reason=text,
+            payload={"late": late},
+        )
+        return escalation_view(loaded.row, loaded.levels, loaded.profile, now)
+
+
+def assess(ctx: Ctx, *, actor_key: str | None, ref: str, sufficient: bool, reason: str) -> dict[str, Any]:
+    reason = require_text(reason, "reason")
+    now = ctx.clock.now()
+    with ctx.db.write() as session:
+        loaded = load(session, ref)
+        actor = loaded.person(actor_key)
+        level = loaded.ladder.level(loaded.row.level)
+        assessors = loaded.ladder.assessors(loaded.row.level)
+        if actor.role not in assessors:
+            raise RuleRefused(
+                f"the result of {level.name} is judged by the raising side; needed role: {' or '.join(assessors)} "
+                f"(you are {actor.role})",
+                rule="assessment by the raising side (SPEC §1 rule 2c)",
+                source=level.source,
+            )
+        before = loaded.row.state
+        trigger = EscTrigger.ASSESS_SUFFICIENT if sufficient else EscTrigger.ASSESS_INSUFFICIENT
+        loaded.row.state = fire(
+            escalation_machine(), loaded.model(), trigger, rule="assess", source=level.source
+        )
+        record = loaded.current()
+        record.assessment = "sufficient" if sufficient else "insufficient"
+        record.assessment_reason, record.assessed_by, record.assessed_at = reason, actor.key, now
+        cancel_and_touch(loaded, now)
+        write_audit(
+            ctx,
+            loaded,
+            now=now,
+            actor=actor,
+            action=f"escalation.assess.{record.assessment}",
+            before=before,
+            reason=reason,
+        )
+        return escalation_view(loaded.row, loaded.levels, loaded.profile, now)
+
+
+def raise_level(
+    ctx: Ctx, *, actor_key: str | None, ref: str, reason: str, to: int | None = None
+) -> dict[str, Any]:
+    reason = require_text(reason, "reason")
+    now = ctx.clock.now()
+    with ctx.db.write() as session:
+        loaded = load(session, ref)
+        actor = loaded.person(actor_key)
+        refuse_if_finished(loaded)
+        target = to if to is not None else loaded.row.level + 1
+        if target > loaded.ladder.top and to is None:
+            raise RuleRefused(
+                f"{loaded.ref} is at the top level ({loaded.ladder.level(loaded.ladder.top).name}); there is no "
+                "higher level — consider step-in rights (B2 §6)",
+                rule="top of the ladder",
+                source=loaded.ladder.source,
+            )
+        model = loaded.model()
+        check_raise(model, target, loaded.ladder, actor.role)
+        spec = loaded.ladder.level(target)
+        counterpart(
+            session,
+            loaded.row.contract_key,
+            spec.counterpart,
+            f"level {target} ({spec.name})",
+            spec.source,
+            people=loaded.everyone(),
+        )
+        before = loaded.row.state
+        loaded.row.state = fire(
+            escalation_machine(),
+            model,
+            EscTrigger.RAISE,
+            rule="lower levels gone through",
+            source=spec.source,
+            ladder=loaded.ladder,
+            target=target,
+        )
+        cancel_and_touch(loaded, now)
+        loaded.row.level = target
+        address(ctx, loaded, level=target, actor=actor, reason=reason, now=now)
+        write_audit(
+            ctx,
+            loaded,
+            now=now,
+            actor=actor,
+            action="escalation.raise",
+            before=before,
+            reason=reason,
+            payload={"from_level": model.level, "to_level": target},
+        )
+        return escalation_view(loaded.row, loaded.levels, loaded.profile, now)
+
+
+def refuse(ctx: Ctx, *, actor_key: str | None, ref: str, reason: str) -> dict[str, Any]:
+    """The recipient does not accept the escalation (B2 §5.1): back to the previous level, or ended at level 1."""
+    reason = require_text(reason, "reason")
+    now = ctx.clock.now()
+    with ctx.db.write() as session:
+        loaded = load(session, ref)
+        actor = loaded.person(actor_key)
+        spec = loaded.ladder.level(loaded.row.level)
+        check_recipient(actor, spec.counterpart, spec.name, spec.source)
+        before, refused_level = loaded.row.state, loaded.row.level
+        loaded.row.state = fire(
+            escalation_machine(), loaded.model(), EscTrigger.REFUSE, rule="refuse", source=spec.source
+        )
+        record = loaded.current()
+        record.refused_at, record.refused_by, record.refusal_reason = now, actor.key, reason
+        cancel_and_touch(loaded, now)
+        if loaded.row.state == EscState.REFUSED.value:
+            loaded.row.closed_at = now
+        else:
+            loaded.row.level = refused_level - 1
+            raiser = loaded.person(record.raised_by)
+            address(
+                ctx,
+                loaded,
+                level=refused_level - 1,
+                actor=raiser,
+                reason=f"refused at level {refused_level} by {actor.name}: {reason}",
+                now=now,
+            )
+        for person in raisers(loaded):
+            notify(
+                session,
+                key=f"esc:{loaded.row.id}:L{refused_level}:a{record.attempt}:refused",
+                now=now,
+                person=person,
+                contract_key=loaded.row.contract_key,
+                case=loaded.ref,
+                subject=f"[{loaded.row.contract_key}] {loaded.ref} not accepted at {spec.name}",
+                body=f"{actor.name} ({actor.role}) did not accept the escalation: {reason}",
+            )
+        write_audit(
+            ctx,
+            loaded,
+            now=now,
+            actor=actor,
+            action="escalation.refuse",
+            before=before,
+            reason=reason,
+            payload={"refused_level": refused_level},
+        )
+        return escalation_view(loaded.row, loaded.levels, loaded.profile, now)
+
+
+def close(
+    ctx: Ctx, *, actor_key: str | None, ref: str, measures: str, results: str, lessons: str
+) -> dict[str, Any]:
+    now = ctx.clock.now()
+    closure = ClosureText(measures=measures or "", results=results or "", lessons=lessons or "")
+    with ctx.db.write() as session:
+        loaded = load(session, ref)
+        actor = loaded.person(actor_key)
+        refuse_if_finished(loaded)
+        check_closure(closure, loaded.ladder.source)
+        allowed = sorted(
+            {r for n in range(1, loaded.row.level + 1) for r in loaded.ladder.level(n).raised_by}
+        )
+        if actor.role not in allowed:
+            raise RuleRefused(
+                f"an escalation is closed by the raising side; needed role: {' or '.join(allowed)} (you are {actor.role})",
+                rule="closure (SPEC §1 rule 4)",
+                source=loaded.ladder.source,
+            )
+        before = loaded.row.state
+        loaded.row.state = fire(
+            escalation_machine(),
+            loaded.model(),
+            EscTrigger.CLOSE,
+            rule="closure text complete",
+            source=loaded.ladder.source,
+            closure=closure,
+        )
+        loaded.row.measures, loaded.row.results, loaded.row.lessons = (
+            closure.measures,
+            closure.results,
+            closure.lessons,
+        )
+        loaded.row.closed_at = now
+        cancel_and_touch(loaded, now)
+        write_audit(
+            ctx,
+            loaded,
+            now=now,
+            actor=actor,
+            action="escalation.close",
+            before=before,
+            payload={"measures": measures, "results": results, "lessons": lessons},
+        )
+        return escalation_view(loaded.row, loaded.levels, loaded.profile, now)

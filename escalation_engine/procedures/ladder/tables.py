@@ -1,0 +1,54 @@
+"""Escalation tables: a case and one row per level it reached (B2 §4, TP §2.3)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from escalation_engine.core.tables import _instant
+
+
+class Escalation(SQLModel, table=True):
+    __tablename__ = "escalation"
+    id: int | None = Field(default=None, primary_key=True)
+    contract_key: str = Field(foreign_key="contract.key", index=True)
+    subject: str
+    norm: str | None = None
+    participant: str | None = None
+    threatened: bool = False
+    level: int
+    state: str = Field(max_length=32, index=True)
+    opened_by: str
+    opened_at: datetime = _instant()
+    updated_at: datetime = _instant()
+    closed_at: datetime | None = _instant(nullable=True)
+    measures: str | None = None
+    results: str | None = None
+    lessons: str | None = None
+
+
+class EscalationLevel(SQLModel, table=True):
+    """One attempt at one level of one escalation; the latest attempt per level is the one that counts."""
+
+    __tablename__ = "escalation_level"
+    id: int | None = Field(default=None, primary_key=True)
+    escalation_id: int = Field(foreign_key="escalation.id", index=True)
+    level: int
+    attempt: int = 1
+    raised_by: str
+    raise_reason: str | None = None
+    addressed_at: datetime = _instant()
+    counterpart_key: str
+    response_due_at: datetime = _instant()
+    responded_at: datetime | None = _instant(nullable=True)
+    responded_by: str | None = None
+    response_text: str | None = None
+    window_passed_at: datetime | None = _instant(nullable=True)
+    assessment: str | None = None
+    assessment_reason: str | None = None
+    assessed_by: str | None = None
+    assessed_at: datetime | None = _instant(nullable=True)
+    refused_at: datetime | None = _instant(nullable=True)
+    refused_by: str | None = None
+    refusal_reason: str | None = None

@@ -1,0 +1,138 @@
+"""What happens when an escalation's deadline or reminder comes due."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from escalation_engine.contracts.lookup import get_contract, pinned_profile
+from escalation_engine.core import audit
+from escalation_engine.core.context import Ctx
+from escalation_engine.core.display import last_day
+from escalation_engine.core.machine import fire
+from escalation_engine.core.notices import notify
+from escalation_engine.core.registry import DueTimer, Registry
+from escalation_engine.core.tables import Timer
+from escalation_engine.procedures.ladder import firing
+from escalation_engine.procedures.ladder.case import recipients, reminder_recipients
+from escalation_engine.procedures.ladder.firing import Contact
+from escalation_engine.procedures.ladder.machine import EscState, EscTrigger, escalation_machine
+from escalation_engine.procedures.ladder.tables import Escalation, EscalationLevel
+
+
+def _named(people: dict[str, Contact], key: str) -> str:
+    person = people.get(key)
+    return f"{person.name} ({person.role})" if person else key
+
+
+def response_window_passed(ctx: Ctx, session: Session, timer: DueTimer, now: datetime) -> str:
+    """The counterpart did not respond within the window: the level may now be assessed (SPEC §1 rule 2b)."""
+    payload = json.loads(timer.payload)
+    case = firing.view(session, timer.subject_id)
+    if case is None or case.state != EscState.ADDRESSED.value or not case.is_current(payload):
+        return "obsolete"
+    people = firing.people(session, case.contract_key)
+    who = _named(people, case.counterpart_key)
+    state = fire(
+        escalation_machine(), case.model(), EscTrigger.WINDOW_PASSED, rule=timer.rule, source=timer.source
+    )
+    firing.window_passed(session, case, state, timer.due_at, now)
+    for key in {case.raised_by, case.opened_by}:
+        person = people.get(key)
+        if person is not None:
+            notify(
+                session,
+                key=f"timer:{timer.id}",
+                now=now,
+                person=person,
+                contract_key=case.contract_key,
+                case=case.ref,
+                subject=f"[{case.contract_key}] {case.ref}: no response by {last_day(timer.due_at)}",
+                body=(
+                    f"{who} did not respond to {case.ref} ({case.subject}) within the "
+                    f"{timer.rule} ({timer.source}). Record your assessment of level {case.level} "
+                    "(sufficient / insufficient, with reason) to continue."
+                ),
+            )
+    audit.case_step(
+        ctx.db,
+        session,
+        now=now,
+        actor="system",
+        action="escalation.window_passed",
+        contract_key=case.contract_key,
+        case_ref=case.ref,
+        level=case.level,
+        before=case.state,
+        after=state,
+        reason=f"{timer.rule} ({timer.source}) ended {timer.due_at.isoformat()} without response",
+        payload={
+            "timer": timer.id,
+            "due_at": timer.due_at.isoformat(),
+            "late_by_s": int((now - timer.due_at).total_seconds()),
+        },
+    )
+    return "window passed"
+
+
+def remind(ctx: Ctx, session: Session, timer: DueTimer, now: datetime) -> str:
+    """Before, on and after the response deadline: remind the account manager and the counterpart."""
+    payload = json.loads(timer.payload)
+    case = firing.view(session, timer.subject_id)
+    open_states = (EscState.ADDRESSED.value, EscState.NO_RESPONSE.value)
+    if case is None or case.state not in open_states or not case.is_current(payload):
+        return "obsolete"
+    deadline_at = datetime.fromisoformat(payload["deadline_at"])
+    offset = int(payload["offset_days"])
+    if offset <= 0 and now >= deadline_at:
+        return "obsolete"  # caught up after downtime: a "due soon" note after the deadline would mislead
+    people = firing.people(session, case.contract_key)
+    who = _named(people, case.counterpart_key)
+    day = last_day(deadline_at)
+    when = {True: f"is due in {-offset} day(s), on {day}", False: f"was due on {day}"}[offset < 0]
+    if offset == 0:
+        when = f"is due today, {day}"
+    roles = firing.profile(session, case).spec.reminders.notify_roles
+    for person in recipients(people, roles, case.counterpart_key):
+        notify(
+            session,
+            key=f"timer:{timer.id}",
+            now=now,
+            person=person,
+            contract_key=case.contract_key,
+            case=case.ref,
+            subject=f"[{case.contract_key}] reminder: response to {case.ref} {when}",
+            body=(
+                f"Escalation {case.ref} ({case.subject}) at level {case.level} awaits the response of "
+                f"{who}. The {timer.rule} {when} (Europe/Amsterdam)."
+            ),
+        )
+    return f"reminded ({offset:+d} d)"
+
+
+def describe_deadline(session: Session, timer: Timer) -> dict[str, Any]:
+    """A response deadline: the counterpart must respond; the reminded roles are reminded too."""
+    row = session.get(Escalation, timer.subject_id)
+    if row is None:
+        return {}
+    record = session.exec(
+        select(EscalationLevel)
+        .where(EscalationLevel.escalation_id == row.id)
+        .order_by(col(EscalationLevel.id).desc())
+        .limit(1)
+    ).first()
+    if record is None:
+        return {"subject": row.subject, "level": row.level}
+    profile = pinned_profile(get_contract(session, row.contract_key))
+    people = reminder_recipients(session, row, profile, record)
+    return {"subject": row.subject, "level": row.level, "responsible": [p.key for p in people]}
+
+
+def register(registry: Registry) -> None:
+    """Add this module's timer handlers and deadline describer to the engine's registry."""
+    registry.handler("escalation", "response_due", response_window_passed)
+    registry.handler("escalation", "reminder", remind)
+    registry.describer("escalation", describe_deadline)

@@ -1,0 +1,52 @@
+"""Read-only queries over improvement plans: `plan show` (with its audit history) and `plan list`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import col, select
+
+from escalation_engine.contracts.lookup import get_contract, pinned_profile
+from escalation_engine.core import audit
+from escalation_engine.core.context import Ctx
+from escalation_engine.core.errors import BadInput
+from escalation_engine.procedures.plans.case import load
+from escalation_engine.procedures.plans.tables import ImprovementPlan, PlanSubmission
+from escalation_engine.procedures.plans.views import plan_view
+
+STATE_FILTERS = ("open", "closed", "all")
+
+
+def show_plan(ctx: Ctx, ref: str) -> dict[str, Any]:
+    with ctx.db.read() as session:
+        loaded = load(session, ref, lock=False)
+        data = plan_view(loaded.row, loaded.submissions, loaded.profile, ctx.clock.now())
+    data["history"] = [
+        {
+            k: event[k]
+            for k in ("recorded_at", "actor", "actor_role", "action", "from_state", "to_state", "reason")
+        }
+        for event in audit.listing(ctx.db, case_ref=data["case"])
+    ]
+    return data
+
+
+def list_plans(ctx: Ctx, *, contract_key: str | None = None, state: str = "open") -> list[dict[str, Any]]:
+    if state not in STATE_FILTERS:
+        raise BadInput(f"unknown state filter {state!r}: expected one of {', '.join(STATE_FILTERS)}")
+    now = ctx.clock.now()
+    with ctx.db.read() as session:
+        query = select(ImprovementPlan).order_by(col(ImprovementPlan.id))
+        if contract_key:
+            get_contract(session, contract_key)
+            query = query.where(ImprovementPlan.contract_key == contract_key)
+        if state == "open":
+            query = query.where(col(ImprovementPlan.closed_at).is_(None))
+        elif state == "closed":
+            query = query.where(col(ImprovementPlan.closed_at).is_not(None))
+        rows = []
+        for row in session.exec(query):
+            subs = list(session.exec(select(PlanSubmission).where(PlanSubmission.plan_id == row.id)))
+            profile = pinned_profile(get_contract(session, row.contract_key))
+            rows.append(plan_view(row, subs, profile, now))
+        return rows
