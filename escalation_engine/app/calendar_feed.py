@@ -26,7 +26,8 @@ from escalation_engine.core.errors import BadInput, NotFound
 from escalation_engine.core.refs import case_ref
 from escalation_engine.core.registry import Registry
 from escalation_engine.core.tables import AuditEvent, Person, Timer
-from escalation_engine.procedures.obligations.calendar import involves, status_of
+from escalation_engine.procedures.obligations.calendar import status_of
+from escalation_engine.procedures.obligations.parties import involves
 from escalation_engine.procedures.obligations.tables import Obligation
 
 PRODID = "-//escalation-engine//obligations and deadlines//EN"

@@ -46,7 +46,7 @@ def sanction() -> None:
 @pass_app
 def list_(app: App, contract_key: str | None, state: str | None) -> None:
     """List sanctions (with the heaviest per case)."""
-    from escalation_engine.procedures.kpis.sanctions import list_sanctions
+    from escalation_engine.procedures.kpis.sanction_views import list_sanctions
 
     rows = list_sanctions(app.ctx(), contract_key=contract_key, state=state)
     app.out(rows, lambda: output.table(rows, SANCTION_COLUMNS))

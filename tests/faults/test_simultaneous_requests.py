@@ -18,7 +18,7 @@ from escalation_engine.core.errors import EngineError
 from escalation_engine.procedures.kpis import results as kpis
 from escalation_engine.procedures.kpis.evaluate import evaluate_period
 from escalation_engine.procedures.kpis.queries import list_verdicts
-from escalation_engine.procedures.kpis.sanctions import list_sanctions
+from escalation_engine.procedures.kpis.sanction_views import list_sanctions
 
 PERIODS = ["2025-12", "2026-01"]  # both ended before the fixture's clock (2026-03-02)
 THREADS = 3

@@ -19,7 +19,7 @@ from escalation_engine.procedures.kpis import results as kpis
 from escalation_engine.procedures.kpis.evaluate import evaluate_period
 from escalation_engine.procedures.kpis.follow_up import record_improvement, set_term
 from escalation_engine.procedures.kpis.queries import list_verdicts, show_verdict
-from escalation_engine.procedures.kpis.sanctions import list_sanctions
+from escalation_engine.procedures.kpis.sanction_views import list_sanctions
 
 
 def of(data: dict[str, Any], kpi: str) -> list[dict[str, Any]]:

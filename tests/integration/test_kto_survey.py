@@ -12,7 +12,8 @@ from escalation_engine.app.context import Ctx
 from escalation_engine.core.clock import FixedClock
 from escalation_engine.core.errors import BadInput, NotFound, RuleRefused
 from escalation_engine.procedures.kpis import surveys
-from escalation_engine.procedures.kpis.sanctions import list_sanctions, propose
+from escalation_engine.procedures.kpis.sanction_views import list_sanctions
+from escalation_engine.procedures.kpis.sanctions import propose
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 # The seed's worked examples grade Belevingsfactor 1-7 with Onderwerpen a, b, c (not the factor table).

@@ -22,7 +22,8 @@ from escalation_engine.procedures.kpis import obligation_kpis as kpi_obligations
 from escalation_engine.procedures.kpis import results as kpis
 from escalation_engine.procedures.kpis.evaluate import evaluate_period
 from escalation_engine.procedures.kpis.queries import list_verdicts
-from escalation_engine.procedures.kpis.sanctions import decide, list_sanctions
+from escalation_engine.procedures.kpis.sanction_views import list_sanctions
+from escalation_engine.procedures.kpis.sanctions import decide
 from escalation_engine.procedures.obligations.calendar import list_obligations
 from escalation_engine.procedures.obligations.fulfil import fulfil
 from escalation_engine.procedures.obligations.tables import Obligation

@@ -12,7 +12,7 @@ from sqlmodel import col, func, select
 from escalation_engine.contracts.lookup import get_contract, pinned_profile
 from escalation_engine.core.context import Ctx
 from escalation_engine.procedures.kpis.results import kpi_section
-from escalation_engine.procedures.kpis.sanctions import list_sanctions, summary
+from escalation_engine.procedures.kpis.sanction_views import list_sanctions, summary
 from escalation_engine.procedures.kpis.tables import KpiMeasurement, KpiVerdict
 from escalation_engine.procedures.kpis.verdicts import verdict_view
 

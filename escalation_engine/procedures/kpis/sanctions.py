@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from escalation_engine.contracts.lookup import get_contract, pinned_profile
 from escalation_engine.contracts.people import get_person, people_with_role
@@ -26,7 +26,6 @@ from escalation_engine.core.tables import Contract, Person
 from escalation_engine.procedures.kpis.results import kpi_section
 from escalation_engine.procedures.kpis.rules.sanctions import (
     SANCTION_SOURCE,
-    heaviest,
     parse_sanction,
 )
 from escalation_engine.procedures.kpis.sanction_machine import (
@@ -35,8 +34,12 @@ from escalation_engine.procedures.kpis.sanction_machine import (
     SanctionTrigger,
     sanction_machine,
 )
-from escalation_engine.procedures.kpis.tables import KpiVerdict, SanctionCase
-from escalation_engine.procedures.kpis.verdicts import PREFIX_SANCTION, PREFIX_VERDICT
+from escalation_engine.procedures.kpis.sanction_views import (
+    list_sanctions as list_sanctions,  # `kpi sanctions` lists
+)
+from escalation_engine.procedures.kpis.sanction_views import sanction_view
+from escalation_engine.procedures.kpis.tables import SanctionCase
+from escalation_engine.procedures.kpis.verdicts import PREFIX_SANCTION
 
 
 @dataclass
@@ -151,7 +154,7 @@ def propose(
         loaded = _load(session, ref)
         actor = _decider(loaded, actor_key, "record the culpability finding of")
         _find(ctx, loaded, actor, culpable=culpable, finding=finding, codes=codes, now=now)
-        return _view(session, loaded.row)
+        return sanction_view(session, loaded.row)
 
 
 def _tell_supplier(loaded: Loaded, now: datetime) -> None:
@@ -199,7 +202,7 @@ def respond(ctx: Ctx, *, actor_key: str | None, ref: str, text: str) -> dict[str
         loaded.row.response, loaded.row.responded_by, loaded.row.responded_at = text, actor.key, now
         session.add(loaded.row)
         _audit(ctx, loaded, actor, "sanction.respond", loaded.row.state, text)
-        return _view(session, loaded.row)
+        return sanction_view(session, loaded.row)
 
 
 def decide(
@@ -237,69 +240,4 @@ def decide(
         loaded.row.decision_reason, loaded.row.decided_by, loaded.row.decided_at = reason, actor.key, now
         session.add(loaded.row)
         _audit(ctx, loaded, actor, f"sanction.{trigger.value}", before, reason, codes=loaded.row.codes)
-        return _view(session, loaded.row)
-
-
-def _view(session: Session, row: SanctionCase) -> dict[str, Any]:
-    verdict = session.get(KpiVerdict, row.verdict_id)
-    return {
-        "sanction": case_ref(PREFIX_SANCTION, row.id),
-        "contract": row.contract_key,
-        "verdict": case_ref(PREFIX_VERDICT, row.verdict_id),
-        "kpi": verdict.kpi if verdict else None,
-        "period": verdict.period if verdict else None,
-        "participant": (verdict.participant or None) if verdict else None,
-        "state": row.state,
-        "allowed": row.outcome or row.allowed.replace(",", ", "),
-        "codes": row.codes.replace(",", ", ") or None,
-        "heaviest": _heaviest(row.codes),
-        "culpability": row.culpability,
-        "proposed_by": row.proposed_by,
-        "response": row.response,
-        "responded_by": row.responded_by,
-        "decision_reason": row.decision_reason,
-        "decided_by": row.decided_by,
-        "decided_at": row.decided_at.isoformat() if row.decided_at else None,
-    }
-
-
-def _heaviest(codes: str) -> str | None:
-    chosen = heaviest(parse_sanction(code) for code in codes.split(",") if code)
-    return chosen.value if chosen else None
-
-
-def list_sanctions(ctx: Ctx, *, contract_key: str | None, state: str | None = None) -> list[dict[str, Any]]:
-    with ctx.db.read() as session:
-        query = select(SanctionCase)
-        if contract_key:
-            get_contract(session, contract_key)
-            query = query.where(SanctionCase.contract_key == contract_key)
-        if state:
-            query = query.where(SanctionCase.state == state)
-        return [_view(session, row) for row in session.exec(query.order_by(col(SanctionCase.id)))]
-
-
-def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Several sanctions at once become one at the heaviest level (B2 §1)."""
-    applied = [
-        code for row in rows if row["state"] == "applied" for code in (row["codes"] or "").split(", ") if code
-    ]
-    proposed = [
-        code
-        for row in rows
-        if row["state"] == "proposed"
-        for code in (row["codes"] or "").split(", ")
-        if code
-    ]
-    top_applied = heaviest(parse_sanction(code) for code in applied)
-    top_proposed = heaviest(parse_sanction(code) for code in proposed)
-    return {
-        "applied": len([r for r in rows if r["state"] == "applied"]),
-        "proposed": len([r for r in rows if r["state"] == "proposed"]),
-        "awaiting_finding": len([r for r in rows if r["state"] == "awaiting_finding"]),
-        "waived": len([r for r in rows if r["state"] == "waived"]),
-        "not_culpable": len([r for r in rows if r["state"] == "not_culpable"]),
-        "heaviest_applied": top_applied.value if top_applied else None,
-        "heaviest_proposed": top_proposed.value if top_proposed else None,
-        "rule": "several sanctions become one at the heaviest level (B2 §1); order S1 < S4 < S2 < S3 < S5 (policy default)",
-    }
+        return sanction_view(session, loaded.row)

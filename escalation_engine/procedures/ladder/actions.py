@@ -13,27 +13,29 @@ from escalation_engine.contracts.people import contract_people, counterpart, per
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.errors import RuleRefused
 from escalation_engine.core.machine import fire
-from escalation_engine.core.notices import notify
 from escalation_engine.core.refs import require_text
 from escalation_engine.procedures.ladder.case import (
     Loaded,
     address,
     cancel_and_touch,
-    check_recipient,
     load,
-    raisers,
     refuse_if_finished,
+    require_role,
+    tell_raisers,
     write_audit,
 )
+from escalation_engine.procedures.ladder.closing import close, refuse
 from escalation_engine.procedures.ladder.machine import (
     EscalationModel,
     EscState,
     EscTrigger,
     escalation_machine,
 )
-from escalation_engine.procedures.ladder.rules import ClosureText, check_closure, check_raise
+from escalation_engine.procedures.ladder.rules import check_raise
 from escalation_engine.procedures.ladder.tables import Escalation
 from escalation_engine.procedures.ladder.views import escalation_view
+
+__all__ = ["assess", "close", "open_escalation", "raise_level", "refuse", "respond"]
 
 
 def open_escalation(
@@ -112,13 +114,13 @@ def respond(ctx: Ctx, *, actor_key: str | None, ref: str, text: str) -> dict[str
         loaded = load(session, ref)
         actor = loaded.person(actor_key)
         spec = loaded.ladder.level(loaded.row.level)
-        if actor.role != spec.counterpart:
-            raise RuleRefused(
-                f"only the counterpart at {spec.name} responds to {loaded.ref}; needed role: {spec.counterpart} "
-                f"(you are {actor.role})",
-                rule="same level on both sides (SPEC §1)",
-                source=spec.source,
-            )
+        require_role(
+            actor,
+            [spec.counterpart],
+            f"only the counterpart at {spec.name} responds to {loaded.ref}",
+            rule="same level on both sides (SPEC §1)",
+            source=spec.source,
+        )
         before = loaded.row.state
         model = loaded.model()
         loaded.row.state = fire(
@@ -128,18 +130,14 @@ def respond(ctx: Ctx, *, actor_key: str | None, ref: str, text: str) -> dict[str
         record.responded_at, record.responded_by, record.response_text = now, actor.key, text
         late = record.window_passed_at is not None
         cancel_and_touch(loaded, now)
-        for person in raisers(loaded):
-            notify(
-                session,
-                key=f"esc:{loaded.row.id}:L{record.level}:a{record.attempt}:responded",
-                now=now,
-                person=person,
-                contract_key=loaded.row.contract_key,
-                case=loaded.ref,
-                subject=f"[{loaded.row.contract_key}] {loaded.ref}: {actor.name} responded at {spec.name}",
-                body=f"{actor.name} ({actor.role}) responded{' after the window passed' if late else ''}:\n{text}\n"
-                "Please record your assessment (sufficient / insufficient, with reason).",
-            )
+        tell_raisers(
+            loaded,
+            key=f"esc:{loaded.row.id}:L{record.level}:a{record.attempt}:responded",
+            now=now,
+            subject=f"[{loaded.row.contract_key}] {loaded.ref}: {actor.name} responded at {spec.name}",
+            body=f"{actor.name} ({actor.role}) responded{' after the window passed' if late else ''}:\n{text}\n"
+            "Please record your assessment (sufficient / insufficient, with reason).",
+        )
         write_audit(
             ctx,
             loaded,
@@ -161,13 +159,13 @@ def assess(ctx: Ctx, *, actor_key: str | None, ref: str, sufficient: bool, reaso
         actor = loaded.person(actor_key)
         level = loaded.ladder.level(loaded.row.level)
         assessors = loaded.ladder.assessors(loaded.row.level)
-        if actor.role not in assessors:
-            raise RuleRefused(
-                f"the result of {level.name} is judged by the raising side; needed role: {' or '.join(assessors)} "
-                f"(you are {actor.role})",
-                rule="assessment by the raising side (SPEC §1 rule 2c)",
-                source=level.source,
-            )
+        require_role(
+            actor,
+            assessors,
+            f"the result of {level.name} is judged by the raising side",
+            rule="assessment by the raising side (SPEC §1 rule 2c)",
+            source=level.source,
+        )
         before = loaded.row.state
         trigger = EscTrigger.ASSESS_SUFFICIENT if sufficient else EscTrigger.ASSESS_INSUFFICIENT
         loaded.row.state = fire(
@@ -239,105 +237,5 @@ def raise_level(
             before=before,
             reason=reason,
             payload={"from_level": model.level, "to_level": target},
-        )
-        return escalation_view(loaded.row, loaded.levels, loaded.profile, now)
-
-
-def refuse(ctx: Ctx, *, actor_key: str | None, ref: str, reason: str) -> dict[str, Any]:
-    """The recipient does not accept the escalation (B2 §5.1): back to the previous level, or ended at level 1."""
-    reason = require_text(reason, "reason")
-    now = ctx.clock.now()
-    with ctx.db.write() as session:
-        loaded = load(session, ref)
-        actor = loaded.person(actor_key)
-        spec = loaded.ladder.level(loaded.row.level)
-        check_recipient(actor, spec.counterpart, spec.name, spec.source)
-        before, refused_level = loaded.row.state, loaded.row.level
-        loaded.row.state = fire(
-            escalation_machine(), loaded.model(), EscTrigger.REFUSE, rule="refuse", source=spec.source
-        )
-        record = loaded.current()
-        record.refused_at, record.refused_by, record.refusal_reason = now, actor.key, reason
-        cancel_and_touch(loaded, now)
-        if loaded.row.state == EscState.REFUSED.value:
-            loaded.row.closed_at = now
-        else:
-            loaded.row.level = refused_level - 1
-            raiser = loaded.person(record.raised_by)
-            address(
-                ctx,
-                loaded,
-                level=refused_level - 1,
-                actor=raiser,
-                reason=f"refused at level {refused_level} by {actor.name}: {reason}",
-                now=now,
-            )
-        for person in raisers(loaded):
-            notify(
-                session,
-                key=f"esc:{loaded.row.id}:L{refused_level}:a{record.attempt}:refused",
-                now=now,
-                person=person,
-                contract_key=loaded.row.contract_key,
-                case=loaded.ref,
-                subject=f"[{loaded.row.contract_key}] {loaded.ref} not accepted at {spec.name}",
-                body=f"{actor.name} ({actor.role}) did not accept the escalation: {reason}",
-            )
-        write_audit(
-            ctx,
-            loaded,
-            now=now,
-            actor=actor,
-            action="escalation.refuse",
-            before=before,
-            reason=reason,
-            payload={"refused_level": refused_level},
-        )
-        return escalation_view(loaded.row, loaded.levels, loaded.profile, now)
-
-
-def close(
-    ctx: Ctx, *, actor_key: str | None, ref: str, measures: str, results: str, lessons: str
-) -> dict[str, Any]:
-    now = ctx.clock.now()
-    closure = ClosureText(measures=measures or "", results=results or "", lessons=lessons or "")
-    with ctx.db.write() as session:
-        loaded = load(session, ref)
-        actor = loaded.person(actor_key)
-        refuse_if_finished(loaded)
-        check_closure(closure, loaded.ladder.source)
-        allowed = sorted(
-            {r for n in range(1, loaded.row.level + 1) for r in loaded.ladder.level(n).raised_by}
-        )
-        if actor.role not in allowed:
-            raise RuleRefused(
-                f"an escalation is closed by the raising side; needed role: {' or '.join(allowed)} (you are {actor.role})",
-                rule="closure (SPEC §1 rule 4)",
-                source=loaded.ladder.source,
-            )
-        before = loaded.row.state
-        loaded.row.state = fire(
-            escalation_machine(),
-            loaded.model(),
-            EscTrigger.CLOSE,
-            rule="closure text complete",
-            source=loaded.ladder.source,
-            closure=closure,
-        )
-        loaded.row.measures, loaded.row.results, loaded.row.lessons = (
-            closure.measures,
-            closure.results,
-            closure.lessons,
-        )
-        loaded.row.closed_at = now
-        cancel_and_touch(loaded, now)
-        write_audit(
-            ctx,
-            loaded,
-            now=now,
-            actor=actor,
-            action="escalation.close",
-            before=before,
-            payload={"measures": measures, "results": results, "lessons": lessons},
         )
         return escalation_view(loaded.row, loaded.levels, loaded.profile, now)

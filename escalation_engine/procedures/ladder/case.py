@@ -3,6 +3,7 @@ counterpart (deadline, reminders, notice), and the audit row every action writes
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
@@ -209,6 +210,29 @@ def cancel_and_touch(loaded: Loaded, now: datetime) -> None:
     cancel_timers(loaded.session, "escalation", loaded.row.id, now)
     loaded.row.updated_at = now
     loaded.session.add(loaded.row)
+
+
+def require_role(actor: Person, allowed: Sequence[str], what: str, *, rule: str, source: str) -> None:
+    """Refuse `actor` unless their role is one of `allowed`; the message says which role is needed."""
+    if actor.role not in allowed:
+        raise RuleRefused(
+            f"{what}; needed role: {' or '.join(allowed)} (you are {actor.role})", rule=rule, source=source
+        )
+
+
+def tell_raisers(loaded: Loaded, *, key: str, now: datetime, subject: str, body: str) -> None:
+    """Queue a notice to everyone who raised the case, in the action's transaction."""
+    for person in raisers(loaded):
+        notify(
+            loaded.session,
+            key=key,
+            now=now,
+            person=person,
+            contract_key=loaded.row.contract_key,
+            case=loaded.ref,
+            subject=subject,
+            body=body,
+        )
 
 
 def raisers(loaded: Loaded) -> list[Person]:

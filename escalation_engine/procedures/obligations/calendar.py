@@ -26,8 +26,9 @@ from escalation_engine.core.deadlines import REMINDER
 from escalation_engine.core.errors import BadInput
 from escalation_engine.core.refs import case_ref
 from escalation_engine.core.schedule import schedule
-from escalation_engine.core.tables import Contract, Person, Timer
+from escalation_engine.core.tables import Contract, Timer
 from escalation_engine.core.workdays import WorkdayCalendar
+from escalation_engine.procedures.obligations.parties import involves
 from escalation_engine.procedures.obligations.profile import ObligationSpec
 from escalation_engine.procedures.obligations.rules.due_dates import Period, Schedule
 from escalation_engine.procedures.obligations.rules.horizon import (
@@ -39,6 +40,8 @@ from escalation_engine.procedures.obligations.tables import Obligation
 from escalation_engine.profile.model import Profile
 
 STATES = ("open", "overdue", "fulfilled", "all")
+
+
 HORIZON = "obligation_horizon"  # subject kind of the monthly look-ahead timer (a contract has no numeric id)
 
 
@@ -249,16 +252,6 @@ def obligation_view(session: Session, row: Obligation, now: datetime) -> dict[st
     }
 
 
-def involves(session: Session, row: Obligation, person_key: str) -> bool:
-    """Whether the person (by key, on the obligation's contract) owes it or is owed it."""
-    person = session.exec(
-        select(Person).where(Person.contract_key == row.contract_key, Person.key == person_key)
-    ).first()
-    return person is not None and (
-        person.role == row.owed_by_role or person.role in row.owed_to_roles.split(",")
-    )
-
-
 def list_obligations(
     ctx: Ctx,
     *,
@@ -292,13 +285,3 @@ def list_obligations(
 def payload_of(text: str) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(text or "{}")
     return data
-
-
-def open_obligations_for(session: Session, person: Person) -> list[Obligation]:
-    roles = {person.role}
-    query = select(Obligation).where(
-        Obligation.contract_key == person.contract_key, Obligation.state != "fulfilled"
-    )
-    return [
-        r for r in session.exec(query) if r.owed_by_role in roles or person.role in r.owed_to_roles.split(",")
-    ]

@@ -26,7 +26,8 @@ from escalation_engine.core.registry import DueTimer, Registry
 from escalation_engine.core.schedule import schedule
 from escalation_engine.core.tables import Contract, Person, Timer
 from escalation_engine.core.texts import render
-from escalation_engine.procedures.obligations.calendar import open_obligations_for, status_of
+from escalation_engine.procedures.obligations.calendar import status_of
+from escalation_engine.procedures.obligations.parties import open_obligations_for
 from escalation_engine.procedures.obligations.tables import DigestPreference
 from escalation_engine.profile.model import Profile
 

@@ -1,0 +1,82 @@
+"""Read models of sanction cases: one case, the cases of a contract, and their summary for the KPI report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from escalation_engine.contracts.lookup import get_contract
+from escalation_engine.core.context import Ctx
+from escalation_engine.core.refs import case_ref
+from escalation_engine.procedures.kpis.rules.sanctions import (
+    heaviest,
+    parse_sanction,
+)
+from escalation_engine.procedures.kpis.tables import KpiVerdict, SanctionCase
+from escalation_engine.procedures.kpis.verdicts import PREFIX_SANCTION, PREFIX_VERDICT
+
+
+def sanction_view(session: Session, row: SanctionCase) -> dict[str, Any]:
+    verdict = session.get(KpiVerdict, row.verdict_id)
+    return {
+        "sanction": case_ref(PREFIX_SANCTION, row.id),
+        "contract": row.contract_key,
+        "verdict": case_ref(PREFIX_VERDICT, row.verdict_id),
+        "kpi": verdict.kpi if verdict else None,
+        "period": verdict.period if verdict else None,
+        "participant": (verdict.participant or None) if verdict else None,
+        "state": row.state,
+        "allowed": row.outcome or row.allowed.replace(",", ", "),
+        "codes": row.codes.replace(",", ", ") or None,
+        "heaviest": _heaviest(row.codes),
+        "culpability": row.culpability,
+        "proposed_by": row.proposed_by,
+        "response": row.response,
+        "responded_by": row.responded_by,
+        "decision_reason": row.decision_reason,
+        "decided_by": row.decided_by,
+        "decided_at": row.decided_at.isoformat() if row.decided_at else None,
+    }
+
+
+def _heaviest(codes: str) -> str | None:
+    chosen = heaviest(parse_sanction(code) for code in codes.split(",") if code)
+    return chosen.value if chosen else None
+
+
+def list_sanctions(ctx: Ctx, *, contract_key: str | None, state: str | None = None) -> list[dict[str, Any]]:
+    with ctx.db.read() as session:
+        query = select(SanctionCase)
+        if contract_key:
+            get_contract(session, contract_key)
+            query = query.where(SanctionCase.contract_key == contract_key)
+        if state:
+            query = query.where(SanctionCase.state == state)
+        return [sanction_view(session, row) for row in session.exec(query.order_by(col(SanctionCase.id)))]
+
+
+def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Several sanctions at once become one at the heaviest level (B2 §1)."""
+    applied = [
+        code for row in rows if row["state"] == "applied" for code in (row["codes"] or "").split(", ") if code
+    ]
+    proposed = [
+        code
+        for row in rows
+        if row["state"] == "proposed"
+        for code in (row["codes"] or "").split(", ")
+        if code
+    ]
+    top_applied = heaviest(parse_sanction(code) for code in applied)
+    top_proposed = heaviest(parse_sanction(code) for code in proposed)
+    return {
+        "applied": len([r for r in rows if r["state"] == "applied"]),
+        "proposed": len([r for r in rows if r["state"] == "proposed"]),
+        "awaiting_finding": len([r for r in rows if r["state"] == "awaiting_finding"]),
+        "waived": len([r for r in rows if r["state"] == "waived"]),
+        "not_culpable": len([r for r in rows if r["state"] == "not_culpable"]),
+        "heaviest_applied": top_applied.value if top_applied else None,
+        "heaviest_proposed": top_proposed.value if top_proposed else None,
+        "rule": "several sanctions become one at the heaviest level (B2 §1); order S1 < S4 < S2 < S3 < S5 (policy default)",
+    }

@@ -1,0 +1,28 @@
+"""Who an obligation concerns: the side that owes it and the side it is owed to (B2 §2.1, TP §3)."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from escalation_engine.core.tables import Person
+from escalation_engine.procedures.obligations.tables import Obligation
+
+
+def involves(session: Session, row: Obligation, person_key: str) -> bool:
+    """Whether the person (by key, on the obligation's contract) owes it or is owed it."""
+    person = session.exec(
+        select(Person).where(Person.contract_key == row.contract_key, Person.key == person_key)
+    ).first()
+    return person is not None and (
+        person.role == row.owed_by_role or person.role in row.owed_to_roles.split(",")
+    )
+
+
+def open_obligations_for(session: Session, person: Person) -> list[Obligation]:
+    roles = {person.role}
+    query = select(Obligation).where(
+        Obligation.contract_key == person.contract_key, Obligation.state != "fulfilled"
+    )
+    return [
+        r for r in session.exec(query) if r.owed_by_role in roles or person.role in r.owed_to_roles.split(",")
+    ]
