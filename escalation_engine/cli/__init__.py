@@ -1,4 +1,4 @@
-"""`escalation-engine` command line: parse → call the service → print (table, or one JSON document).
+"""`escalation-engine` command line: parse → call an action or a view → print (table, or one JSON document).
 
 Heavy modules (sqlmodel, sqlalchemy, the services) are imported inside the commands so that
 `--help` stays fast.

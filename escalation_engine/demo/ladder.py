@@ -1,6 +1,6 @@
 """The demo's first chapter: the B2 ladder, from the participant's escalation to the audit trail.
 
-The demo drives the same service functions as the CLI, with a clock the narration moves forward, so every
+The demo drives the same actions as the CLI, with a clock the narration moves forward, so every
 deadline, reminder and refusal shown is the engine's own behaviour.
 """
 

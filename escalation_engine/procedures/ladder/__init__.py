@@ -1,1 +1,1 @@
-"""The escalation ladder (B2 §4, TP §2.3): open, respond, assess, raise, refuse, close; levels are never skipped."""
+"""The escalation ladder (B2 §5.1, TP §3 table 2): open, respond, assess, raise, refuse, close; levels are never skipped."""

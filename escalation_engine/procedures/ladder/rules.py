@@ -1,7 +1,7 @@
 """The escalation ladder and its rules (SPEC §1; B2 §5.1, TP §3 table 2).
 
 Pure: the ladder is data from the contract profile; the checks look at a case's per-level records and
-return the reasons a step is forbidden. The service turns a non-empty list into a `RuleRefused`.
+return the reasons a step is forbidden. The actions turn a non-empty list into a `RuleRefused`.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Escalation tables: a case and one row per level it reached (B2 §4, TP §2.3)."""
+"""Escalation tables: a case and one row per level it reached (B2 §5.1, TP §3 table 2)."""
 
 from __future__ import annotations
 
