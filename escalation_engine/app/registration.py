@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import getpass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
+from escalation_engine.accounts.accounts import account_for
+from escalation_engine.accounts.admin import require_admin
+from escalation_engine.accounts.emails import normalise_email
+from escalation_engine.accounts.mode import SHARED, mode_of
 from escalation_engine.app.context import Ctx
 from escalation_engine.contracts.lookup import get_contract, pinned_profile
 from escalation_engine.core import audit
 from escalation_engine.core.errors import BadInput, RuleRefused
+from escalation_engine.core.principal import current as current_principal
 from escalation_engine.core.refs import require_text
-from escalation_engine.core.tables import Contract, Person
+from escalation_engine.core.tables import Account, Contract, Person
 from escalation_engine.procedures.obligations.calendar import derive_for_contract
 from escalation_engine.procedures.obligations.digests import schedule_next as schedule_next_digest
 from escalation_engine.profile.model import Profile, find_profile, profile_json
@@ -23,6 +28,9 @@ SIDES = ("client", "participant", "supplier")
 
 
 def admin_actor(as_person: str | None) -> str:
+    principal = current_principal()
+    if principal is not None and principal.signed_in:
+        return principal.account or f"account:{principal.account_id}"
     return as_person or f"admin:{getpass.getuser()}"
 
 
@@ -57,6 +65,7 @@ def add_contract(
     ctx: Ctx, *, key: str, profile_name: str, title: str, start: date, award: date | None, actor: str
 ) -> dict[str, Any]:
     key = require_text(key, "contract key")
+    require_admin(ctx, "register contracts")
     profile: Profile = find_profile(profile_name)
     now = ctx.clock.now()
     with ctx.db.write() as session:
@@ -114,44 +123,95 @@ def add_person(
     key = require_text(key, "person key")
     if side not in SIDES:
         raise BadInput(f"unknown side {side!r}: expected one of {', '.join(SIDES)}")
-    if email is not None and "@" not in email:
-        raise BadInput(f"malformed e-mail address {email!r}")
+    address = normalise_email(email, what="--email") if email is not None else None
+    require_admin(ctx, "add people to a contract")
     now = ctx.clock.now()
     with ctx.db.write() as session:
-        contract = get_contract(session, contract_key)
-        profile = pinned_profile(contract)
-        spec = profile.role(role)
-        if spec is None:
-            known = ", ".join(f"{r} ({s.side})" for r, s in profile.spec.roles.items())
-            raise BadInput(f"unknown role {role!r} in profile {profile.name}: expected one of {known}")
-        if spec.side != side:
-            raise BadInput(f"role {role!r} belongs to side {spec.side!r}, not {side!r} ({spec.source})")
-        person = Person(
-            contract_key=contract_key,
-            key=key,
-            name=require_text(name, "name"),
-            side=side,
-            role=role,
-            organisation=organisation,
-            email=email,
-            created_at=now,
+        return person_view(
+            add_membership(
+                ctx,
+                session,
+                key=key,
+                contract_key=contract_key,
+                name=name,
+                side=side,
+                role=role,
+                organisation=organisation,
+                email=address,
+                actor=actor,
+                now=now,
+            )
         )
-        session.add(person)
-        try:
-            session.flush()
-        except IntegrityError:
-            raise RuleRefused(f"person {key!r} already exists on contract {contract_key!r}") from None
-        schedule_next_digest(session, person, profile, now)
-        audit.append(
-            ctx.db,
-            session,
-            now=now,
-            actor=actor,
-            action="person.add",
-            contract_key=contract_key,
-            payload=person_view(person),
+
+
+def add_membership(
+    ctx: Ctx,
+    session: Session,
+    *,
+    key: str,
+    contract_key: str,
+    name: str,
+    side: str,
+    role: str,
+    organisation: str | None,
+    email: str | None,
+    actor: str,
+    now: datetime,
+) -> Person:
+    """Add a person (a membership of their account) in the caller's transaction."""
+    address = email
+    contract = get_contract(session, contract_key)
+    profile = pinned_profile(contract)
+    spec = profile.role(role)
+    if spec is None:
+        known = ", ".join(f"{r} ({s.side})" for r, s in profile.spec.roles.items())
+        raise BadInput(f"unknown role {role!r} in profile {profile.name}: expected one of {known}")
+    if spec.side != side:
+        raise BadInput(f"role {role!r} belongs to side {spec.side!r}, not {side!r} ({spec.source})")
+    person = Person(
+        contract_key=contract_key,
+        key=key,
+        name=require_text(name, "name"),
+        side=side,
+        role=role,
+        organisation=organisation,
+        email=address,
+        created_at=now,
+    )
+    account = account_for(ctx, session, email=address, name=person.name, now=now)
+    _refuse_second_membership(session, account, contract_key)
+    person.account_id = account.id
+    session.add(person)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise RuleRefused(f"person {key!r} already exists on contract {contract_key!r}") from None
+    schedule_next_digest(session, person, profile, now)
+    audit.append(
+        ctx.db,
+        session,
+        now=now,
+        actor=actor,
+        action="person.add",
+        contract_key=contract_key,
+        payload=person_view(person),
+    )
+    return person
+
+
+def _refuse_second_membership(session: Session, account: Account, contract_key: str) -> None:
+    """On a shared database an account acts as its membership: one per contract, or it could not say which."""
+    if mode_of(session) != SHARED or account.id is None:
+        return
+    taken = session.exec(
+        select(Person).where(Person.contract_key == contract_key, Person.account_id == account.id)
+    ).first()
+    if taken is not None:
+        raise RuleRefused(
+            f"{account.email} is already on contract {contract_key!r} as {taken.key!r} ({taken.role})",
+            rule="one membership per account and contract",
+            source="accounts: shared mode",
         )
-        return person_view(person)
 
 
 def list_contracts(ctx: Ctx) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from escalation_engine.accounts.admin import require_admin
 from escalation_engine.app.context import Ctx
 from escalation_engine.app.registration import contract_view
 from escalation_engine.contracts.lookup import get_contract, pinned_profile
@@ -32,6 +33,7 @@ RULE = "a contract stays pinned to its profile version (DESIGN §9)"
 
 
 def repin(ctx: Ctx, *, key: str, actor: str) -> dict[str, Any]:
+    require_admin(ctx, "re-pin contracts")
     now = ctx.clock.now()
     with ctx.db.write() as session:
         get_contract(session, key)

@@ -13,23 +13,42 @@ from escalation_engine.cli.root import App, pass_app
 
 
 @click.command()
+@click.option(
+    "--shared", is_flag=True, help="Several people reach this database: every action by a proven account."
+)
+@click.option(
+    "--admin", "admin_email", metavar="EMAIL", help="With --shared: the first administrator's e-mail."
+)
+@click.option("--admin-name", metavar="NAME", help="With --admin: the administrator's name.")
 @pass_app
-def init(app: App) -> None:
-    """Create or upgrade the database (Alembic migrations)."""
+def init(app: App, shared: bool, admin_email: str | None, admin_name: str | None) -> None:
+    """Create or upgrade the database (Alembic migrations); `--shared --admin EMAIL` makes it shared."""
+    from escalation_engine.cli.init_modes import apply_mode
+
+    if admin_email and not shared:
+        raise click.UsageError("--admin goes with --shared")
+    if shared and not admin_email:
+        raise click.UsageError("--shared needs --admin EMAIL (the first administrator)")
     ctx = app.ctx(ensure_schema=False)
     before, after = ctx.db.upgrade()
     data = {
         "database": ctx.db.engine.url.render_as_string(hide_password=True),
         "from_revision": before,
         "revision": after,
+        **apply_mode(app, ctx, admin_email=admin_email if shared else None, admin_name=admin_name),
     }
-    app.out(
-        data,
-        lambda: click.echo(
+
+    def human() -> None:
+        click.echo(
             f"database {data['database']} is at schema revision {after}"
             + (f" (was {before})" if before and before != after else " (created)" if before is None else "")
-        ),
-    )
+        )
+        click.echo(f"mode: {data['mode']}")
+        if data.get("token"):
+            click.echo(f"administrator {data['admin']}: your personal token (shown once, keep it secret):")
+            click.echo(f"  {data['token']}")
+
+    app.out(data, human)
 
 
 @click.group()

@@ -21,6 +21,7 @@ class App:
     db_url: str | None
     as_json: bool
     as_person: str | None
+    token_file: str | None = None
     _ctx: Ctx | None = field(default=None, repr=False)
 
     def ctx(self, *, ensure_schema: bool = True) -> Ctx:
@@ -35,7 +36,21 @@ class App:
             if ensure_schema:
                 db.ensure_schema()
             self._ctx = Ctx(db=db)
+            if ensure_schema:
+                self.prove(self._ctx)
         return self._ctx
+
+    def prove(self, ctx: Ctx) -> None:
+        """Who acts for the rest of this command: the operator (local mode) or the token's account (shared)."""
+        from escalation_engine.cli.identity import principal_for
+        from escalation_engine.core.principal import acting
+
+        principal = principal_for(ctx, as_person=self.as_person, token_file=self.token_file)
+        scope = acting(principal)
+        scope.__enter__()
+        current = click.get_current_context(silent=True)
+        if current is not None:
+            current.find_root().call_on_close(lambda: scope.__exit__(None, None, None))
 
     def out(self, data: Any, human: Any) -> None:
         """Print `data` as JSON with --json, else call `human()`."""
@@ -110,17 +125,26 @@ def _describe_fault(exc: Exception) -> tuple[str, str, int]:
     metavar="PERSON",
     help="The acting person's key (env ESCALATION_ENGINE_AS).",
 )
+@click.option(
+    "--token-file",
+    metavar="FILE",
+    help="A file holding your personal token (shared databases; or env ESCALATION_ENGINE_TOKEN).",
+)
 @click.version_option(package_name="escalation-engine")
 @click.pass_context
-def cli(ctx: click.Context, db_url: str | None, as_json: bool, as_person: str | None) -> None:
+def cli(
+    ctx: click.Context, db_url: str | None, as_json: bool, as_person: str | None, token_file: str | None
+) -> None:
     """Run the governance procedures of supplier contracts: escalations over a ladder of levels,
     their deadlines and reminders, and an audit trail nobody can quietly change."""
-    ctx.obj = App(db_url=db_url, as_json=as_json, as_person=as_person)
+    ctx.obj = App(db_url=db_url, as_json=as_json, as_person=as_person, token_file=token_file)
 
 
 # Which module defines each top-level command: a command imports only its own module (and `--help` all of
 # them). tests/e2e/test_cli_layout.py checks this table against the modules' COMMANDS.
 LAZY_COMMANDS = {
+    "account": "cmd_accounts",
+    "invite": "cmd_accounts",
     "init": "cmd_setup",
     "profile": "cmd_setup",
     "contract": "cmd_setup",

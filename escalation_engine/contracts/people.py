@@ -6,10 +6,18 @@ from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from escalation_engine.core.errors import BadInput, NotFound, RuleRefused
+from escalation_engine.core.principal import Principal
+from escalation_engine.core.principal import current as current_principal
 from escalation_engine.core.tables import Person
 
 
 def get_person(session: Session, contract_key: str, key: str | None) -> Person:
+    principal = current_principal()
+    if principal is not None and principal.signed_in:
+        mine = select(Person).where(
+            Person.contract_key == contract_key, Person.account_id == principal.account_id
+        )
+        return _membership(list(session.exec(mine.order_by(col(Person.id)))), contract_key, principal, key)
     if not key:
         raise BadInput("name the acting person with --as PERSON (or ESCALATION_ENGINE_AS)")
     person = session.exec(
@@ -29,6 +37,10 @@ _PEOPLE = select(Person).where(Person.contract_key == bindparam("contract")).ord
 
 def person_among(people: dict[str, Person], contract_key: str, key: str | None) -> Person:
     """`get_person` over the people already loaded with `contract_people` (same refusals)."""
+    principal = current_principal()
+    if principal is not None and principal.signed_in:
+        mine = [p for p in people.values() if p.account_id == principal.account_id]
+        return _membership(mine, contract_key, principal, key)
     if not key:
         raise BadInput("name the acting person with --as PERSON (or ESCALATION_ENGINE_AS)")
     return _found(people.get(key), contract_key, key)
@@ -38,6 +50,25 @@ def _found(person: Person | None, contract_key: str, key: str) -> Person:
     if person is None:
         raise NotFound(f"person {key!r} not found on contract {contract_key!r}")
     return person
+
+
+def _membership(mine: list[Person], contract_key: str, principal: Principal, key: str | None) -> Person:
+    """A signed-in account acts as its own membership on the contract, never as someone else."""
+    if key and all(person.key != key for person in mine):
+        raise RuleRefused(
+            f"signed in as {principal.account}, you act as yourself only: {key!r} is not your membership",
+            rule="no acting for another person on a shared database",
+            source="accounts: shared mode",
+        )
+    chosen = [person for person in mine if person.key == key] if key else mine
+    if not chosen:
+        raise NotFound("not found among the contracts you are a member of")
+    if len(chosen) > 1:
+        roles = ", ".join(f"{person.key} ({person.role})" for person in chosen)
+        raise BadInput(
+            f"you have several memberships on this contract ({roles}); ask an administrator to keep one"
+        )
+    return chosen[0]
 
 
 def people_with_role(session: Session, contract_key: str, role: str) -> list[Person]:

@@ -14,6 +14,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from escalation_engine.core.db import Database
+from escalation_engine.core.principal import current as current_principal
 from escalation_engine.core.tables import AuditEvent, Person
 
 GENESIS = "0" * 64
@@ -31,6 +32,8 @@ _FIELDS = (
     "reason",
     "payload",
 )
+# Who proved what: hashed only when set, so rows written before accounts existed verify as they were.
+_WHO = ("account", "auth", "operator")
 
 
 def _canonical(values: Mapping[str, Any]) -> str:
@@ -38,11 +41,14 @@ def _canonical(values: Mapping[str, Any]) -> str:
     for name in _FIELDS:
         value = values[name]
         data[name] = value.isoformat() if isinstance(value, datetime) else value
+    for name in _WHO:
+        if values.get(name) is not None:
+            data[name] = values[name]
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def compute_hash(prev_hash: str, event: AuditEvent | Mapping[str, Any]) -> str:
-    values = event if isinstance(event, Mapping) else {name: getattr(event, name) for name in _FIELDS}
+    values = event if isinstance(event, Mapping) else {name: getattr(event, name) for name in _FIELDS + _WHO}
     return hashlib.sha256((prev_hash + "\n" + _canonical(values)).encode()).hexdigest()
 
 
@@ -77,11 +83,19 @@ def append(
         "reason": reason,
         "payload": json.dumps(payload or {}, sort_keys=True, ensure_ascii=False, default=str),
         "prev_hash": last_hash,
+        **_who(),
     }
     values["hash"] = compute_hash(last_hash, values)
     # A Core INSERT of exactly these values: the ORM unit of work adds nothing for an append-only row.
     session.connection().execute(_INSERT, values)
     session.info[_HEAD] = (session.get_transaction(), values["id"], values["hash"])
+
+
+def _who() -> dict[str, str | None]:
+    principal = current_principal()
+    if principal is None:
+        return {"account": None, "auth": None, "operator": None}
+    return {"account": principal.account, "auth": principal.auth, "operator": principal.operator}
 
 
 _HEAD = "escalation_engine.audit_head"
@@ -181,7 +195,7 @@ def verify(db: Database, expected_head: str | None = None) -> VerifyResult:
 
 def as_record(event: AuditEvent) -> dict[str, Any]:
     record: dict[str, Any] = {}
-    for name in (*_FIELDS, "prev_hash", "hash"):
+    for name in (*_FIELDS, *_WHO, "prev_hash", "hash"):
         value = getattr(event, name)
         record[name] = value.isoformat() if isinstance(value, datetime) else value
     record["payload"] = json.loads(event.payload or "{}")
@@ -205,7 +219,7 @@ def export(db: Database, fmt: str) -> str:
     if fmt == "jsonl":
         return "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=[*_FIELDS, "prev_hash", "hash"], lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=[*_FIELDS, *_WHO, "prev_hash", "hash"], lineterminator="\n")
     writer.writeheader()
     for record in records:
         writer.writerow(

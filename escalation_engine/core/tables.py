@@ -31,7 +31,25 @@ class Contract(SQLModel, table=True):
     created_at: datetime = _instant()
 
 
+class Account(SQLModel, table=True):
+    """One person, whatever contracts they are on: their memberships are the `person` rows."""
+
+    __tablename__ = "account"
+    id: int | None = Field(default=None, primary_key=True)
+    email: str | None = Field(default=None, unique=True, max_length=254)  # lower case; None: cannot sign in
+    name: str
+    language: str = Field(default="nl", max_length=2)
+    is_admin: bool = False
+    password_hash: str | None = None
+    failed_signins: int = 0
+    locked_until: datetime | None = _instant(nullable=True)
+    disabled_at: datetime | None = _instant(nullable=True)
+    created_at: datetime = _instant()
+
+
 class Person(SQLModel, table=True):
+    """A membership: an account's side, role and organisation on one contract (the procedures' `person`)."""
+
     __tablename__ = "person"
     __table_args__ = (UniqueConstraint("contract_key", "key", name="uq_person_contract_key"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -42,6 +60,7 @@ class Person(SQLModel, table=True):
     role: str = Field(max_length=64)
     organisation: str | None = None
     email: str | None = None
+    account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
     created_at: datetime = _instant()
 
 
@@ -103,5 +122,8 @@ class AuditEvent(SQLModel, table=True):
     to_state: str | None = None
     reason: str | None = None
     payload: str = "{}"
+    account: str | None = None  # the signed-in account (e-mail) that acted, when one did
+    auth: str | None = Field(default=None, max_length=16)  # how it was proved: token, password, oidc, local
+    operator: str | None = None  # local mode: the operating-system user at the terminal
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
