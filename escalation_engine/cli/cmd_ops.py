@@ -157,22 +157,44 @@ def audit_list(app: App, case_ref: str | None, contract_key: str | None) -> None
 
 @audit.command("verify")
 @click.option(
-    "--head", "expected_head", help="The head hash you kept from an earlier verify (detects a cut tail)."
+    "--head",
+    "expected_head",
+    help="A head hash you kept from an earlier verify: it must still be in the chain.",
+)
+@click.option(
+    "--checkpoints", "checkpoints_file", type=click.Path(path_type=Path), help="Signed checkpoints to check."
+)
+@click.option(
+    "--public-key", "public_key", type=click.Path(path_type=Path), help="The checkpoints' public key (PEM)."
 )
 @pass_app
-def audit_verify(app: App, expected_head: str | None) -> None:
+def audit_verify(
+    app: App, expected_head: str | None, checkpoints_file: Path | None, public_key: Path | None
+) -> None:
     """Recompute the hash chain; name every edited or missing row. Exit 3 when it does not verify."""
-    from escalation_engine.core import audit as svc
-    from escalation_engine.core.errors import RuleRefused
+    from escalation_engine.cli.audit_checks import verify_command
 
-    result = svc.verify(app.ctx().db, expected_head)
-    if not result.ok:
-        raise RuleRefused(
-            "audit trail does not verify: " + "; ".join(result.problems),
-            rule="append-only audit trail",
-            source="SPEC §7",
-        )
-    app.out(result.as_dict(), lambda: click.echo(f"audit trail ok: {result.rows} rows, head {result.head}"))
+    verify_command(app, expected_head, checkpoints_file, public_key)
+
+
+@audit.command("checkpoint")
+@click.option(
+    "--key-file",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Ed25519 key (PEM), kept outside the database; made when absent.",
+)
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Append the checkpoint to this file (default: print it).",
+)
+@pass_app
+def audit_checkpoint(app: App, key_file: Path, output: Path | None) -> None:
+    """Sign the chain's head with a key the database never sees (write it somewhere else, e.g. a file or mail)."""
+    from escalation_engine.cli.audit_checks import checkpoint_command
+
+    checkpoint_command(app, key_file, output)
 
 
 @audit.command("export")

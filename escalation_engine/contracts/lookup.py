@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from escalation_engine.core.errors import NotFound
 from escalation_engine.core.tables import Contract
+from escalation_engine.core.visibility import require_contract
 from escalation_engine.profile.model import Profile, ProfileSpec, parse_profile
 
 
@@ -17,6 +18,7 @@ def get_contract(session: Session, key: str) -> Contract:
     contract = session.get(Contract, key)
     if contract is None:
         raise NotFound(f"contract {key!r} not found")
+    require_contract(session, key)
     return contract
 
 

@@ -6,7 +6,7 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from escalation_engine.core.db import Database
 from escalation_engine.core.principal import current as current_principal
 from escalation_engine.core.tables import AuditEvent, Person
+from escalation_engine.core.visibility import restrict, sight
 
 GENESIS = "0" * 64
 _FIELDS = (
@@ -168,10 +169,16 @@ def _stream(db: Database) -> Iterator[AuditEvent]:
         )
 
 
-def verify(db: Database, expected_head: str | None = None) -> VerifyResult:
-    """Recompute the chain; name every edited row, every missing row, and a cut-off tail if a head is given."""
+def verify(
+    db: Database, expected_head: str | None = None, checkpoints: Sequence[tuple[int, str]] = ()
+) -> VerifyResult:
+    """Recompute the chain; name every edited row and every missing row. A kept head (`expected_head`) and
+    every checkpoint (row id, hash) must still be in the chain: rows added since are fine, a rewritten or
+    cut chain is not."""
     problems: list[str] = []
     prev_hash, expected_id, rows = GENESIS, 1, 0
+    wanted = dict(checkpoints)
+    head_seen = expected_head is None
     for event in _stream(db):
         rows += 1
         if event.id != expected_id:
@@ -185,11 +192,19 @@ def verify(db: Database, expected_head: str | None = None) -> VerifyResult:
             )
         if compute_hash(event.prev_hash, event) != event.hash:
             problems.append(f"audit row {event.id}: content does not match its hash (the row was edited)")
+        head_seen = head_seen or event.hash == expected_head
+        if event.id in wanted and wanted.pop(event.id) != event.hash:
+            problems.append(
+                f"audit row {event.id} is not the row the checkpoint signed (the chain was rewritten)"
+            )
         prev_hash, expected_id = event.hash, (event.id or 0) + 1
-    if expected_head and expected_head != prev_hash:
+    if not head_seen and expected_head:
         problems.append(
-            f"the chain ends at {prev_hash[:12]}…, not at the expected head {expected_head[:12]}… (rows cut off?)"
+            f"the chain ends at {prev_hash[:12]}…, not at the expected head {expected_head[:12]}…, and no longer "
+            "holds it (rows cut off?)"
         )
+    for ident in sorted(wanted):
+        problems.append(f"audit row {ident} of a signed checkpoint is missing (the tail was cut)")
     return VerifyResult(ok=not problems, rows=rows, head=prev_hash, problems=problems)
 
 
@@ -211,11 +226,14 @@ def listing(
             query = query.where(AuditEvent.case_ref == case_ref)
         if contract_key:
             query = query.where(AuditEvent.contract_key == contract_key)
+        query = restrict(session, query, col(AuditEvent.contract_key))
         return [as_record(e) for e in session.exec(query)]
 
 
 def export(db: Database, fmt: str) -> str:
-    records = [as_record(e) for e in _stream(db)]
+    with db.read() as session:
+        seen = sight(session)
+    records = [as_record(e) for e in _stream(db) if seen.sees(e.contract_key)]
     if fmt == "jsonl":
         return "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
     buffer = io.StringIO()

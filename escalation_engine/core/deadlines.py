@@ -17,6 +17,7 @@ from escalation_engine.core.display import last_day
 from escalation_engine.core.refs import case_ref
 from escalation_engine.core.registry import Registry
 from escalation_engine.core.tables import Timer
+from escalation_engine.core.visibility import restrict, visible
 
 REMINDER = "reminder"
 
@@ -37,12 +38,13 @@ def list_deadlines(
         if within_days is not None:
             query = query.where(col(Timer.due_at) <= now + timedelta(days=within_days))
         rows: list[dict[str, Any]] = []
+        query = restrict(session, query, col(Timer.contract_key))
         for timer in session.exec(query.order_by(col(Timer.due_at), col(Timer.id))):
             row = deadline_row(ctx.registry, session, timer, now)
             if person_key and person_key not in row["responsible"]:
                 continue
             rows.append(row)
-        return rows
+        return visible(session, rows)
 
 
 def deadline_row(registry: Registry, session: Session, timer: Timer, now: datetime) -> dict[str, Any]:

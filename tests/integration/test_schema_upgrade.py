@@ -11,12 +11,14 @@ import pytest
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import text
+from sqlmodel import select
 from support import register
 
 from escalation_engine.app.context import Ctx
 from escalation_engine.contracts.lookup import get_contract, pinned_profile
-from escalation_engine.core.db import Database
+from escalation_engine.core.db import SCHEMA_REVISION, Database
 from escalation_engine.core.errors import BadInput
+from escalation_engine.core.tables import Account, Person
 from escalation_engine.profile.model import parse_profile, profile_json
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "escalation_engine" / "core" / "migrations"
@@ -48,10 +50,11 @@ def test_init_fills_the_json_copy_of_every_pinned_profile_and_it_reads_as_the_pi
                 {"text": pinned, "start": date(2026, 1, 1), "created": "2026-01-01 00:00:00.000000"},
             )
         with pytest.raises(
-            BadInput, match="revision 0005, this engine needs 0006: run `escalation-engine init`"
+            BadInput,
+            match=f"revision 0005, this engine needs {SCHEMA_REVISION}: run `escalation-engine init`",
         ):
             db.ensure_schema()
-        assert db.upgrade() == ("0005", "0006")
+        assert db.upgrade() == ("0005", SCHEMA_REVISION)
         with db.read() as session:
             contract = get_contract(session, "OLD")
             assert contract.profile_json
@@ -79,3 +82,50 @@ def test_a_json_copy_that_no_longer_validates_falls_back_to_the_pinned_yaml(ctx:
     with ctx.db.read() as session:
         contract = get_contract(session, "LF")
         assert pinned_profile(contract).spec == parse_profile(contract.profile_text).spec
+
+
+def test_an_existing_local_database_upgrades_with_its_people_as_accounts_matched_by_email(
+    db_url: str,
+) -> None:
+    db = Database(db_url)
+    try:
+        _at_revision(db, "0006")
+        pinned = V2.read_text(encoding="utf-8")
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO contract (key, title, profile_name, profile_version, profile_sha256, profile_text,"
+                    " start_date, award_date, created_at) VALUES (:key, 't', 'leasefietsen-rijk', 2, 'x', :text,"
+                    " :start, NULL, :created)"
+                ),
+                [
+                    {
+                        "key": k,
+                        "text": pinned,
+                        "start": date(2026, 1, 1),
+                        "created": "2026-01-01 00:00:00.000000",
+                    }
+                    for k in ("A", "B")
+                ],
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO person (contract_key, key, name, side, role, email, created_at) VALUES "
+                    "(:c, :k, :n, 'supplier', 'account_manager', :e, '2026-01-01 00:00:00.000000')"
+                ),
+                [
+                    {"c": "A", "k": "am", "n": "Anna", "e": "Anna@Example.org"},
+                    {"c": "B", "k": "anna", "n": "Anna S.", "e": "anna@example.org"},
+                    {"c": "A", "k": "noemail", "n": "Zonder", "e": None},
+                ],
+            )
+        db.upgrade()
+        with db.read() as session:
+            people = {p.key: p for p in session.exec(select(Person))}
+            accounts = {a.id: a for a in session.exec(select(Account))}
+        assert len(people) == 3 and len(accounts) == 2
+        assert people["am"].account_id == people["anna"].account_id
+        assert accounts[people["am"].account_id or 0].email == "anna@example.org"
+        assert accounts[people["noemail"].account_id or 0].email is None
+    finally:
+        db.dispose()

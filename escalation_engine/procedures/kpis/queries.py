@@ -10,6 +10,7 @@ from escalation_engine.contracts.lookup import get_contract
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.errors import NotFound
 from escalation_engine.core.refs import case_ref, parse_ref
+from escalation_engine.core.visibility import require_visible
 from escalation_engine.procedures.kpis.rules.waiting_room import SOURCE as WAITING_ROOM_SOURCE
 from escalation_engine.procedures.kpis.rules.waiting_room import moment_date
 from escalation_engine.procedures.kpis.tables import KpiVerdict
@@ -23,7 +24,9 @@ def show_verdict(ctx: Ctx, ref: str) -> dict[str, Any]:
         row = session.get(KpiVerdict, ident)
         if row is None:
             raise NotFound(f"verdict {case_ref(PREFIX_VERDICT, ident)} not found")
-        return verdict_view(row)
+        view = verdict_view(row)
+        require_visible(session, view, case_ref(PREFIX_VERDICT, ident))
+        return view
 
 
 def list_verdicts(

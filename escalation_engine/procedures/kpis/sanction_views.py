@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 from escalation_engine.contracts.lookup import get_contract
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.refs import case_ref
+from escalation_engine.core.visibility import restrict
 from escalation_engine.procedures.kpis.rules.sanctions import (
     heaviest,
     parse_sanction,
@@ -53,6 +54,7 @@ def list_sanctions(ctx: Ctx, *, contract_key: str | None, state: str | None = No
             query = query.where(SanctionCase.contract_key == contract_key)
         if state:
             query = query.where(SanctionCase.state == state)
+        query = restrict(session, query, col(SanctionCase.contract_key))
         return [sanction_view(session, row) for row in session.exec(query.order_by(col(SanctionCase.id)))]
 
 

@@ -8,6 +8,7 @@ from sqlmodel import col, select
 
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.errors import BadInput
+from escalation_engine.core.visibility import require_visible, restrict, visible
 from escalation_engine.procedures.ladder.case import load
 from escalation_engine.procedures.ladder.machine import OPEN_STATES
 from escalation_engine.procedures.ladder.tables import Escalation, EscalationLevel
@@ -19,7 +20,9 @@ STATE_FILTERS = ("open", "closed", "all")
 def show_escalation(ctx: Ctx, ref: str) -> dict[str, Any]:
     with ctx.db.read() as session:
         loaded = load(session, ref, lock=False)
-        return escalation_view(loaded.row, loaded.levels, loaded.profile, ctx.clock.now())
+        view = escalation_view(loaded.row, loaded.levels, loaded.profile, ctx.clock.now())
+        require_visible(session, view, ref)
+        return view
 
 
 def list_escalations(
@@ -41,11 +44,11 @@ def list_escalations(
         elif state == "closed":
             query = query.where(col(Escalation.state).not_in(open_values))
         rows = []
-        for row in session.exec(query):
+        for row in session.exec(restrict(session, query, col(Escalation.contract_key))):
             levels = list(
                 session.exec(select(EscalationLevel).where(EscalationLevel.escalation_id == row.id))
             )
             rows.append(
                 escalation_view(row, levels, pinned_profile(get_contract(session, row.contract_key)), now)
             )
-        return rows
+        return visible(session, rows)

@@ -27,6 +27,7 @@ from escalation_engine.core.errors import BadInput
 from escalation_engine.core.refs import case_ref
 from escalation_engine.core.schedule import schedule
 from escalation_engine.core.tables import Contract, Timer
+from escalation_engine.core.visibility import restrict
 from escalation_engine.core.workdays import WorkdayCalendar
 from escalation_engine.procedures.obligations.parties import involves
 from escalation_engine.procedures.obligations.profile import ObligationSpec
@@ -272,6 +273,7 @@ def list_obligations(
         if within_days is not None:
             query = query.where(col(Obligation.due_date) <= local_date(now) + timedelta(days=within_days))
         rows = []
+        query = restrict(session, query, col(Obligation.contract_key))
         for row in session.exec(query.order_by(col(Obligation.due_date), col(Obligation.id))):
             status = status_of(row, now)
             if state == "open" and status == "fulfilled" or state not in ("open", "all") and status != state:

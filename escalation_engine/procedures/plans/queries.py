@@ -10,6 +10,7 @@ from escalation_engine.contracts.lookup import get_contract, pinned_profile
 from escalation_engine.core import audit
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.errors import BadInput
+from escalation_engine.core.visibility import require_visible, restrict
 from escalation_engine.procedures.plans.case import load
 from escalation_engine.procedures.plans.tables import ImprovementPlan, PlanSubmission
 from escalation_engine.procedures.plans.views import plan_view
@@ -21,6 +22,7 @@ def show_plan(ctx: Ctx, ref: str) -> dict[str, Any]:
     with ctx.db.read() as session:
         loaded = load(session, ref, lock=False)
         data = plan_view(loaded.row, loaded.submissions, loaded.profile, ctx.clock.now())
+        require_visible(session, data, ref)
     data["history"] = [
         {
             k: event[k]
@@ -45,7 +47,7 @@ def list_plans(ctx: Ctx, *, contract_key: str | None = None, state: str = "open"
         elif state == "closed":
             query = query.where(col(ImprovementPlan.closed_at).is_not(None))
         rows = []
-        for row in session.exec(query):
+        for row in session.exec(restrict(session, query, col(ImprovementPlan.contract_key))):
             subs = list(session.exec(select(PlanSubmission).where(PlanSubmission.plan_id == row.id)))
             profile = pinned_profile(get_contract(session, row.contract_key))
             rows.append(plan_view(row, subs, profile, now))

@@ -12,6 +12,7 @@ from escalation_engine.contracts.lookup import get_contract
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.display import iso, last_day
 from escalation_engine.core.errors import BadInput
+from escalation_engine.core.visibility import require_visible, restrict
 from escalation_engine.procedures.step_in.machine import OPEN_STATES, StepInState
 from escalation_engine.procedures.step_in.tables import StepIn
 
@@ -102,7 +103,9 @@ def show_step_in(ctx: Ctx, ref: str) -> dict[str, Any]:
     from escalation_engine.procedures.step_in.case import load
 
     with ctx.db.read() as session:
-        return step_in_view(load(session, ref, lock=False), ctx.clock.now())
+        view = step_in_view(load(session, ref, lock=False), ctx.clock.now())
+        require_visible(session, view, ref)
+        return view
 
 
 def list_step_ins(ctx: Ctx, *, contract_key: str | None = None, state: str = "open") -> list[dict[str, Any]]:
@@ -121,4 +124,5 @@ def list_step_ins(ctx: Ctx, *, contract_key: str | None = None, state: str = "op
             query = query.where(col(StepIn.state).in_(open_values))
         elif state == "closed":
             query = query.where(col(StepIn.state).not_in(open_values))
+        query = restrict(session, query, col(StepIn.contract_key))
         return [step_in_view(load(session, str(ident), lock=False), now) for ident in session.exec(query)]

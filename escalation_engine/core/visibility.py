@@ -1,0 +1,72 @@
+"""What the acting account may see: reading is checked like acting.
+
+Local mode and administrators see everything. A signed-in account sees only the contracts it is a member
+of; a participant's contract manager (every membership on the contract on the participant side) sees on
+that contract only the cases of their own organisation. What it may not see does not exist for it: a
+single case answers "not found", a list leaves it out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlmodel import Session, select
+
+from escalation_engine.core.errors import NotFound
+from escalation_engine.core.principal import current as current_principal
+from escalation_engine.core.tables import Person
+
+Row = TypeVar("Row", bound=Mapping[str, Any])
+
+
+@dataclass(frozen=True)
+class Sight:
+    contracts: dict[str, list[Person]] | None  # None: everything
+
+    def sees(self, contract_key: str | None, participant: str | None = None) -> bool:
+        if self.contracts is None:
+            return True
+        members = self.contracts.get(contract_key or "")
+        if not members:
+            return False
+        if participant and all(member.side == "participant" for member in members):
+            return any(member.organisation == participant for member in members)
+        return True
+
+
+def sight(session: Session) -> Sight:
+    principal = current_principal()
+    if principal is None or not principal.signed_in or principal.is_admin:
+        return Sight(None)
+    mine: dict[str, list[Person]] = {}
+    for person in session.exec(select(Person).where(Person.account_id == principal.account_id)):
+        mine.setdefault(person.contract_key, []).append(person)
+    return Sight(mine)
+
+
+def visible(session: Session, rows: Iterable[Row], *, field: str = "contract") -> list[Row]:
+    seen = sight(session)
+    return [row for row in rows if seen.sees(row.get(field), row.get("participant"))]
+
+
+def require_visible(session: Session, row: Mapping[str, Any], what: str, *, field: str = "contract") -> None:
+    if not sight(session).sees(row.get(field), row.get("participant")):
+        raise NotFound(f"{what} not found")
+
+
+def require_contract(session: Session, contract_key: str) -> None:
+    if not sight(session).sees(contract_key):
+        raise NotFound(f"contract {contract_key!r} not found")
+
+
+Query = TypeVar("Query")
+
+
+def restrict(session: Session, query: Query, column: Any) -> Query:
+    """`query` limited to the contracts the acting account may see (unchanged for local mode and admins)."""
+    seen = sight(session)
+    if seen.contracts is None:
+        return query
+    return query.where(column.in_(sorted(seen.contracts)))  # type: ignore[attr-defined,no-any-return]
