@@ -100,3 +100,16 @@ def list_accounts(ctx: Ctx) -> list[dict[str, Any]]:
 def show_account(ctx: Ctx, email: str) -> dict[str, Any]:
     with ctx.db.read() as session:
         return account_view(session, find_account(session, email))
+
+
+def memberships_of(ctx: Ctx, account_id: int | None) -> list[Person]:
+    """The account's memberships (its person rows), oldest first."""
+    with ctx.db.read() as session:
+        query = select(Person).where(Person.account_id == account_id).order_by(col(Person.id))
+        return list(session.exec(query))
+
+
+def language_of(ctx: Ctx, account_id: int | None) -> str | None:
+    with ctx.db.read() as session:
+        account = session.get(Account, account_id) if account_id is not None else None
+        return account.language if account is not None else None

@@ -162,6 +162,7 @@ LAZY_COMMANDS = {
     "run": "cmd_ops",
     "audit": "cmd_ops",
     "demo": "cmd_ops",
+    "serve": "cmd_web",
     "obligations": "cmd_obligations",
     "obligation": "cmd_obligations",
     "digest": "cmd_obligations",

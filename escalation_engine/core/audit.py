@@ -14,6 +14,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from escalation_engine.core.db import Database
+from escalation_engine.core.exports import spreadsheet_safe
 from escalation_engine.core.principal import current as current_principal
 from escalation_engine.core.tables import AuditEvent, Person
 from escalation_engine.core.visibility import restrict, sight
@@ -240,7 +241,6 @@ def export(db: Database, fmt: str) -> str:
     writer = csv.DictWriter(buffer, fieldnames=[*_FIELDS, *_WHO, "prev_hash", "hash"], lineterminator="\n")
     writer.writeheader()
     for record in records:
-        writer.writerow(
-            {**record, "payload": json.dumps(record["payload"], ensure_ascii=False, sort_keys=True)}
-        )
+        row = {**record, "payload": json.dumps(record["payload"], ensure_ascii=False, sort_keys=True)}
+        writer.writerow({key: spreadsheet_safe(value) for key, value in row.items()})
     return buffer.getvalue()

@@ -1,0 +1,90 @@
+"""The ASGI application (Starlette): routes, static files (htmx served from the package), security headers.
+
+`create_app(database)` builds it; `escalation-engine serve` runs it under uvicorn on 127.0.0.1 with the
+timer daemon in the same process."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from escalation_engine.core.clock import Clock, SystemClock
+from escalation_engine.core.db import Database
+from escalation_engine.web import audit_pages, contracts, ladder, signin, work
+from escalation_engine.web.base import Req, Site, page
+from escalation_engine.web.security import SecurityHeaders
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+def _accessibility(req: Req) -> Response:
+    return req.page("accessibility.html", title=req.t("Toegankelijkheid"))
+
+
+def _server_secret(db: Database) -> str:
+    """The key of the CSRF tokens: made once per database, kept in its settings."""
+    from escalation_engine.accounts.mode import setting_or_new
+
+    with db.write() as session:
+        return setting_or_new(session, "web_secret", lambda: secrets.token_urlsafe(32))
+
+
+def create_app(db: Database, *, clock: Clock | None = None, secure_cookies: bool = False) -> Starlette:
+    site = Site(db=db, clock=clock or SystemClock(), secret=_server_secret(db), secure_cookies=secure_cookies)
+
+    def get(path: str, handler: object, **kw: bool) -> Route:
+        return Route(path, page(site, handler, **kw), methods=["GET"])  # type: ignore[arg-type]
+
+    def post(path: str, handler: object, **kw: bool) -> Route:
+        return Route(path, page(site, handler, **kw), methods=["POST"])  # type: ignore[arg-type]
+
+    routes = [
+        get("/", work.my_work),
+        get("/aanmelden", signin.signin_form, signed_in=False),
+        post("/aanmelden", signin.signin_post, signed_in=False),
+        post("/afmelden", signin.signout, signed_in=False),
+        Route(
+            "/uitnodiging/{secret}", page(site, signin.invitation, signed_in=False), methods=["GET", "POST"]
+        ),
+        Route(
+            "/wachtwoord-herstellen/{secret}",
+            page(site, signin.reset, signed_in=False),
+            methods=["GET", "POST"],
+        ),
+        Route("/wachtwoord-vergeten", page(site, signin.forgot, signed_in=False), methods=["GET", "POST"]),
+        get("/toegankelijkheid", _accessibility, signed_in=False),
+        get("/contracten", contracts.contracts_page),
+        get("/contracten/{key}", contracts.contract_page),
+        post("/contracten/{key}/escalaties", ladder.open_case),
+        get("/escalaties/{ref}", ladder.case_page),
+        post("/escalaties/{ref}/{action}", ladder.act),
+        get("/audit", audit_pages.audit_page),
+        get("/audit.csv", audit_pages.audit_csv),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    not_found = page(site, _not_found, signed_in=False)
+
+    async def missing(request: Request, exc: Exception) -> Response:
+        return await not_found(request)  # type: ignore[no-any-return]
+
+    return Starlette(
+        routes=routes,
+        middleware=[Middleware(SecurityHeaders)],
+        exception_handlers={404: missing, 405: missing},
+    )
+
+
+def _not_found(req: Req) -> Response:
+    return req.page(
+        "error.html",
+        status=404,
+        title=req.t("Niet gevonden"),
+        message=req.t("Deze pagina bestaat niet, of u mag haar niet zien."),
+    )

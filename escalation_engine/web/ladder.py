@@ -1,0 +1,118 @@
+"""The escalation's page: its state, level and counterpart, its deadlines, its timeline (the audit trail of
+the case), and only the actions the signed-in person's role may take, as forms. A refusal is shown on the
+page with the rule and the clause, and nothing is written."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import Response
+
+from escalation_engine.contracts.lookup import get_contract, pinned_profile
+from escalation_engine.core import audit
+from escalation_engine.core.errors import EngineError, NotFound
+from escalation_engine.procedures.ladder import actions as esc
+from escalation_engine.procedures.ladder.queries import show_escalation
+from escalation_engine.web.base import Req
+from escalation_engine.web.work import memberships
+
+OPEN = ("addressed", "responded", "window_passed", "assessed_sufficient", "assessed_insufficient")
+
+
+def _actions(req: Req, view: dict[str, Any]) -> list[str]:
+    """Which forms to offer: by the person's role on the contract and the case's state (the engine decides)."""
+    roles = {p.role for p in memberships(req) if p.contract_key == view["contract"]}
+    if view["state"] in ("closed", "refused"):
+        return []
+    with req.ctx.db.read() as session:
+        ladder = pinned_profile(get_contract(session, view["contract"])).ladder
+    level = ladder.level(view["level"])
+    offered = []
+    if level.counterpart in roles and view["state"] == "addressed":
+        offered += ["respond", "refuse"]
+    if roles & set(ladder.assessors(view["level"])) and view["state"] in ("responded", "window_passed"):
+        offered.append("assess")
+    if view["level"] < ladder.top and roles & set(ladder.level(view["level"] + 1).raised_by):
+        offered.append("raise")
+    raisers = {r for n in range(1, view["level"] + 1) for r in ladder.level(n).raised_by}
+    if roles & raisers:
+        offered.append("close")
+    return offered
+
+
+def _page(req: Req, ref: str, *, status: int = 200, refusal: dict[str, Any] | None = None) -> Response:
+    view = show_escalation(req.ctx, ref)
+    timeline = audit.listing(req.ctx.db, case_ref=ref)
+    done = req.t("Vastgelegd.") if req.request.query_params.get("done") else None
+    return req.page(
+        "escalation.html",
+        status=status,
+        title=f"{ref} — {view['subject']}",
+        case=view,
+        timeline=timeline,
+        actions=_actions(req, view),
+        refusal=refusal,
+        done=done,
+        values=req.data,
+    )
+
+
+def case_page(req: Req) -> Response:
+    return _page(req, req.request.path_params["ref"])
+
+
+ACTIONS = {
+    "respond": lambda req, ref: esc.respond(req.ctx, actor_key=None, ref=ref, text=req.field("text")),
+    "assess": lambda req, ref: esc.assess(
+        req.ctx,
+        actor_key=None,
+        ref=ref,
+        sufficient=req.field("verdict") == "sufficient",
+        reason=req.field("reason"),
+    ),
+    "raise": lambda req, ref: esc.raise_level(req.ctx, actor_key=None, ref=ref, reason=req.field("reason")),
+    "refuse": lambda req, ref: esc.refuse(req.ctx, actor_key=None, ref=ref, reason=req.field("reason")),
+    "close": lambda req, ref: esc.close(
+        req.ctx,
+        actor_key=None,
+        ref=ref,
+        measures=req.field("measures"),
+        results=req.field("results"),
+        lessons=req.field("lessons"),
+    ),
+}
+
+
+def act(req: Req) -> Response:
+    ref, action = req.request.path_params["ref"], req.request.path_params["action"]
+    if action not in ACTIONS:
+        raise NotFound(action)
+    show_escalation(req.ctx, ref)  # what the person may not see does not exist for them
+    try:
+        ACTIONS[action](req, ref)
+    except NotFound:
+        raise
+    except EngineError as exc:
+        return _page(req, ref, status=400 if exc.exit_code == 2 else 409, refusal=exc.as_dict())
+    return req.redirect(f"/escalaties/{ref}?done=1#melding")
+
+
+def open_case(req: Req) -> Response:
+    contract = req.request.path_params["key"]
+    try:
+        view = esc.open_escalation(
+            req.ctx,
+            actor_key=None,
+            contract_key=contract,
+            subject=req.field("subject"),
+            norm=req.field("norm") or None,
+            participant=req.field("participant") or None,
+            threatened=req.field("threatened") == "yes",
+        )
+    except NotFound:
+        raise
+    except EngineError as exc:
+        from escalation_engine.web.contracts import contract_page
+
+        return contract_page(req, refusal=exc.as_dict(), status=400 if exc.exit_code == 2 else 409)
+    return req.redirect(f"/escalaties/{view['case']}?done=1#melding")

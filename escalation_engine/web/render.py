@@ -1,0 +1,67 @@
+"""Pages are rendered from Jinja2 templates in `web/templates/`, in Dutch by default and in English on
+request, through gettext catalogs (`web/locale/<lang>.po`, msgids in Dutch, read with Babel at start-up)."""
+
+from __future__ import annotations
+
+import gettext
+import io
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+HERE = Path(__file__).resolve().parent
+LANGUAGES = ("nl", "en")
+AMS = ZoneInfo("Europe/Amsterdam")
+
+
+@cache
+def translations(language: str) -> gettext.NullTranslations:
+    po = HERE / "locale" / f"{language}.po"
+    if language == "nl" or not po.exists():
+        return gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+def local(value: str | None) -> str:
+    """An ISO instant as Amsterdam wall time, the way people read it."""
+    if not value:
+        return ""
+    return datetime.fromisoformat(value).astimezone(AMS).strftime("%d-%m-%Y %H:%M")
+
+
+@cache
+def environment(language: str) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.filters["local"] = local
+    return env
+
+
+def render(language: str, template: str, **values: Any) -> str:
+    return (
+        environment(language if language in LANGUAGES else "nl")
+        .get_template(template)
+        .render(lang=language, **values)
+    )
+
+
+def gettext_for(language: str) -> gettext.NullTranslations:
+    return translations(language if language in LANGUAGES else "nl")

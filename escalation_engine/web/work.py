@@ -1,0 +1,65 @@
+"""My work: every open item the signed-in person must act on or is waiting for, by its last day, with its rule
+and clause, what is late shown as late."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import Response
+
+from escalation_engine.core.deadlines import list_deadlines
+from escalation_engine.accounts.accounts import memberships_of
+from escalation_engine.procedures.obligations.calendar import list_obligations
+from escalation_engine.web.base import Req
+
+LINKS = {"ESC": "/escalaties/"}
+
+
+def memberships(req: Req) -> list[Any]:
+    """The signed-in account's memberships (side, role, organisation per contract)."""
+    return [] if req.principal is None else memberships_of(req.ctx, req.principal.account_id)
+
+
+def link_of(case: str) -> str | None:
+    prefix = case.split("-")[0]
+    return LINKS[prefix] + case if prefix in LINKS else None
+
+
+def my_items(req: Req) -> list[dict[str, Any]]:
+    mine = {(p.contract_key, p.key) for p in memberships(req)}
+    items: list[dict[str, Any]] = []
+    for row in list_deadlines(req.ctx):
+        if any((row["contract"], key) in mine for key in row["responsible"]):
+            items.append(
+                {
+                    **row,
+                    "kind": "deadline",
+                    "link": link_of(row["case"]),
+                    "title": row["subject"] or row["what"],
+                }
+            )
+    for contract, key in sorted(mine):
+        for row in list_obligations(req.ctx, contract_key=contract, person_key=key, state="open"):
+            mine_to_do = key in row.get("owed_by_people", [])
+            items.append(
+                {
+                    "kind": "obligation",
+                    "case": row["id"],
+                    "contract": contract,
+                    "what": req.t("verplichting") if mine_to_do else req.t("verplichting (u wacht erop)"),
+                    "title": row["title_en"] if req.lang == "en" and row.get("title_en") else row["title"],
+                    "due": row["due"],
+                    "due_at": row["due_at"],
+                    "overdue": row["status"] == "overdue",
+                    "rule": row["rule"],
+                    "source": row["source"],
+                    "link": None,
+                }
+            )
+    return sorted(items, key=lambda item: (item["due_at"], item["case"]))
+
+
+def my_work(req: Req) -> Response:
+    items = my_items(req)
+    late = sum(1 for item in items if item["overdue"])
+    return req.page("work.html", title=req.t("Mijn werk"), items=items, late=late)

@@ -1,0 +1,213 @@
+"""The web application at the HTTP level: sign-in, sessions and their cookie flags, CSRF, what a person may
+see, refusals on the page, escaping, security headers and error pages without a trace."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from starlette.testclient import TestClient
+from web_support import PASSWORD, csrf_of, shared_world
+
+from escalation_engine.app.context import Ctx
+from escalation_engine.core import audit
+from escalation_engine.web.app import create_app
+
+
+@pytest.fixture
+def site(ctx: Ctx) -> Iterator[Ctx]:
+    shared_world(ctx)
+    yield ctx
+
+
+def client(ctx: Ctx) -> TestClient:
+    return TestClient(create_app(ctx.db, clock=ctx.clock), follow_redirects=False)
+
+
+def signed_in(ctx: Ctx, email: str) -> TestClient:
+    browser = client(ctx)
+    page = browser.get("/aanmelden")
+    answer = browser.post(
+        "/aanmelden", data={"email": email, "password": PASSWORD, "next": "/", "csrf": csrf_of(page.text)}
+    )
+    assert answer.status_code == 303, answer.text
+    return browser
+
+
+def open_case(browser: TestClient, contract: str, subject: str) -> str:
+    page = browser.get(f"/contracten/{contract}")
+    answer = browser.post(
+        f"/contracten/{contract}/escalaties", data={"subject": subject, "csrf": csrf_of(page.text)}
+    )
+    assert answer.status_code == 303, answer.text
+    found = re.search(r"/escalaties/(ESC-\d+)", answer.headers["location"])
+    assert found
+    return found.group(1)
+
+
+def test_a_page_asks_for_sign_in_and_the_session_cookie_is_httponly_and_samesite(site: Ctx) -> None:
+    browser = client(site)
+    assert browser.get("/").headers["location"] == "/aanmelden?next=/"
+    page = browser.get("/aanmelden")
+    answer = browser.post(
+        "/aanmelden",
+        data={"email": "am@example.org", "password": PASSWORD, "next": "/", "csrf": csrf_of(page.text)},
+    )
+    cookie = answer.headers["set-cookie"]
+    assert "ee_session=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
+    assert browser.get("/").status_code == 200
+
+
+def test_a_form_without_its_csrf_token_is_refused_and_nothing_is_written(site: Ctx) -> None:
+    browser = signed_in(site, "dcm@example.org")
+    before = len(audit.listing(site.db))
+    answer = browser.post("/contracten/LF/escalaties", data={"subject": "zonder token"})
+    assert answer.status_code == 403
+    answer = browser.post("/contracten/LF/escalaties", data={"subject": "vals token", "csrf": "0" * 64})
+    assert answer.status_code == 403
+    assert len(audit.listing(site.db)) == before
+
+
+def test_a_supplier_cannot_open_another_suppliers_case_by_url(site: Ctx) -> None:
+    hidden = open_case(signed_in(site, "odcm@other.example"), "OTHER", "Alleen voor OTHER")
+    supplier = signed_in(site, "am@example.org")
+    assert supplier.get(f"/escalaties/{hidden}").status_code == 404
+    assert supplier.get("/contracten/OTHER").status_code == 404
+    page = supplier.get("/contracten/LF")
+    answer = supplier.post(
+        f"/escalaties/{hidden}/respond", data={"text": "niet van mij", "csrf": csrf_of(page.text)}
+    )
+    assert answer.status_code == 404
+    assert hidden not in supplier.get("/audit").text
+
+
+def test_the_whole_escalation_through_the_web_as_three_people(site: Ctx) -> None:
+    case = open_case(signed_in(site, "dcm@example.org"), "LF", "Levering te laat")
+    supplier = signed_in(site, "am@example.org")
+    page = supplier.get(f"/escalaties/{case}")
+    assert "Reactie vastleggen" in page.text and "Opschalen" not in page.text
+    assert (
+        supplier.post(
+            f"/escalaties/{case}/respond", data={"text": "Extra planners", "csrf": csrf_of(page.text)}
+        ).status_code
+        == 303
+    )
+    category = signed_in(site, "cat@example.org")
+    page = category.get(f"/escalaties/{case}")
+    assert category.post(
+        f"/escalaties/{case}/raise", data={"reason": "onvoldoende", "csrf": csrf_of(page.text)}
+    ).status_code in (303, 409)
+    rows = audit.listing(site.db, case_ref=case)
+    assert [r["account"] for r in rows][:2] == ["dcm@example.org", "am@example.org"]
+    assert all(r["auth"] == "password" for r in rows)
+
+
+def test_a_refusal_is_shown_on_the_page_with_its_rule_and_nothing_is_written(site: Ctx) -> None:
+    case = open_case(signed_in(site, "dcm@example.org"), "LF", "Levering")
+    category = signed_in(site, "cat@example.org")
+    page = category.get(f"/escalaties/{case}")
+    before = len(audit.listing(site.db, case_ref=case))
+    answer = category.post(
+        f"/escalaties/{case}/close",
+        data={"measures": "m", "results": "r", "lessons": "", "csrf": csrf_of(page.text)},
+    )
+    assert answer.status_code == 409
+    assert (
+        "Niet uitgevoerd" in answer.text and "Er is niets gewijzigd." in answer.text and "B2" in answer.text
+    )
+    assert len(audit.listing(site.db, case_ref=case)) == before
+
+
+def test_html_and_script_in_a_subject_are_shown_as_text(site: Ctx) -> None:
+    subject = '<script>alert("x")</script><b>vet</b>'
+    case = open_case(signed_in(site, "dcm@example.org"), "LF", subject)
+    page = signed_in(site, "am@example.org").get(f"/escalaties/{case}").text
+    assert "<script>alert" not in page and "&lt;script&gt;" in page and "<b>vet</b>" not in page
+
+
+def test_every_page_has_a_strict_content_security_policy_and_no_inline_script(site: Ctx) -> None:
+    browser = signed_in(site, "am@example.org")
+    for path in ("/", "/aanmelden", "/contracten/LF", "/audit", "/toegankelijkheid", "/bestaat-niet"):
+        answer = browser.get(path)
+        policy = answer.headers["content-security-policy"]
+        assert (
+            "'unsafe-inline'" not in policy
+            and "script-src 'self'" in policy
+            and "frame-ancestors 'none'" in policy
+        )
+        assert answer.headers["x-content-type-options"] == "nosniff"
+        assert "<script>" not in answer.text and " onclick=" not in answer.text
+
+
+def test_an_internal_fault_shows_a_page_without_a_trace(site: Ctx, monkeypatch: pytest.MonkeyPatch) -> None:
+    from escalation_engine.web import work
+
+    def broken(req: object) -> object:
+        raise RuntimeError("secret internals /etc/passwd")
+
+    monkeypatch.setattr(work, "my_items", broken)
+    answer = signed_in(site, "am@example.org").get("/")
+    assert (
+        answer.status_code == 500 and "Traceback" not in answer.text and "secret internals" not in answer.text
+    )
+
+
+def test_wrong_passwords_lock_the_account_for_a_while(site: Ctx, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("escalation_engine.web.signin.time.sleep", lambda seconds: None)
+    browser = client(site)
+    for _ in range(5):
+        page = browser.get("/aanmelden")
+        answer = browser.post(
+            "/aanmelden",
+            data={
+                "email": "am@example.org",
+                "password": "fout fout fout",
+                "next": "/",
+                "csrf": csrf_of(page.text),
+            },
+        )
+        assert answer.status_code == 401
+    assert "tijdelijk geblokkeerd" in answer.text
+    page = browser.get("/aanmelden")
+    answer = browser.post(
+        "/aanmelden",
+        data={"email": "am@example.org", "password": PASSWORD, "next": "/", "csrf": csrf_of(page.text)},
+    )
+    assert answer.status_code == 401
+
+
+def test_sign_out_ends_the_session_on_the_server(site: Ctx) -> None:
+    browser = signed_in(site, "am@example.org")
+    cookie = browser.cookies.get("ee_session")
+    page = browser.get("/")
+    assert browser.post("/afmelden", data={"csrf": csrf_of(page.text)}).status_code == 303
+    stale = client(site)
+    stale.cookies.set("ee_session", cookie or "")
+    assert stale.get("/").status_code == 303
+
+
+def test_the_next_page_after_sign_in_stays_on_this_site(site: Ctx) -> None:
+    browser = client(site)
+    page = browser.get("/aanmelden")
+    answer = browser.post(
+        "/aanmelden",
+        data={
+            "email": "am@example.org",
+            "password": PASSWORD,
+            "next": "//evil.example/x",
+            "csrf": csrf_of(page.text),
+        },
+    )
+    assert answer.headers["location"] == "/"
+
+
+def test_my_work_lists_what_the_person_must_act_on_by_its_last_day(site: Ctx) -> None:
+    case = open_case(signed_in(site, "dcm@example.org"), "LF", "Levering")
+    page = signed_in(site, "am@example.org").get("/").text
+    assert case in page and "response due" in page and "B2 §5.1" in page
+
+
+def test_english_on_request(site: Ctx) -> None:
+    page = signed_in(site, "am@example.org").get("/?lang=en").text
+    assert 'lang="en"' in page and "My work" in page

@@ -1,0 +1,44 @@
+"""Every text of the web application is Dutch in the templates and code, and has its English translation in
+`web/locale/en.po` (a new text without one fails here)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.extract import extract_python
+from babel.messages.pofile import read_po
+from jinja2.ext import babel_extract
+
+WEB = Path(__file__).resolve().parents[2] / "escalation_engine" / "web"
+
+
+def _msgids() -> set[str | tuple[str, str]]:
+    found: set[str | tuple[str, str]] = set()
+    for template in (WEB / "templates").glob("*.html"):
+        with template.open("rb") as handle:
+            for _, _, message, _ in babel_extract(
+                handle, ("_", "gettext", "ngettext"), [], {"extensions": "jinja2.ext.i18n"}
+            ):
+                found.add(message if isinstance(message, str) else (message[0], message[1]))
+    for module in WEB.glob("*.py"):
+        with module.open("rb") as handle:
+            for _, _, message, _ in extract_python(handle, ["t"], [], {}):
+                if isinstance(message, str):
+                    found.add(message)
+    return found
+
+
+def test_every_text_of_the_web_application_has_an_english_translation() -> None:
+    with (WEB / "locale" / "en.po").open("rb") as handle:
+        catalog = read_po(handle)
+    missing = []
+    for msgid in _msgids():
+        message = catalog.get(msgid)
+        if (
+            message is None
+            or not message.string
+            or (isinstance(message.string, tuple) and not all(message.string))
+        ):
+            missing.append(msgid)
+    assert missing == []
+    assert len(_msgids()) > 60
