@@ -121,3 +121,13 @@ def sign_in(ctx: Ctx, *, email: str, password: str) -> SignIn:
         return SignIn(
             None, LOCK_OUT.delay_s(account.failed_signins), account.locked_until if locked else None
         )
+
+
+def give_password(ctx: Ctx, *, email: str, password: str) -> None:
+    """Set a password without a link: for the demo's throw-away database only (audited like any other)."""
+    from escalation_engine.accounts.tokens import issue
+
+    with ctx.db.write() as session:
+        account = session.exec(select(Account).where(Account.email == normalise_email(email))).one()
+        secret = issue(ctx, session, account, kind="reset", now=ctx.clock.now(), expires_at=None)
+    set_password(ctx, link_secret=secret, password=password)

@@ -225,15 +225,39 @@ def audit_export(app: App, fmt: str, output_file: Path | None) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Keep the demo database at this path instead of throwing it away.",
 )
+@click.option(
+    "--serve",
+    "serve_it",
+    is_flag=True,
+    help="Then open the demo's database in the browser (web application).",
+)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="With --serve.")
 @pass_app
-def demo(app: App, keep: Path | None) -> None:
+def demo(app: App, keep: Path | None, serve_it: bool, port: int) -> None:
     """A narrated walk through every procedure (ladder, plans, step-in, obligations, KPIs and sanctions) on a
-    throw-away database."""
+    throw-away database; with --serve, that database in the browser afterwards."""
+    import tempfile
+
     from escalation_engine.demo.run import run_demo
 
-    transcript = run_demo(keep=keep, echo=None if app.as_json else click.echo)
-    if app.as_json:
-        output.emit_json(transcript)
+    with tempfile.TemporaryDirectory(prefix="escalation-demo-web-") as tmp:
+        if serve_it and keep is None:
+            keep = Path(tmp) / "demo.db"
+        transcript = run_demo(keep=keep, echo=None if app.as_json or serve_it else click.echo)
+        if app.as_json and not serve_it:
+            output.emit_json(transcript)
+        if serve_it and keep is not None:
+            from escalation_engine.cli.cmd_web import serve_database
+            from escalation_engine.demo.browser import DEMO_PASSWORD, open_for_browser
+
+            db, people = open_for_browser(keep)
+            click.echo(
+                f"The demo's database in the browser: http://127.0.0.1:{port}/ — sign in as one of:", err=True
+            )
+            for person in people:
+                click.echo(f"  {person['email']:<24} {person['name']}", err=True)
+            click.echo(f"password (all of them): {DEMO_PASSWORD}", err=True)
+            serve_database(db, host="127.0.0.1", port=port, daemon=False, interval=30.0, secure=False)
 
 
 COMMANDS = [deadlines, tick, run, audit, demo]

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from escalation_engine.cli.root import App, pass_app
+
+if TYPE_CHECKING:
+    from escalation_engine.core.db import Database
 
 
 @click.command()
@@ -35,42 +40,47 @@ def serve(
     app: App, host: str, port: int, no_daemon: bool, interval: float, secure_cookies: bool | None
 ) -> None:
     """Run the web application (sign in, my work, cases, audit trail) and, in the same process, the daemon."""
+    from escalation_engine.accounts.invitations import base_url
+
+    ctx = app.ctx()
+    secure = base_url().startswith("https://") if secure_cookies is None else secure_cookies
+    serve_database(ctx.db, host=host, port=port, daemon=not no_daemon, interval=interval, secure=secure)
+
+
+def serve_database(
+    db: Database, *, host: str, port: int, daemon: bool, interval: float, secure: bool
+) -> None:
     import threading
 
     import uvicorn
 
-    from escalation_engine.accounts.invitations import base_url
     from escalation_engine.web.app import create_app
 
-    ctx = app.ctx()
-    secure = base_url().startswith("https://") if secure_cookies is None else secure_cookies
-    web = create_app(ctx.db, secure_cookies=secure)
+    web = create_app(db, secure_cookies=secure)
     stop = threading.Event()
-    daemon: threading.Thread | None = None
-    if not no_daemon:
+    thread: threading.Thread | None = None
+    if daemon:
         from escalation_engine.app.daemon import SingleDaemonLock, run_daemon
 
-        probe = SingleDaemonLock(ctx.db)  # refuse now, not in a thread, when another daemon runs
+        probe = SingleDaemonLock(db)  # refuse now, not in a thread, when another daemon runs
         probe.acquire()
         probe.release()
-        daemon = threading.Thread(
+        thread = threading.Thread(
             target=run_daemon,
-            args=(ctx.db,),
+            args=(db,),
             kwargs={"interval": interval, "stop": stop, "install_signals": False},
             name="escalation-engine-daemon",
             daemon=True,
         )
-        daemon.start()
-    click.echo(
-        f"escalation-engine serves http://{host}:{port}/ (daemon: {'off' if no_daemon else 'on'}); Ctrl-C stops",
-        err=True,
-    )
+        thread.start()
+    state = "on" if daemon else "off"
+    click.echo(f"escalation-engine serves http://{host}:{port}/ (daemon: {state}); Ctrl-C stops", err=True)
     try:
         uvicorn.run(web, host=host, port=port, log_level="warning")
     finally:
         stop.set()
-        if daemon is not None:
-            daemon.join(timeout=30)
+        if thread is not None:
+            thread.join(timeout=30)
 
 
 COMMANDS = [serve]

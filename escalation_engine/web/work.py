@@ -7,8 +7,8 @@ from typing import Any
 
 from starlette.responses import Response
 
-from escalation_engine.core.deadlines import list_deadlines
 from escalation_engine.accounts.accounts import memberships_of
+from escalation_engine.core.deadlines import list_deadlines
 from escalation_engine.procedures.obligations.calendar import list_obligations
 from escalation_engine.web.base import Req
 
@@ -59,7 +59,24 @@ def my_items(req: Req) -> list[dict[str, Any]]:
     return sorted(items, key=lambda item: (item["due_at"], item["case"]))
 
 
+HORIZON_DAYS = 60
+
+
 def my_work(req: Req) -> Response:
-    items = my_items(req)
+    """What is late and what falls due in the next 60 days; `?alles=1` shows everything that is open."""
+    from datetime import timedelta
+
+    everything = my_items(req)
+    show_all = req.request.query_params.get("alles") == "1"
+    until = (req.ctx.clock.now() + timedelta(days=HORIZON_DAYS)).isoformat()
+    items = everything if show_all else [i for i in everything if i["overdue"] or i["due_at"] <= until]
     late = sum(1 for item in items if item["overdue"])
-    return req.page("work.html", title=req.t("Mijn werk"), items=items, late=late)
+    return req.page(
+        "work.html",
+        title=req.t("Mijn werk"),
+        items=items,
+        late=late,
+        hidden=len(everything) - len(items),
+        horizon=HORIZON_DAYS,
+        show_all=show_all,
+    )
