@@ -12,7 +12,7 @@ from escalation_engine.core.deadlines import list_deadlines
 from escalation_engine.procedures.obligations.calendar import list_obligations
 from escalation_engine.web.base import Req
 
-LINKS = {"ESC": "/escalaties/"}
+LINKS = {"ESC": "/escalaties/", "OBL": "/verplichtingen/"}
 
 
 def memberships(req: Req) -> list[Any]:
@@ -53,7 +53,7 @@ def my_items(req: Req) -> list[dict[str, Any]]:
                     "overdue": row["status"] == "overdue",
                     "rule": row["rule"],
                     "source": row["source"],
-                    "link": None,
+                    "link": link_of(row["id"]),
                 }
             )
     return sorted(items, key=lambda item: (item["due_at"], item["case"]))

@@ -211,3 +211,38 @@ def test_my_work_lists_what_the_person_must_act_on_by_its_last_day(site: Ctx) ->
 def test_english_on_request(site: Ctx) -> None:
     page = signed_in(site, "am@example.org").get("/?lang=en").text
     assert 'lang="en"' in page and "My work" in page
+
+
+def _obligation_for(ctx: Ctx, role: str, not_role: str) -> str:
+    from escalation_engine.procedures.obligations.calendar import list_obligations
+    from escalation_engine.procedures.obligations.queries import show_obligation
+
+    for row in list_obligations(ctx, contract_key="LF", state="all"):
+        roles = show_obligation(ctx, row["id"])["fulfilled_by_roles"]
+        if role in roles and not_role not in roles:
+            return str(row["id"])
+    raise AssertionError(f"no obligation recorded by {role} and not by {not_role}")
+
+
+def test_an_obligation_is_fulfilled_on_its_page_by_those_who_record_it_and_refused_to_others(
+    site: Ctx,
+) -> None:
+    ref = _obligation_for(site, "category", "account_manager")
+    supplier = signed_in(site, "am@example.org")
+    page = supplier.get(f"/verplichtingen/{ref}")
+    assert page.status_code == 200 and "Nakoming vastleggen" not in page.text
+    before = len(audit.listing(site.db, case_ref=ref))
+    answer = supplier.post(
+        f"/verplichtingen/{ref}/fulfil", data={"on": "2026-03-01", "csrf": csrf_of(page.text)}
+    )
+    assert answer.status_code == 409 and "Er is niets gewijzigd." in answer.text
+    assert len(audit.listing(site.db, case_ref=ref)) == before
+    category = signed_in(site, "cat@example.org")
+    page = category.get(f"/verplichtingen/{ref}")
+    assert "Nakoming vastleggen" in page.text
+    answer = category.post(
+        f"/verplichtingen/{ref}/fulfil",
+        data={"on": "2026-03-01", "reference": "notulen", "csrf": csrf_of(page.text)},
+    )
+    assert answer.status_code == 303, answer.text
+    assert "Nakoming terugnemen" in category.get(f"/verplichtingen/{ref}").text

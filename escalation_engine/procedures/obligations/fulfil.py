@@ -80,7 +80,7 @@ def require_fulfiller(session: Session, row: Obligation, person: Person) -> None
     spec = pinned_profile(get_contract(session, row.contract_key)).spec.obligations
     item = next((i for i in spec.items if i.key == row.code), None) if spec else None
     grant = spec.fulfillers(item) if spec and item else owed_to_grant(row.owed_to_roles.split(","))
-    if person.role not in grant.roles:
+    if person.role not in grant.roles:  # the same grant as queries.fulfiller_roles
         what = f"{case_ref('obligation', row.id)} ({row.title_en})"
         raise RuleRefused(
             f"recording the fulfilment of {what} is for {' or '.join(grant.roles)} "
