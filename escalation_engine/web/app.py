@@ -17,7 +17,7 @@ from starlette.staticfiles import StaticFiles
 
 from escalation_engine.core.clock import Clock, SystemClock
 from escalation_engine.core.db import Database
-from escalation_engine.web import audit_pages, contracts, ladder, obligations, signin, work
+from escalation_engine.web import audit_pages, contracts, ladder, obligations, signin, sso, work
 from escalation_engine.web.base import Req, Site, page
 from escalation_engine.web.security import SecurityHeaders
 
@@ -50,6 +50,8 @@ def create_app(db: Database, *, clock: Clock | None = None, secure_cookies: bool
         get("/aanmelden", signin.signin_form, signed_in=False),
         post("/aanmelden", signin.signin_post, signed_in=False),
         post("/afmelden", signin.signout, signed_in=False),
+        get("/aanmelden/sso", sso.go, signed_in=False),
+        get("/aanmelden/sso/terug", sso.back, signed_in=False),
         Route(
             "/uitnodiging/{secret}", page(site, signin.invitation, signed_in=False), methods=["GET", "POST"]
         ),

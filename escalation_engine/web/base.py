@@ -53,12 +53,16 @@ class Req:
     data: dict[str, str] = field(default_factory=dict)
 
     def page(self, template: str, status: int = 200, **values: Any) -> Response:
+        from escalation_engine.accounts.oidc import Provider
+
+        provider = Provider.from_environment()
         html = render(
             self.lang,
             template,
             principal=self.principal,
             csrf=self.csrf,
             path=self.request.url.path,
+            sso=provider.label if provider else None,
             **values,
         )
         return self.finish(HTMLResponse(html, status_code=status))
