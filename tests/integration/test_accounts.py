@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 from support import at, register
 
 from escalation_engine.accounts.admin import make_shared
@@ -352,3 +352,40 @@ def test_audit_rows_of_the_local_operator_name_the_os_user_and_the_person_acted_
     row = audit.listing(ctx.db, case_ref=case)[0]
     assert (row["actor"], row["auth"], row["operator"], row["account"]) == ("dcm", "local", "jdoe", None)
     assert audit.verify(ctx.db).ok
+
+
+def test_a_person_on_two_contracts_gets_one_digest_listing_both(ctx: Ctx, clock: FixedClock) -> None:
+    from escalation_engine.core.timers import process_due
+
+    register(ctx)
+    add_contract(
+        ctx,
+        key="LF2",
+        profile_name="leasefietsen-rijk",
+        title="Tweede",
+        start=date(2026, 1, 1),
+        award=None,
+        actor="t",
+    )
+    add_person(
+        ctx,
+        key="anna",
+        contract_key="LF2",
+        name="Anna Smit",
+        side="supplier",
+        role="account_manager",
+        organisation=None,
+        email="am@example.org",
+        actor="t",
+    )
+    clock.set(at("2026-04-06", 9))  # a Monday after the weekly digest time
+    process_due(ctx)
+    with ctx.db.read() as session:
+        mails = session.exec(
+            select(Outbox).where(
+                Outbox.recipient_email == "am@example.org", col(Outbox.idempotency_key).startswith("digest:")
+            )
+        ).all()
+    monday = [m for m in mails if "2026-04-06" in m.idempotency_key]
+    assert len(monday) == 1
+    assert "contract LF (" in monday[0].body and "contract LF2 (" in monday[0].body

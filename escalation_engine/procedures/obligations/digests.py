@@ -220,20 +220,41 @@ def digest_due(ctx: Ctx, session: Session, timer: DueTimer, now: datetime) -> st
     _schedule_after(session, person, profile, timer.due_at, today=local_date(now))
     if day < local_date(now):
         return "obsolete"
-    view = queue_digest(ctx.registry, session, person, now)
-    if view["empty"]:
+    members = _same_account_on(session, person, day)
+    views = [v for v in (queue_digest(ctx.registry, session, m, now) for m in members) if not v["empty"]]
+    if not views:
         return "nothing due"
+    lead = members[0]  # one digest per account and day, whichever of its contracts' timers fires first
+    subject = views[0]["subject"] if len(views) == 1 else f"{views[0]['subject']} (+{len(views) - 1})"
     notify(
         session,
-        key=f"digest:{person.id}:{day.isoformat()}",
+        key=f"digest:{lead.id}:{day.isoformat()}",
         now=now,
-        person=person,
-        contract_key=person.contract_key,
+        person=lead,
+        contract_key=lead.contract_key,
         case=None,
-        subject=view["subject"],
-        body=view["body"],
+        subject=subject,
+        body="\n\n".join(v["body"] for v in views),
     )
-    return f"digest ({view['items']} item(s))"
+    return f"digest ({sum(v['items'] for v in views)} item(s))"
+
+
+def _same_account_on(session: Session, person: Person, day: date) -> list[Person]:
+    """The account's memberships whose digest falls on `day` (this one included), oldest first: a person on
+    several contracts gets one digest that lists them all."""
+    if person.account_id is None:
+        return [person]
+    others = session.exec(
+        select(Person).where(Person.account_id == person.account_id).order_by(col(Person.id))
+    )
+    found = []
+    for member in others:
+        profile = pinned_profile(get_contract(session, member.contract_key))
+        if member.id == person.id or (
+            profile.spec.obligations is not None and settings_of(session, member, profile).fires_on(day)
+        ):
+            found.append(member)
+    return found
 
 
 def _schedule_after(
