@@ -14,6 +14,7 @@ from escalation_engine.accounts.invitations import send_link
 from escalation_engine.app.context import Ctx
 from escalation_engine.app.registration import add_membership, admin_actor, person_view
 from escalation_engine.core.display import iso
+from escalation_engine.core.refs import require_line
 from escalation_engine.core.tables import Account, Person
 
 
@@ -38,6 +39,8 @@ def invite(
     name: str | None,
 ) -> dict[str, Any]:
     address = normalise_email(email)
+    name = require_line(name, "name") if name is not None else None
+    organisation = require_line(organisation, "organisation") if organisation is not None else None
     require_admin(ctx, "invite people")
     now = ctx.clock.now()
     with ctx.db.write() as session:

@@ -18,8 +18,9 @@ from escalation_engine.contracts.lookup import get_contract, pinned_profile
 from escalation_engine.core import audit
 from escalation_engine.core.errors import BadInput, RuleRefused
 from escalation_engine.core.principal import current as current_principal
-from escalation_engine.core.refs import require_text
+from escalation_engine.core.refs import require_line, require_text
 from escalation_engine.core.tables import Account, Contract, Person
+from escalation_engine.core.visibility import restrict
 from escalation_engine.procedures.obligations.calendar import derive_for_contract
 from escalation_engine.procedures.obligations.digests import schedule_next as schedule_next_digest
 from escalation_engine.profile.model import Profile, find_profile, profile_json
@@ -120,7 +121,9 @@ def add_person(
     email: str | None,
     actor: str,
 ) -> dict[str, Any]:
-    key = require_text(key, "person key")
+    key = require_line(key, "person key")
+    name = require_line(name, "name")
+    organisation = require_line(organisation, "organisation") if organisation is not None else None
     if side not in SIDES:
         raise BadInput(f"unknown side {side!r}: expected one of {', '.join(SIDES)}")
     address = normalise_email(email, what="--email") if email is not None else None
@@ -216,7 +219,8 @@ def _refuse_second_membership(session: Session, account: Account, contract_key: 
 
 def list_contracts(ctx: Ctx) -> list[dict[str, Any]]:
     with ctx.db.read() as session:
-        return [contract_view(c) for c in session.exec(select(Contract).order_by(col(Contract.key)))]
+        query = restrict(session, select(Contract), col(Contract.key))
+        return [contract_view(c) for c in session.exec(query.order_by(col(Contract.key)))]
 
 
 def show_contract(ctx: Ctx, key: str) -> dict[str, Any]:

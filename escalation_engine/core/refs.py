@@ -38,3 +38,23 @@ def require_text(value: str | None, what: str) -> str:
     if value is None or not value.strip():
         raise BadInput(f"{what} must not be empty")
     return value.strip()
+
+
+# Characters a one-line field never holds: control characters (CR/LF would break a mail header) and the
+# bidirectional overrides that make a text read differently from what it is (U+202A-202E, U+2066-2069).
+_NOT_IN_A_LINE = (
+    {chr(c) for c in range(32)}
+    | {chr(127)}
+    | {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+)
+
+
+def require_line(value: str | None, what: str) -> str:
+    """A non-empty one-line text (a name, an organisation, a key): BadInput naming the field otherwise."""
+    text = require_text(value, what)
+    bad = sorted({f"U+{ord(ch):04X}" for ch in text if ch in _NOT_IN_A_LINE})
+    if bad:
+        raise BadInput(
+            f"{what} is one line of text: it may not hold {', '.join(bad)} (control or direction characters)"
+        )
+    return text

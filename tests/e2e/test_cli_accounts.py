@@ -219,3 +219,117 @@ def test_a_signed_checkpoint_detects_a_consistently_rewritten_chain(tmp_path: Pa
     assert run(db, "audit", "verify")[0] == 0  # the chain alone looks fine
     code, out = run(db, "audit", "verify", "--checkpoints", str(cps), "--public-key", public)
     assert code == 3 and isinstance(out, dict) and "rewritten" in out["error"]["message"]
+
+
+READS = [
+    ("escalation", "list", "--contract", "LF"),
+    ("escalation", "list", "--state", "all"),
+    ("escalation", "show", "ESC-1"),
+    ("deadlines",),
+    ("deadlines", "--contract", "LF"),
+    ("obligations", "--contract", "LF"),
+    ("obligations", "--state", "all"),
+    ("plan", "list", "--contract", "LF", "--state", "all"),
+    ("stepin", "list", "--contract", "LF", "--state", "all"),
+    ("kpi", "list", "--contract", "LF"),
+    ("kpi", "verdicts", "--contract", "LF"),
+    ("sanction", "list", "--contract", "LF"),
+    ("sanction", "list"),
+    ("report", "--contract", "LF"),
+    ("waiting-room", "status", "--contract", "LF"),
+    ("audit", "list", "--contract", "LF"),
+    ("audit", "list"),
+    ("audit", "export", "--format", "jsonl"),
+    ("contract", "show", "LF"),
+    ("contract", "list"),
+    ("account", "show", "dcm@example.org"),
+]
+ACTIONS = [
+    ("escalation", "respond", "ESC-1", "--text", "t"),
+    ("escalation", "assess", "ESC-1", "--sufficient", "--reason", "r"),
+    ("escalation", "raise", "ESC-1", "--reason", "r"),
+    ("escalation", "refuse", "ESC-1", "--reason", "r"),
+    ("escalation", "close", "ESC-1", "--measures", "m", "--results", "r", "--lessons", "l"),
+    ("escalation", "open", "--contract", "LF", "--subject", "s"),
+    ("plan", "open", "--contract", "LF", "--trigger", "requirements", "--subject", "s"),
+    ("stepin", "request", "--contract", "LF", "--reason", "r", "--culpable"),
+    ("kpi", "record", "--contract", "LF", "--kpi", "delivery", "--period", "2026-01", "--value", "90"),
+    ("kpi", "evaluate", "--contract", "LF", "--period", "2026-01"),
+    ("obligation", "fulfil", "OBL-1", "--on", "2026-01-01"),
+    (
+        "person",
+        "add",
+        "x",
+        "--contract",
+        "LF",
+        "--name",
+        "X",
+        "--side",
+        "supplier",
+        "--role",
+        "account_manager",
+    ),
+    ("contract", "repin", "LF"),
+]
+
+
+@pytest.fixture
+def two_suppliers(shared: tuple[str, str]) -> tuple[str, str, str]:
+    db, admin = shared
+    dcm = _token(db, admin, "dcm@example.org")
+    assert run(db, "escalation", "open", "--contract", "LF", "--subject", "Geheim voor LF", token=dcm)[0] == 0
+    code, out = run(
+        db,
+        "contract",
+        "add",
+        "OTHER",
+        "--profile",
+        "leasefietsen-rijk",
+        "--title",
+        "O",
+        "--start",
+        "2026-01-01",
+        token=admin,
+    )
+    assert code == 0, out
+    code, out = run(
+        db,
+        "person",
+        "add",
+        "o",
+        "--contract",
+        "OTHER",
+        "--name",
+        "O",
+        "--side",
+        "supplier",
+        "--role",
+        "account_manager",
+        "--email",
+        "o@other.example",
+        token=admin,
+    )
+    assert code == 0, out
+    return db, admin, _token(db, admin, "o@other.example")
+
+
+@pytest.mark.parametrize("command", READS, ids=lambda c: " ".join(c))
+def test_another_supplier_reads_nothing_of_a_contract_it_is_not_on(
+    two_suppliers: tuple[str, str, str], command: tuple[str, ...]
+) -> None:
+    db, _, other = two_suppliers
+    code, out = run(db, *command, token=other)
+    assert code in (0, 3, 4), out
+    assert "LF" not in json.dumps(out).replace("LF-", "") or code in (3, 4), out
+    assert "Geheim voor LF" not in json.dumps(out)
+
+
+@pytest.mark.parametrize("command", ACTIONS, ids=lambda c: " ".join(c[:2]))
+def test_another_supplier_cannot_act_on_a_contract_it_is_not_on(
+    two_suppliers: tuple[str, str, str], command: tuple[str, ...]
+) -> None:
+    db, admin, other = two_suppliers
+    before = run(db, "audit", "list", token=admin)[1]
+    code, out = run(db, *command, token=other)
+    assert code in (3, 4), out
+    assert run(db, "audit", "list", token=admin)[1] == before

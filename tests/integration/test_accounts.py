@@ -389,3 +389,22 @@ def test_a_person_on_two_contracts_gets_one_digest_listing_both(ctx: Ctx, clock:
     monday = [m for m in mails if "2026-04-06" in m.idempotency_key]
     assert len(monday) == 1
     assert "contract LF (" in monday[0].body and "contract LF2 (" in monday[0].body
+
+
+@pytest.mark.parametrize("name", ["Anna\r\nBcc: boss@attacker.org", "Anna\x00", "\u202eanna", "Anna\tSmit"])
+def test_a_name_that_could_break_a_mail_header_is_refused_and_nothing_is_added(ctx: Ctx, name: str) -> None:
+    register(ctx)
+    with pytest.raises(BadInput, match="one line of text"):
+        add_person(
+            ctx,
+            key="x",
+            contract_key="LF",
+            name=name,
+            side="supplier",
+            role="account_manager",
+            organisation=None,
+            email="x@example.org",
+            actor="t",
+        )
+    with ctx.db.read() as session:
+        assert session.exec(select(Account).where(Account.email == "x@example.org")).first() is None
