@@ -44,7 +44,7 @@ def verify_command(
     app.out(data, lambda: click.echo(f"audit trail ok: {result.rows} rows, head {result.head}{checked}"))
 
 
-def checkpoint_command(app: App, key_file: Path, output: Path | None) -> None:
+def checkpoint_command(app: App, key_file: Path | None, output: Path | None) -> None:
     from escalation_engine.core import audit as svc
     from escalation_engine.core.checkpoints import load_or_create_key, public_path, sign
     from escalation_engine.core.errors import RuleRefused
@@ -58,6 +58,9 @@ def checkpoint_command(app: App, key_file: Path, output: Path | None) -> None:
             rule="append-only audit trail",
             source="audit checkpoint",
         )
+    if key_file is None:
+        key_file = Path.home() / ".config" / "escalation-engine" / "audit-key.pem"
+        key_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     key, made = load_or_create_key(key_file)
     checkpoint = sign(key, result.rows, result.head, ctx.clock.now())
     line = json.dumps(checkpoint.as_dict(), sort_keys=True)

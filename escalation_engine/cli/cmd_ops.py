@@ -181,8 +181,9 @@ def audit_verify(
 @click.option(
     "--key-file",
     type=click.Path(path_type=Path),
-    required=True,
-    help="Ed25519 key (PEM), kept outside the database; made when absent.",
+    envvar="ESCALATION_ENGINE_AUDIT_KEY",
+    help="Ed25519 key (PEM), kept outside the database; made when absent "
+    "(default ~/.config/escalation-engine/audit-key.pem; env ESCALATION_ENGINE_AUDIT_KEY).",
 )
 @click.option(
     "--output",
@@ -190,7 +191,7 @@ def audit_verify(
     help="Append the checkpoint to this file (default: print it).",
 )
 @pass_app
-def audit_checkpoint(app: App, key_file: Path, output: Path | None) -> None:
+def audit_checkpoint(app: App, key_file: Path | None, output: Path | None) -> None:
     """Sign the chain's head with a key the database never sees (write it somewhere else, e.g. a file or mail)."""
     from escalation_engine.cli.audit_checks import checkpoint_command
 
