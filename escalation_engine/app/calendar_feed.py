@@ -123,17 +123,42 @@ def export_calendar(
             if not rows:
                 raise NotFound(f"person {person_key!r} not found")
             contracts = sorted(set(rows))
-        cal = Calendar()
-        cal.add("prodid", PRODID)
-        cal.add("version", "2.0")
-        cal.add("x-wr-calname", f"escalation-engine: {contract_key or person_key}")
-        counts = {"obligations": 0, "deadlines": 0}
-        for key in contracts:
-            for event, kind in _events_for(ctx.registry, session, key, person_key, now):
-                cal.add_component(event)
-                counts[kind] += 1
+        cal, counts = _calendar(
+            ctx.registry,
+            session,
+            [(key, person_key) for key in contracts],
+            contract_key or person_key or "",
+            now,
+        )
     output.write_bytes(cal.to_ical())
     return {"output": str(output), "contracts": contracts, **counts}
+
+
+def _calendar(
+    registry: Registry, session: Session, pairs: list[tuple[str, str | None]], name: str, now: datetime
+) -> tuple[Calendar, dict[str, int]]:
+    """One calendar of the obligations and open deadlines of each (contract, person or everyone) pair."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", f"escalation-engine: {name}")
+    counts = {"obligations": 0, "deadlines": 0}
+    for key, person_key in pairs:
+        for event, kind in _events_for(registry, session, key, person_key, now):
+            cal.add_component(event)
+            counts[kind] += 1
+    return cal, counts
+
+
+def account_calendar(ctx: Ctx, account_id: int, name: str) -> bytes:
+    """The personal calendar of an account: what concerns each of its memberships, on every contract."""
+    now = ctx.clock.now()
+    with ctx.db.read() as session:
+        members = session.exec(
+            select(Person).where(Person.account_id == account_id).order_by(col(Person.id))
+        ).all()
+        cal, _ = _calendar(ctx.registry, session, [(m.contract_key, m.key) for m in members], name, now)
+    return bytes(cal.to_ical())
 
 
 def _events_for(

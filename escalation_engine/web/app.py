@@ -17,7 +17,7 @@ from starlette.staticfiles import StaticFiles
 
 from escalation_engine.core.clock import Clock, SystemClock
 from escalation_engine.core.db import Database
-from escalation_engine.web import audit_pages, contracts, ladder, obligations, signin, sso, work
+from escalation_engine.web import agenda, audit_pages, contracts, ladder, obligations, signin, sso, work
 from escalation_engine.web.base import Req, Site, page
 from escalation_engine.web.security import SecurityHeaders
 
@@ -69,6 +69,9 @@ def create_app(db: Database, *, clock: Clock | None = None, secure_cookies: bool
         post("/escalaties/{ref}/{action}", ladder.act),
         get("/verplichtingen/{ref}", obligations.obligation_page),
         post("/verplichtingen/{ref}/{action}", obligations.obligation_act),
+        get("/agenda", agenda.agenda_page),
+        post("/agenda/nieuw", agenda.agenda_new),
+        Route("/agenda/{secret}.ics", agenda.feed(site), methods=["GET"]),
         get("/audit", audit_pages.audit_page),
         get("/audit.csv", audit_pages.audit_csv),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),

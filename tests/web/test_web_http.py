@@ -246,3 +246,17 @@ def test_an_obligation_is_fulfilled_on_its_page_by_those_who_record_it_and_refus
     )
     assert answer.status_code == 303, answer.text
     assert "Nakoming terugnemen" in category.get(f"/verplichtingen/{ref}").text
+
+
+def test_a_personal_calendar_link_serves_my_items_and_a_new_link_revokes_the_old(site: Ctx) -> None:
+    browser = signed_in(site, "am@example.org")
+    page = browser.get("/agenda")
+    made = browser.post("/agenda/nieuw", data={"csrf": csrf_of(page.text)})
+    link = re.search(r"<code>[^<]*(/agenda/[^<]+\.ics)</code>", made.text)
+    assert link, made.text
+    anonymous = client(site)
+    feed = anonymous.get(link.group(1))
+    assert feed.status_code == 200 and feed.headers["content-type"].startswith("text/calendar")
+    assert "BEGIN:VCALENDAR" in feed.text and "OBL-" in feed.text and "OTHER" not in feed.text
+    browser.post("/agenda/nieuw", data={"csrf": csrf_of(page.text)})
+    assert anonymous.get(link.group(1)).status_code == 404
