@@ -17,7 +17,17 @@ from starlette.staticfiles import StaticFiles
 
 from escalation_engine.core.clock import Clock, SystemClock
 from escalation_engine.core.db import Database
-from escalation_engine.web import agenda, audit_pages, contracts, ladder, obligations, signin, sso, work
+from escalation_engine.web import (
+    agenda,
+    audit_pages,
+    contracts,
+    imports,
+    ladder,
+    obligations,
+    signin,
+    sso,
+    work,
+)
 from escalation_engine.web.base import Req, Site, page
 from escalation_engine.web.security import SecurityHeaders
 
@@ -65,6 +75,8 @@ def create_app(db: Database, *, clock: Clock | None = None, secure_cookies: bool
         get("/contracten", contracts.contracts_page),
         get("/contracten/{key}", contracts.contract_page),
         post("/contracten/{key}/escalaties", ladder.open_case),
+        get("/contracten/{key}/import", imports.import_page),
+        post("/contracten/{key}/import", imports.import_post),
         get("/escalaties/{ref}", ladder.case_page),
         post("/escalaties/{ref}/{action}", ladder.act),
         get("/verplichtingen/{ref}", obligations.obligation_page),

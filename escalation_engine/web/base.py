@@ -114,8 +114,11 @@ def page(
         if request.method == "POST":
             form = await request.form()
             data = {k: v for k, v in form.items() if isinstance(v, str)}
-            data.update({f"file:{k}": "" for k, v in form.items() if not isinstance(v, str)})
-            request.state.files = {k: await v.read() for k, v in form.items() if not isinstance(v, str)}
+            uploads = [(k, v) for k, v in form.items() if not isinstance(v, str)]
+            if uploads:
+                data["filename"] = uploads[0][1].filename or ""
+            request.state.files = {k: await v.read() for k, v in uploads}
+            await form.close()
         return await run_in_threadpool(_handle, site, handler, request, data, signed_in)
 
     return endpoint

@@ -260,3 +260,22 @@ def test_a_personal_calendar_link_serves_my_items_and_a_new_link_revokes_the_old
     assert "BEGIN:VCALENDAR" in feed.text and "OBL-" in feed.text and "OTHER" not in feed.text
     browser.post("/agenda/nieuw", data={"csrf": csrf_of(page.text)})
     assert anonymous.get(link.group(1)).status_code == 404
+
+
+def test_a_refused_upload_shows_each_problem_with_its_row_and_column_and_imports_nothing(site: Ctx) -> None:
+    browser = signed_in(site, "dcm@example.org")
+    page = browser.get("/contracten/LF/import")
+    bad = b"kpi,period,value\ndelivery,2026-01,abc\nnope,2026-02,90\n"
+    answer = browser.post(
+        "/contracten/LF/import",
+        data={"kind": "kpi", "csrf": csrf_of(page.text)},
+        files={"file": ("maart.csv", bad, "text/csv")},
+    )
+    assert answer.status_code == 400, answer.text
+    assert (
+        "row 2, column" in answer.text
+        and "row 3, column kpi" in answer.text
+        and "nothing imported" in answer.text
+    )
+    assert "<li>" in answer.text
+    assert [r for r in audit.listing(site.db) if r["action"] == "kpi.import"] == []
