@@ -45,7 +45,7 @@ def metronome(db_url: str) -> dict[str, Any]:
         report["delivered"] = deliver(ctx, default_channel()).as_dict()
         for listener in _listeners:
             listener(report)
-        if len(report["fired"]) + len(report["failed"]) < BEAT_CHUNK:
+        if len(report["fired"]) + len(report["retrying"]) + len(report["failed"]) < BEAT_CHUNK:
             return report
 
 

@@ -23,7 +23,7 @@ from escalation_engine.cli.root import App, pass_app
 )
 @pass_app
 def deadlines(app: App, contract_key: str | None, person_key: str | None, within_days: int | None) -> None:
-    """Open deadlines, each with its rule and source."""
+    """Open deadlines, each with its rule and source (state `failed`: its firing failed; `timers retry`)."""
     from escalation_engine.core.deadlines import list_deadlines
 
     rows = list_deadlines(
@@ -38,6 +38,7 @@ def deadlines(app: App, contract_key: str | None, person_key: str | None, within
                 ("case", "case"),
                 ("contract", "contract"),
                 ("what", "what"),
+                ("state", "state"),
                 ("level", "level"),
                 ("responsible", "responsible / reminded"),
                 ("rule", "rule"),
@@ -70,13 +71,26 @@ def tick(app: App) -> None:
         click.echo(
             f"fired {len(fired)} timer(s), delivered {len(sent)} message(s), "
             f"{len(report['failed']) + len(report['delivered']['failed'])} failure(s)"
+            + (f", {len(report['retrying'])} timer(s) to retry" if report["retrying"] else "")
         )
         output.table(
             fired,
             [("subject", "case"), ("kind", "timer"), ("due_at", "due at"), ("outcome", "outcome")],
             empty="",
         )
-        for failure in report["failed"] + report["delivered"]["failed"]:
+        for entry in report["retrying"]:
+            click.echo(
+                f"retrying: timer {entry['timer']} ({entry['subject']} {entry['kind']}) attempt "
+                f"{entry['attempts']} failed: {entry['error']}; next at {entry['next_attempt_at']}",
+                err=True,
+            )
+        for entry in report["failed"]:
+            click.echo(
+                f"FAILED: timer {entry['timer']} ({entry['subject']} {entry['kind']}) is given up: "
+                f"{entry['error']} — see `escalation-engine timers failed`, then `timers retry`",
+                err=True,
+            )
+        for failure in report["delivered"]["failed"]:
             click.echo(f"failed: {failure}", err=True)
 
     app.out(report, human)
@@ -101,6 +115,18 @@ def run(app: App, interval: float) -> None:
         fired, sent = len(report["fired"]), len(report["delivered"]["sent"])
         if fired or sent:
             click.echo(f"beat: fired {fired} timer(s), delivered {sent} message(s)", err=True)
+        for entry in report["retrying"]:
+            click.echo(
+                f"beat: timer {entry['timer']} ({entry['subject']} {entry['kind']}) failed, attempt "
+                f"{entry['attempts']}, retried at {entry['next_attempt_at']}: {entry['error']}",
+                err=True,
+            )
+        for entry in report["failed"]:
+            click.echo(
+                f"beat: FAILED timer {entry['timer']} ({entry['subject']} {entry['kind']}) given up: "
+                f"{entry['error']} — `escalation-engine timers failed`, `timers retry`",
+                err=True,
+            )
 
     click.echo(
         f"escalation-engine daemon on {ctx.db.engine.url.render_as_string(hide_password=True)}, "

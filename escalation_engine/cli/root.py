@@ -138,6 +138,7 @@ LAZY_COMMANDS = {
     "run": "cmd_ops",
     "audit": "cmd_ops",
     "demo": "cmd_ops",
+    "timers": "cmd_timers",
     "obligations": "cmd_obligations",
     "obligation": "cmd_obligations",
     "digest": "cmd_obligations",

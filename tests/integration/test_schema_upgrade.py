@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import text
 from support import register
 
@@ -48,10 +49,10 @@ def test_init_fills_the_json_copy_of_every_pinned_profile_and_it_reads_as_the_pi
                 {"text": pinned, "start": date(2026, 1, 1), "created": "2026-01-01 00:00:00.000000"},
             )
         with pytest.raises(
-            BadInput, match="revision 0005, this engine needs 0006: run `escalation-engine init`"
+            BadInput, match="revision 0005, this engine needs 0008: run `escalation-engine init`"
         ):
             db.ensure_schema()
-        assert db.upgrade() == ("0005", "0006")
+        assert db.upgrade() == ("0005", "0008")
         with db.read() as session:
             contract = get_contract(session, "OLD")
             assert contract.profile_json
@@ -79,3 +80,29 @@ def test_a_json_copy_that_no_longer_validates_falls_back_to_the_pinned_yaml(ctx:
     with ctx.db.read() as session:
         contract = get_contract(session, "LF")
         assert pinned_profile(contract).spec == parse_profile(contract.profile_text).spec
+
+
+def test_the_upgrade_keeps_the_error_of_a_timer_failed_before_and_drops_the_old_job_store(
+    db_url: str,
+) -> None:
+    db = Database(db_url)
+    try:
+        _at_revision(db, "0006")
+        with db.engine.begin() as conn:
+            conn.execute(text("CREATE TABLE apscheduler_jobs (id VARCHAR(191) PRIMARY KEY, job_state TEXT)"))
+            conn.execute(text("INSERT INTO apscheduler_jobs VALUES ('m', 'postgresql://u:s3cret@h/db')"))
+            conn.execute(
+                text(
+                    "INSERT INTO timer (idempotency_key, kind, subject_kind, subject_id, contract_key, due_at,"
+                    " status, fired_at, rule, source, payload) VALUES ('k', 'response_due', 'escalation', 1,"
+                    " 'LF', '2026-03-07 23:00:00.000000', 'failed', NULL, 'r', 's', :payload)"
+                ),
+                {"payload": '{"error": "KeyError: level", "level": 1}'},
+            )
+        db.upgrade()
+        with db.engine.connect() as conn:
+            row = conn.execute(text("SELECT status, attempts, last_error FROM timer")).one()
+            assert tuple(row) == ("failed", 1, "KeyError: level")
+            assert "apscheduler_jobs" not in sa_inspect(conn).get_table_names()
+    finally:
+        db.dispose()
