@@ -58,13 +58,36 @@ def _channel(app: App) -> Any:
 @click.command()
 @pass_app
 def tick(app: App) -> None:
-    """Fire everything due now (each deadline once), deliver reminders, then exit (for cron and tests)."""
-    from escalation_engine.core.outbox import deliver
-    from escalation_engine.core.timers import process_due
+    """Fire everything due now (each deadline once), deliver reminders, then exit (for cron and tests).
 
-    ctx = app.ctx()
-    report = process_due(ctx).as_dict()
-    report["delivered"] = deliver(ctx, _channel(app)).as_dict()
+    After long downtime it works in chunks of 1,000 timers like the daemon (messages go out as it proceeds)
+    and shows its progress on a terminal."""
+    from escalation_engine.app import daemon
+
+    report: dict[str, Any] = {
+        "fired": [],
+        "retrying": [],
+        "failed": [],
+        "delivered": {"sent": [], "failed": []},
+    }
+    progress = {"shown": False, "on": sys.stderr.isatty() and not app.as_json}
+
+    def chunk(part: dict[str, Any]) -> None:
+        for key in ("fired", "retrying", "failed"):
+            report[key].extend(part[key])
+        for key in ("sent", "failed"):
+            report["delivered"][key].extend(part["delivered"][key])
+        more = len(part["fired"]) + len(part["retrying"]) + len(part["failed"]) >= daemon.BEAT_CHUNK
+        if progress["on"] and (more or progress["shown"]):  # a long catch-up: one line, rewritten per chunk
+            progress["shown"] = True
+            click.echo(
+                f"\rcatching up: fired {len(report['fired'])} timer(s), "
+                f"delivered {len(report['delivered']['sent'])} message(s)" + ("…" if more else ", done"),
+                err=True,
+                nl=not more,
+            )
+
+    daemon.in_chunks(app.ctx(), _channel(app), chunk, chunk=daemon.BEAT_CHUNK)
 
     def human() -> None:
         fired, sent = report["fired"], report["delivered"]["sent"]
