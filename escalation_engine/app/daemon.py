@@ -1,9 +1,11 @@
 """The daemon: APScheduler as a metronome over our own timer table.
 
-One job with a fixed id (replace_existing, misfire_grace_time=None, coalesce) in a persistent
-SQLAlchemy job store calls `metronome(db_url)`, which fires due timers (`process_due`) and delivers
-the outbox. Deadlines live in the `timer` table, never in APScheduler: a crash loses nothing, and the
-first beat after a restart catches up on everything that came due meanwhile.
+Each daemon runs one fixed-id job (coalesce, misfire_grace_time=None, one instance at a time) from an
+in-memory job store; the job calls `metronome(db)` with the daemon's own `Database` object, so the
+database URL (and its password) is never written anywhere. Deadlines live in the `timer` table, never in
+APScheduler: a crash loses nothing, and the first beat after a restart catches up on everything that came
+due meanwhile. Two daemons on PostgreSQL share only the timer table (claims use SKIP LOCKED); on SQLite a
+file lock lets one daemon run per database.
 """
 
 from __future__ import annotations
@@ -11,42 +13,55 @@ from __future__ import annotations
 import fcntl
 import signal
 import threading
-import time
 from collections.abc import Callable
 from datetime import UTC
 from pathlib import Path
 from types import FrameType
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from escalation_engine.core.clock import SystemClock
 from escalation_engine.core.db import Database
 from escalation_engine.core.errors import RuleRefused
 
+if TYPE_CHECKING:
+    from escalation_engine.core.channels import Channel
+    from escalation_engine.core.context import Ctx
+
 JOB_ID = "escalation-engine-metronome"
-JOBSTORE_LOCK_KEY = 727_002
-JOB_FUNC = "escalation_engine.app.daemon:metronome"
 BEAT_CHUNK = 1000  # timers fired before the outbox is delivered and the beat is reported
-_DATABASES: dict[str, Database] = {}
 Beat = Callable[[dict[str, Any]], None]
 _listeners: list[Beat] = []
 
 
-def metronome(db_url: str) -> dict[str, Any]:
-    """One beat: fire what is due, then deliver queued messages. Safe to run any number of times."""
-    from escalation_engine.app.context import Ctx
-    from escalation_engine.core.channels import default_channel
+def in_chunks(ctx: Ctx, channel: Channel, on_chunk: Beat, *, chunk: int = BEAT_CHUNK) -> None:
+    """Fire what is due and deliver the outbox, `chunk` timers at a time, until nothing is due: a long
+    catch-up after downtime keeps its memory bounded and sends messages as it proceeds (daemon and tick)."""
     from escalation_engine.core.outbox import deliver
     from escalation_engine.core.timers import process_due
 
-    db = _DATABASES.setdefault(db_url, Database(db_url))
-    ctx = Ctx(db=db)
-    while True:  # a long catch-up goes in chunks: bounded memory, and messages go out as it proceeds
-        report = process_due(ctx, limit=BEAT_CHUNK).as_dict()
-        report["delivered"] = deliver(ctx, default_channel()).as_dict()
+    while True:
+        fired = process_due(ctx, limit=chunk)
+        report = fired.as_dict()
+        report["delivered"] = deliver(ctx, channel).as_dict()
+        on_chunk(report)
+        if fired.handled < chunk:
+            return
+
+
+def metronome(db: Database) -> dict[str, Any]:
+    """One beat: fire what is due, then deliver queued messages. Safe to run any number of times."""
+    from escalation_engine.app.context import Ctx
+    from escalation_engine.core.channels import default_channel
+
+    last: dict[str, Any] = {}
+
+    def report(chunk: dict[str, Any]) -> None:
+        last.update(chunk)
         for listener in _listeners:
-            listener(report)
-        if len(report["fired"]) + len(report["failed"]) < BEAT_CHUNK:
-            return report
+            listener(chunk)
+
+    in_chunks(Ctx(db=db), default_channel(), report)
+    return last
 
 
 class SingleDaemonLock:
@@ -80,30 +95,6 @@ class SingleDaemonLock:
             self.handle = None
 
 
-def _install_metronome(scheduler: Any, db: Database, interval: float, attempts: int = 5) -> None:
-    """Put the one fixed-id job in the store. Two daemons starting at once on PostgreSQL (a hot standby)
-    can both try to insert it; the loser of that race simply tries again and replaces it."""
-    from apscheduler.jobstores.base import ConflictingIdError
-    from sqlalchemy.exc import IntegrityError
-
-    for attempt in range(attempts):
-        try:
-            scheduler.add_job(
-                JOB_FUNC,
-                trigger="interval",
-                seconds=interval,
-                id=JOB_ID,
-                replace_existing=True,
-                args=[db.url],
-                next_run_time=SystemClock().now(),
-            )
-            return
-        except (ConflictingIdError, IntegrityError):
-            if attempt == attempts - 1:
-                raise
-            time.sleep(0.1 * (attempt + 1))
-
-
 def run_daemon(
     db: Database,
     *,
@@ -113,9 +104,8 @@ def run_daemon(
     install_signals: bool = True,
 ) -> None:
     """Run until SIGINT/SIGTERM (or `stop` is set); stops cleanly after the running beat."""
-    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    from apscheduler.jobstores.memory import MemoryJobStore
     from apscheduler.schedulers.background import BackgroundScheduler
-    from sqlalchemy import text
 
     stop = stop or threading.Event()
     lock = SingleDaemonLock(db)
@@ -127,14 +117,8 @@ def run_daemon(
         requeue_interrupted(Ctx(db=db))
     if on_beat is not None:
         _listeners.append(on_beat)
-    _DATABASES[db.url] = db
-    store = SQLAlchemyJobStore(engine=db.engine, tablename="apscheduler_jobs")
-    if not db.is_sqlite:  # two daemons starting at once must not both create the job-store table
-        with db.engine.begin() as conn:
-            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": JOBSTORE_LOCK_KEY})
-            store.jobs_t.create(conn, checkfirst=True)
     scheduler = BackgroundScheduler(
-        jobstores={"default": store},
+        jobstores={"default": MemoryJobStore()},  # this daemon's own: nothing of it is stored
         job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
         timezone=UTC,
     )
@@ -146,8 +130,15 @@ def run_daemon(
         signal.signal(signal.SIGINT, _stop)
         signal.signal(signal.SIGTERM, _stop)
     try:
+        scheduler.add_job(
+            metronome,
+            trigger="interval",
+            seconds=interval,
+            id=JOB_ID,
+            args=[db],  # the database by reference: no URL in any table
+            next_run_time=SystemClock().now(),
+        )
         scheduler.start()
-        _install_metronome(scheduler, db, interval)
         stop.wait()
     finally:
         if scheduler.running:

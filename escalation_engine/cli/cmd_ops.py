@@ -1,4 +1,4 @@
-"""Running the engine: deadlines, tick, the daemon, the audit trail and the demo."""
+"""Running the engine: deadlines, tick, the daemon and the demo."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from escalation_engine.cli.root import App, pass_app
 )
 @pass_app
 def deadlines(app: App, contract_key: str | None, person_key: str | None, within_days: int | None) -> None:
-    """Open deadlines, each with its rule and source."""
+    """Open deadlines, each with its rule and source (state `failed`: its firing failed; `timers retry`)."""
     from escalation_engine.core.deadlines import list_deadlines
 
     rows = list_deadlines(
@@ -38,6 +38,7 @@ def deadlines(app: App, contract_key: str | None, person_key: str | None, within
                 ("case", "case"),
                 ("contract", "contract"),
                 ("what", "what"),
+                ("state", "state"),
                 ("level", "level"),
                 ("responsible", "responsible / reminded"),
                 ("rule", "rule"),
@@ -57,26 +58,62 @@ def _channel(app: App) -> Any:
 @click.command()
 @pass_app
 def tick(app: App) -> None:
-    """Fire everything due now (each deadline once), deliver reminders, then exit (for cron and tests)."""
-    from escalation_engine.core.outbox import deliver
-    from escalation_engine.core.timers import process_due
+    """Fire everything due now (each deadline once), deliver reminders, then exit (for cron and tests).
 
-    ctx = app.ctx()
-    report = process_due(ctx).as_dict()
-    report["delivered"] = deliver(ctx, _channel(app)).as_dict()
+    After long downtime it works in chunks of 1,000 timers like the daemon (messages go out as it proceeds)
+    and shows its progress on a terminal."""
+    from escalation_engine.app import daemon
+
+    report: dict[str, Any] = {
+        "fired": [],
+        "retrying": [],
+        "failed": [],
+        "delivered": {"sent": [], "failed": []},
+    }
+    progress = {"shown": False, "on": sys.stderr.isatty() and not app.as_json}
+
+    def chunk(part: dict[str, Any]) -> None:
+        for key in ("fired", "retrying", "failed"):
+            report[key].extend(part[key])
+        for key in ("sent", "failed"):
+            report["delivered"][key].extend(part["delivered"][key])
+        more = len(part["fired"]) + len(part["retrying"]) + len(part["failed"]) >= daemon.BEAT_CHUNK
+        if progress["on"] and (more or progress["shown"]):  # a long catch-up: one line, rewritten per chunk
+            progress["shown"] = True
+            click.echo(
+                f"\rcatching up: fired {len(report['fired'])} timer(s), "
+                f"delivered {len(report['delivered']['sent'])} message(s)" + ("…" if more else ", done"),
+                err=True,
+                nl=not more,
+            )
+
+    daemon.in_chunks(app.ctx(), _channel(app), chunk, chunk=daemon.BEAT_CHUNK)
 
     def human() -> None:
         fired, sent = report["fired"], report["delivered"]["sent"]
         click.echo(
             f"fired {len(fired)} timer(s), delivered {len(sent)} message(s), "
             f"{len(report['failed']) + len(report['delivered']['failed'])} failure(s)"
+            + (f", {len(report['retrying'])} timer(s) to retry" if report["retrying"] else "")
         )
         output.table(
             fired,
             [("subject", "case"), ("kind", "timer"), ("due_at", "due at"), ("outcome", "outcome")],
             empty="",
         )
-        for failure in report["failed"] + report["delivered"]["failed"]:
+        for entry in report["retrying"]:
+            click.echo(
+                f"retrying: timer {entry['timer']} ({entry['subject']} {entry['kind']}) attempt "
+                f"{entry['attempts']} failed: {entry['error']}; next at {entry['next_attempt_at']}",
+                err=True,
+            )
+        for entry in report["failed"]:
+            click.echo(
+                f"FAILED: timer {entry['timer']} ({entry['subject']} {entry['kind']}) is given up: "
+                f"{entry['error']} — see `escalation-engine timers failed`, then `timers retry`",
+                err=True,
+            )
+        for failure in report["delivered"]["failed"]:
             click.echo(f"failed: {failure}", err=True)
 
     app.out(report, human)
@@ -101,6 +138,18 @@ def run(app: App, interval: float) -> None:
         fired, sent = len(report["fired"]), len(report["delivered"]["sent"])
         if fired or sent:
             click.echo(f"beat: fired {fired} timer(s), delivered {sent} message(s)", err=True)
+        for entry in report["retrying"]:
+            click.echo(
+                f"beat: timer {entry['timer']} ({entry['subject']} {entry['kind']}) failed, attempt "
+                f"{entry['attempts']}, retried at {entry['next_attempt_at']}: {entry['error']}",
+                err=True,
+            )
+        for entry in report["failed"]:
+            click.echo(
+                f"beat: FAILED timer {entry['timer']} ({entry['subject']} {entry['kind']}) given up: "
+                f"{entry['error']} — `escalation-engine timers failed`, `timers retry`",
+                err=True,
+            )
 
     click.echo(
         f"escalation-engine daemon on {ctx.db.engine.url.render_as_string(hide_password=True)}, "
@@ -111,113 +160,6 @@ def run(app: App, interval: float) -> None:
     click.echo("stopped cleanly", err=True)
     if app.as_json:
         output.emit_json({"stopped": True})
-
-
-@click.group()
-def audit() -> None:
-    """Review and verify the audit trail (append-only, hash-chained)."""
-
-
-@audit.command("list")
-@click.option("--case", "case_ref")
-@click.option("--contract", "contract_key")
-@pass_app
-def audit_list(app: App, case_ref: str | None, contract_key: str | None) -> None:
-    """Who did what, when, at which level, and why."""
-    from escalation_engine.core import audit as svc
-
-    if case_ref:
-        from escalation_engine.core.refs import PREFIXES, parse_ref
-        from escalation_engine.core.refs import case_ref as fmt
-
-        ref = case_ref.strip().upper()
-        kind = next((k for k, p in PREFIXES.items() if ref.startswith(f"{p}-")), "escalation")
-        case_ref = fmt(kind, parse_ref(kind, case_ref))
-    rows = svc.listing(app.ctx().db, case_ref=case_ref, contract_key=contract_key)
-    app.out(
-        rows,
-        lambda: output.table(
-            rows,
-            [
-                ("id", "#"),
-                ("recorded_at", "recorded at"),
-                ("actor", "who"),
-                ("actor_role", "role"),
-                ("action", "what"),
-                ("case_ref", "case"),
-                ("level", "level"),
-                ("from_state", "from"),
-                ("to_state", "to"),
-                ("reason", "why"),
-            ],
-            empty="no audit events",
-        ),
-    )
-
-
-@audit.command("verify")
-@click.option(
-    "--head",
-    "expected_head",
-    help="A head hash you kept from an earlier verify: it must still be in the chain.",
-)
-@click.option(
-    "--checkpoints", "checkpoints_file", type=click.Path(path_type=Path), help="Signed checkpoints to check."
-)
-@click.option(
-    "--public-key", "public_key", type=click.Path(path_type=Path), help="The checkpoints' public key (PEM)."
-)
-@pass_app
-def audit_verify(
-    app: App, expected_head: str | None, checkpoints_file: Path | None, public_key: Path | None
-) -> None:
-    """Recompute the hash chain; name every edited or missing row. Exit 3 when it does not verify."""
-    from escalation_engine.cli.audit_checks import verify_command
-
-    verify_command(app, expected_head, checkpoints_file, public_key)
-
-
-@audit.command("checkpoint")
-@click.option(
-    "--key-file",
-    type=click.Path(path_type=Path),
-    envvar="ESCALATION_ENGINE_AUDIT_KEY",
-    help="Ed25519 key (PEM), kept outside the database; made when absent "
-    "(default ~/.config/escalation-engine/audit-key.pem; env ESCALATION_ENGINE_AUDIT_KEY).",
-)
-@click.option(
-    "--output",
-    type=click.Path(path_type=Path),
-    help="Append the checkpoint to this file (default: print it).",
-)
-@pass_app
-def audit_checkpoint(app: App, key_file: Path | None, output: Path | None) -> None:
-    """Sign the chain's head with a key the database never sees (write it somewhere else, e.g. a file or mail)."""
-    from escalation_engine.cli.audit_checks import checkpoint_command
-
-    checkpoint_command(app, key_file, output)
-
-
-@audit.command("export")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), required=True)
-@click.option("--output", "output_file", type=click.Path(path_type=Path, dir_okay=False))
-@pass_app
-def audit_export(app: App, fmt: str, output_file: Path | None) -> None:
-    """Export the whole trail (with hashes) as JSON Lines or CSV."""
-    from escalation_engine.core import audit as svc
-
-    text = svc.export(app.ctx().db, fmt)
-    rows = max(text.count("\n") - (1 if fmt == "csv" else 0), 0)
-    if output_file is not None:
-        output_file.write_text(text, encoding="utf-8")
-        app.out(
-            {"file": str(output_file), "format": fmt, "rows": rows},
-            lambda: click.echo(f"exported {rows} audit rows to {output_file}"),
-        )
-    elif app.as_json:
-        output.emit_json({"format": fmt, "rows": rows, "content": text})
-    else:
-        click.echo(text, nl=False)
 
 
 @click.command()
@@ -261,4 +203,4 @@ def demo(app: App, keep: Path | None, serve_it: bool, port: int) -> None:
             serve_database(db, host="127.0.0.1", port=port, daemon=False, interval=30.0, secure=False)
 
 
-COMMANDS = [deadlines, tick, run, audit, demo]
+COMMANDS = [deadlines, tick, run, demo]

@@ -1,6 +1,8 @@
 """Open deadlines (not reminders), each with its rule and source, for `deadlines` and reminders.
 
-Every pending timer that is not a reminder is a deadline. Each procedure registers a describer for its
+Every pending timer that is not a reminder is a deadline; so is one whose firing failed and was given up
+(state `failed`, listed until `timers retry` fires it), and one waiting to retry a failed firing
+(state `retrying`). Each procedure registers a describer for its
 subject kind with the registry (`registry.describer("escalation", …)`) that says what the deadline is about and who is responsible
 for it or reminded of it.
 """
@@ -32,7 +34,7 @@ def list_deadlines(
     ctx.registry.require_wired()
     now = ctx.clock.now()
     with ctx.db.read() as session:
-        query = select(Timer).where(Timer.status == "pending", Timer.kind != REMINDER)
+        query = select(Timer).where(col(Timer.status).in_(("pending", "failed")), Timer.kind != REMINDER)
         if contract_key:
             query = query.where(Timer.contract_key == contract_key)
         if within_days is not None:
@@ -62,4 +64,14 @@ def deadline_row(registry: Registry, session: Session, timer: Timer, now: dateti
         "rule": timer.rule,
         "source": timer.source,
         "responsible": sorted(about.get("responsible", [])),
+        "state": _state(timer),
+        "timer": timer.id,
+        "attempts": timer.attempts,
+        "error": timer.last_error,
     }
+
+
+def _state(timer: Timer) -> str:
+    if timer.status == "failed":
+        return "failed"
+    return "retrying" if timer.next_attempt_at is not None else "open"

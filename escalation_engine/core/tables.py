@@ -76,11 +76,14 @@ class Timer(SQLModel, table=True):
     subject_id: int
     contract_key: str = Field(index=True)
     due_at: datetime = _instant()
-    status: str = Field(default="pending", max_length=16)
+    status: str = Field(default="pending", max_length=16)  # pending, fired, skipped or failed (given up)
     fired_at: datetime | None = _instant(nullable=True)
     rule: str
     source: str
     payload: str = "{}"
+    attempts: int = 0  # failed firings so far (each rolled back whole)
+    next_attempt_at: datetime | None = _instant(nullable=True)  # a pending timer waits until then to retry
+    last_error: str | None = None
 
 
 class Outbox(SQLModel, table=True):

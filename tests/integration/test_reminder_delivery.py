@@ -20,6 +20,7 @@ from escalation_engine.core.outbox import deliver
 from escalation_engine.core.tables import Outbox
 from escalation_engine.core.timers import process_due
 from escalation_engine.procedures.ladder import actions as esc
+from escalation_engine.procedures.obligations.digest_actions import set_preference
 
 
 class Inbox:
@@ -68,6 +69,8 @@ def test_reminders_reach_the_account_manager_over_smtp_once(
     inbox, port = smtp
     channel = SmtpChannel(host="127.0.0.1", port=port)
     register(ctx)
+    # Anna reads English (her digest setting is the language of every notice to her)
+    set_preference(ctx, contract_key="LF", person_key="am", frequency=None, language="en", at=None)
     open_case(ctx)
     deliver(ctx, channel)
     assert [m["To"] for m in inbox.messages] == ["Anna Smit <am@example.org>"]
@@ -132,4 +135,6 @@ def test_the_console_channel_prints_the_message(ctx: Ctx) -> None:
     buffer = io.StringIO()
     deliver(ctx, ConsoleChannel(buffer))
     assert "✉ to Anna Smit <am@example.org>" in buffer.getvalue()
-    assert "Please respond by the end of 2026-03-07" in buffer.getvalue()
+    # Dutch by default: the last day, its rule and clause, and where to act
+    assert "Reageer uiterlijk aan het einde van 2026-03-07 (Europe/Amsterdam)" in buffer.getvalue()
+    assert "B2 §5.1" in buffer.getvalue() and "Handelen: escalation-engine, zaak ESC-1" in buffer.getvalue()

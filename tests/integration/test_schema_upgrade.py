@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import text
 from sqlmodel import select
 from support import register
@@ -127,5 +128,31 @@ def test_an_existing_local_database_upgrades_with_its_people_as_accounts_matched
         assert people["am"].account_id == people["anna"].account_id
         assert accounts[people["am"].account_id or 0].email == "anna@example.org"
         assert accounts[people["noemail"].account_id or 0].email is None
+    finally:
+        db.dispose()
+
+
+def test_the_upgrade_keeps_the_error_of_a_timer_failed_before_and_drops_the_old_job_store(
+    db_url: str,
+) -> None:
+    db = Database(db_url)
+    try:
+        _at_revision(db, "0006")
+        with db.engine.begin() as conn:
+            conn.execute(text("CREATE TABLE apscheduler_jobs (id VARCHAR(191) PRIMARY KEY, job_state TEXT)"))
+            conn.execute(text("INSERT INTO apscheduler_jobs VALUES ('m', 'postgresql://u:s3cret@h/db')"))
+            conn.execute(
+                text(
+                    "INSERT INTO timer (idempotency_key, kind, subject_kind, subject_id, contract_key, due_at,"
+                    " status, fired_at, rule, source, payload) VALUES ('k', 'response_due', 'escalation', 1,"
+                    " 'LF', '2026-03-07 23:00:00.000000', 'failed', NULL, 'r', 's', :payload)"
+                ),
+                {"payload": '{"error": "KeyError: level", "level": 1}'},
+            )
+        db.upgrade()
+        with db.engine.connect() as conn:
+            row = conn.execute(text("SELECT status, attempts, last_error FROM timer")).one()
+            assert tuple(row) == ("failed", 1, "KeyError: level")
+            assert "apscheduler_jobs" not in sa_inspect(conn).get_table_names()
     finally:
         db.dispose()

@@ -4,6 +4,7 @@ meeting, binding advice, closing — with their deadlines, reminders and refusal
 from __future__ import annotations
 
 from datetime import date
+from unittest.mock import ANY
 
 import pytest
 from stepin_support import Recorder, actions, counts, escalate_to_top, outbox, request
@@ -280,5 +281,9 @@ def test_deadlines_list_names_the_rule_source_and_the_supplier_people_responsibl
             "rule": "management-team meeting: request + 2 weeks",
             "source": "B2 §6",
             "responsible": ["am", "exec"],
+            "state": "open",
+            "timer": ANY,
+            "attempts": 0,
+            "error": None,
         }
     ]

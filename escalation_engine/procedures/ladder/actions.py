@@ -134,9 +134,11 @@ def respond(ctx: Ctx, *, actor_key: str | None, ref: str, text: str) -> dict[str
             loaded,
             key=f"esc:{loaded.row.id}:L{record.level}:a{record.attempt}:responded",
             now=now,
-            subject=f"[{loaded.row.contract_key}] {loaded.ref}: {actor.name} responded at {spec.name}",
-            body=f"{actor.name} ({actor.role}) responded{' after the window passed' if late else ''}:\n{text}\n"
-            "Please record your assessment (sufficient / insufficient, with reason).",
+            kind="escalation_responded",
+            actor=f"{actor.name} ({actor.role})",
+            level_name=spec.name,
+            late=late,
+            text=text,
         )
         write_audit(
             ctx,

@@ -18,7 +18,7 @@ from escalation_engine.core import audit
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.dates import local_date
 from escalation_engine.core.errors import NotFound, RuleRefused
-from escalation_engine.core.notices import notify
+from escalation_engine.core.notice_texts import send_notice
 from escalation_engine.core.refs import case_ref, parse_ref
 from escalation_engine.core.schedule import cancel_timers
 from escalation_engine.core.tables import Contract, Person
@@ -143,19 +143,23 @@ def address(
     )
     loaded.session.add(record)
     loaded.levels.append(record)
-    notify(
+    send_notice(
         loaded.session,
+        "escalation_addressed",
         key=f"esc:{loaded.row.id}:L{level}:a{attempt}:addressed",
         now=now,
         person=target,
         contract_key=loaded.row.contract_key,
         case=loaded.ref,
-        subject=f"[{loaded.row.contract_key}] {loaded.ref} escalated to you at {spec.name}: {loaded.row.subject}",
-        body=(
-            f"{actor.name} ({actor.role}) addressed escalation {loaded.ref} to you as {spec.counterpart} at "
-            f"{spec.name} ({spec.source}).\nSubject: {loaded.row.subject}\nReason: {reason or '-'}\n"
-            f"Please respond by the end of {last_day:%Y-%m-%d} (Europe/Amsterdam) — {rule}, {term.source}."
-        ),
+        actor=f"{actor.name} ({actor.role})",
+        counterpart=spec.counterpart,
+        level_name=spec.name,
+        level_source=spec.source,
+        subject=loaded.row.subject,
+        reason=reason,
+        due=f"{last_day:%Y-%m-%d}",
+        rule=rule,
+        source=term.source,
     )
     return record
 
@@ -220,18 +224,18 @@ def require_role(actor: Person, allowed: Sequence[str], what: str, *, rule: str,
         )
 
 
-def tell_raisers(loaded: Loaded, *, key: str, now: datetime, subject: str, body: str) -> None:
-    """Queue a notice to everyone who raised the case, in the action's transaction."""
+def tell_raisers(loaded: Loaded, *, key: str, now: datetime, kind: str, **data: Any) -> None:
+    """Queue notice `kind` to everyone who raised the case, in the action's transaction."""
     for person in raisers(loaded):
-        notify(
+        send_notice(
             loaded.session,
+            kind,
             key=key,
             now=now,
             person=person,
             contract_key=loaded.row.contract_key,
             case=loaded.ref,
-            subject=subject,
-            body=body,
+            **data,
         )
 
 

@@ -61,8 +61,10 @@ def refuse(ctx: Ctx, *, actor_key: str | None, ref: str, reason: str) -> dict[st
             loaded,
             key=f"esc:{loaded.row.id}:L{refused_level}:a{record.attempt}:refused",
             now=now,
-            subject=f"[{loaded.row.contract_key}] {loaded.ref} not accepted at {spec.name}",
-            body=f"{actor.name} ({actor.role}) did not accept the escalation: {reason}",
+            kind="escalation_refused",
+            actor=f"{actor.name} ({actor.role})",
+            level_name=spec.name,
+            reason=reason,
         )
         write_audit(
             ctx,

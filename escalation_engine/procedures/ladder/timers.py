@@ -13,7 +13,7 @@ from escalation_engine.core import audit
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.display import last_day
 from escalation_engine.core.machine import fire
-from escalation_engine.core.notices import notify
+from escalation_engine.core.notice_texts import send_notice
 from escalation_engine.core.registry import DueTimer, Registry
 from escalation_engine.core.tables import Timer
 from escalation_engine.procedures.ladder import firing
@@ -43,19 +43,20 @@ def response_window_passed(ctx: Ctx, session: Session, timer: DueTimer, now: dat
     for key in {case.raised_by, case.opened_by}:
         person = people.get(key)
         if person is not None:
-            notify(
+            send_notice(
                 session,
+                "escalation_no_response",
                 key=f"timer:{timer.id}",
                 now=now,
                 person=person,
                 contract_key=case.contract_key,
                 case=case.ref,
-                subject=f"[{case.contract_key}] {case.ref}: no response by {last_day(timer.due_at)}",
-                body=(
-                    f"{who} did not respond to {case.ref} ({case.subject}) within the "
-                    f"{timer.rule} ({timer.source}). Record your assessment of level {case.level} "
-                    "(sufficient / insufficient, with reason) to continue."
-                ),
+                who=who,
+                subject=case.subject,
+                level=case.level,
+                due=last_day(timer.due_at),
+                rule=timer.rule,
+                source=timer.source,
             )
     audit.case_step(
         ctx.db,
@@ -91,24 +92,23 @@ def remind(ctx: Ctx, session: Session, timer: DueTimer, now: datetime) -> str:
         return "obsolete"  # caught up after downtime: a "due soon" note after the deadline would mislead
     people = firing.people(session, case.contract_key)
     who = _named(people, case.counterpart_key)
-    day = last_day(deadline_at)
-    when = {True: f"is due in {-offset} day(s), on {day}", False: f"was due on {day}"}[offset < 0]
-    if offset == 0:
-        when = f"is due today, {day}"
     roles = firing.profile(session, case).spec.reminders.notify_roles
     for person in recipients(people, roles, case.counterpart_key):
-        notify(
+        send_notice(
             session,
+            "escalation_reminder",
             key=f"timer:{timer.id}",
             now=now,
             person=person,
             contract_key=case.contract_key,
             case=case.ref,
-            subject=f"[{case.contract_key}] reminder: response to {case.ref} {when}",
-            body=(
-                f"Escalation {case.ref} ({case.subject}) at level {case.level} awaits the response of "
-                f"{who}. The {timer.rule} {when} (Europe/Amsterdam)."
-            ),
+            who=who,
+            subject=case.subject,
+            level=case.level,
+            days_left=-offset,
+            due=last_day(deadline_at),
+            rule=timer.rule,
+            source=timer.source,
         )
     return f"reminded ({offset:+d} d)"
 

@@ -163,7 +163,7 @@ def compose(
     deadlines = []
     query = select(Timer).where(
         Timer.contract_key == person.contract_key,
-        Timer.status == "pending",
+        col(Timer.status).in_(("pending", "failed")),  # a failed deadline stays in sight until retried
         Timer.kind != REMINDER,
         Timer.subject_kind != "obligation",
     )

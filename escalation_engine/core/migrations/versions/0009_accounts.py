@@ -6,7 +6,7 @@ Existing people become accounts, matched by e-mail (case-insensitive); a person 
 account of their own. Nothing is lost: every person row stays, with its account.
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0008
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0006"
+down_revision = "0008"
 
 _ts = sa.DateTime(timezone=False)  # naive UTC; see core/columns.py
 

@@ -1,0 +1,111 @@
+"""Every notice is a kind with Jinja2 templates in Dutch and English, rendered in the person's language.
+
+`NOTICE_KINDS` names each kind and the fields its templates use (besides `contract`, `case`, `name` and
+`link`, which every notice gets); a test renders every kind in both languages, so a kind without templates
+fails. A person's language is their digest setting (`digest settings --language`), else their contract
+profile's digest language, else Dutch — the same source of truth the digests use. `link` is where to act:
+ESCALATION_ENGINE_BASE_URL + the case (empty until the web application gives that URL).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from escalation_engine.core.notices import Recipient, notify
+from escalation_engine.core.texts import render
+
+DEFAULT_LANGUAGE = "nl"
+_DEADLINE = ("due", "rule", "source")  # the last day, its rule and its clause
+
+NOTICE_KINDS: dict[str, tuple[str, ...]] = {
+    # the escalation ladder (B2 §5.1, TP §3)
+    "escalation_addressed": (
+        "actor",
+        "level_name",
+        "counterpart",
+        "level_source",
+        "subject",
+        "reason",
+        *_DEADLINE,
+    ),
+    "escalation_responded": ("actor", "level_name", "late", "text"),
+    "escalation_refused": ("actor", "level_name", "reason"),
+    "escalation_no_response": ("who", "subject", "level", *_DEADLINE),
+    "escalation_reminder": ("who", "subject", "level", "days_left", *_DEADLINE),
+}
+
+_PREFERENCE = text(
+    "SELECT c.profile_json, p.language FROM contract c LEFT JOIN digest_preference p"
+    " ON p.contract_key = c.key AND p.person_key = :person WHERE c.key = :contract"
+)
+_PROFILE_LANGUAGE: dict[str, str] = {}  # profile JSON text → its digest language (parsed once per text)
+
+
+def language_of(session: Session, contract_key: str, person_key: str) -> str:
+    """The person's language: their digest setting, else the profile's digest language, else Dutch."""
+    cache: dict[tuple[str, str], str] = session.info.setdefault("escalation_engine.languages", {})
+    found = cache.get((contract_key, person_key))
+    if found is None:
+        row = (
+            session.connection()
+            .execute(_PREFERENCE, {"contract": contract_key, "person": person_key})
+            .first()
+        )
+        found = DEFAULT_LANGUAGE if row is None else row[1] or _profile_language(row[0])
+        cache[(contract_key, person_key)] = found
+    return found
+
+
+def _profile_language(profile_json: str | None) -> str:
+    if not profile_json:
+        return DEFAULT_LANGUAGE
+    language = _PROFILE_LANGUAGE.get(profile_json)
+    if language is None:
+        spec = json.loads(profile_json)
+        language = ((spec.get("obligations") or {}).get("digest") or {}).get("language") or DEFAULT_LANGUAGE
+        _PROFILE_LANGUAGE[profile_json] = language
+    return language
+
+
+def link_to(case: str | None) -> str:
+    base = os.environ.get("ESCALATION_ENGINE_BASE_URL", "").rstrip("/")
+    return f"{base}/cases/{case}" if base and case else ""
+
+
+def render_notice(kind: str, language: str, data: dict[str, Any]) -> tuple[str, str]:
+    if kind not in NOTICE_KINDS:
+        raise KeyError(f"unknown notice kind {kind!r}: add it to NOTICE_KINDS with its templates")
+    return render(f"notices/{kind}", language, data)
+
+
+def send_notice(
+    session: Session,
+    kind: str,
+    *,
+    key: str,
+    now: datetime,
+    person: Recipient,
+    contract_key: str,
+    case: str | None,
+    **data: Any,
+) -> None:
+    """Render notice `kind` in the person's language and queue it (same transaction, once per key)."""
+    language = language_of(session, contract_key, person.key)
+    values = {**data, "contract": contract_key, "case": case, "name": person.name, "link": link_to(case)}
+    subject, body = render_notice(kind, language, values)
+    notify(
+        session,
+        key=key,
+        now=now,
+        person=person,
+        contract_key=contract_key,
+        case=case,
+        subject=subject,
+        body=body,
+    )

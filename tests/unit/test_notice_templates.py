@@ -1,0 +1,66 @@
+"""Every notice kind has templates in Dutch and English that name the case, its deadline (last day, rule,
+clause) where the kind is about one, and where to act; no procedure writes a notice's text inline."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from escalation_engine.core.notice_texts import NOTICE_KINDS, render_notice
+from escalation_engine.core.texts import LANGUAGES
+
+PACKAGE = Path(__file__).resolve().parents[2] / "escalation_engine"
+
+
+def _sample(kind: str) -> dict[str, object]:
+    data: dict[str, object] = {field: f"<{field}>" for field in NOTICE_KINDS[kind]}
+    for number in ("days_left", "level", "late"):
+        if number in data:
+            data[number] = 2 if number != "late" else True
+    return {**data, "contract": "<contract>", "case": "<case>", "name": "<name>", "link": ""}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", sorted(NOTICE_KINDS))
+def test_every_notice_kind_renders_in_dutch_and_english_naming_the_case_and_its_deadline(
+    kind: str, language: str
+) -> None:
+    subject, body = render_notice(kind, language, _sample(kind))
+    assert subject.startswith("[<contract>]") and "<case>" in subject + body
+    assert "<name>" in body and ("Handelen:" if language == "nl" else "To act:") in body
+    for field in NOTICE_KINDS[kind]:
+        if isinstance(_sample(kind)[field], str):
+            assert f"<{field}>" in subject + body, f"{kind}.{language} leaves out {field}"
+
+
+def test_a_notice_shows_the_link_to_act_once_the_base_url_is_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    from escalation_engine.core.notice_texts import link_to
+
+    assert link_to("ESC-1") == ""
+    monkeypatch.setenv("ESCALATION_ENGINE_BASE_URL", "https://contracten.example/")
+    assert link_to("ESC-1") == "https://contracten.example/cases/ESC-1"
+    _, body = render_notice(
+        "escalation_refused", "nl", {**_sample("escalation_refused"), "link": link_to("ESC-1")}
+    )
+    assert "Handelen: https://contracten.example/cases/ESC-1" in body
+
+
+def test_an_unknown_notice_kind_is_refused() -> None:
+    with pytest.raises(KeyError, match="NOTICE_KINDS"):
+        render_notice("no_such_notice", "nl", {})
+
+
+TEMPLATED = ("ladder",)  # procedures whose every notice goes through NOTICE_KINDS
+
+
+@pytest.mark.parametrize("procedure", TEMPLATED)
+def test_a_templated_procedure_writes_no_notice_text_inline(procedure: str) -> None:
+    for path in sorted((PACKAGE / "procedures" / procedure).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", getattr(node.func, "attr", "")) == "notify"
+            ):
+                pytest.fail(f"{path.name}:{node.lineno} queues an inline notice: use send_notice and a kind")
