@@ -37,13 +37,21 @@ class Sight:
 
 
 def sight(session: Session) -> Sight:
+    """What the acting principal sees, read once per session (lists call this for every row)."""
     principal = current_principal()
     if principal is None or not principal.signed_in or principal.is_admin:
         return Sight(None)
+    cached = session.info.get(_CACHE)
+    if cached is not None and cached[0] == principal:
+        return cached[1]  # type: ignore[no-any-return]
     mine: dict[str, list[Person]] = {}
     for person in session.exec(select(Person).where(Person.account_id == principal.account_id)):
         mine.setdefault(person.contract_key, []).append(person)
+    session.info[_CACHE] = (principal, Sight(mine))
     return Sight(mine)
+
+
+_CACHE = "escalation_engine.sight"
 
 
 def visible(session: Session, rows: Iterable[Row], *, field: str = "contract") -> list[Row]:
