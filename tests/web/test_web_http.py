@@ -279,3 +279,39 @@ def test_a_refused_upload_shows_each_problem_with_its_row_and_column_and_imports
     )
     assert "<li>" in answer.text
     assert [r for r in audit.listing(site.db) if r["action"] == "kpi.import"] == []
+
+
+def test_a_plan_page_offers_the_profiles_forms_to_the_right_roles_only(site: Ctx) -> None:
+    from escalation_engine.core.principal import acting
+    from escalation_engine.procedures.plans.three_step import open_plan
+
+    browser = signed_in(site, "cat@example.org")
+    page = browser.get("/contracten/LF")
+    assert page.status_code == 200
+    from escalation_engine.accounts.passwords import sign_in
+
+    principal = sign_in(site, email="cat@example.org", password=PASSWORD).principal
+    with acting(principal):
+        plan = open_plan(
+            site,
+            actor_key=None,
+            contract_key="LF",
+            trigger="requirements",
+            subject="Levertijden",
+            kpi=None,
+            participants=[],
+            escalation=None,
+        )["case"]
+    page = browser.get(f"/plannen/{plan}")
+    assert page.status_code == 200 and "Stap 1 overslaan" in page.text
+    supplier = signed_in(site, "am@example.org").get(f"/plannen/{plan}")
+    assert (
+        supplier.status_code == 200
+        and "Stap 1 overslaan" not in supplier.text
+        and "Volgende stap" not in supplier.text
+    )
+    answer = browser.post(f"/plannen/{plan}/skip-step1", data={"reason": "spoed", "csrf": csrf_of(page.text)})
+    assert answer.status_code == 409 and "B2 §5.2" in answer.text  # no KPI, not several participants
+    answer = browser.post(f"/plannen/{plan}/advance", data={"reason": "onvoldoende", "csrf": csrf_of(page.text)})
+    assert answer.status_code == 303, answer.text
+    assert signed_in(site, "oam@other.example").get(f"/plannen/{plan}").status_code == 404
