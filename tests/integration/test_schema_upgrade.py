@@ -48,10 +48,10 @@ def test_init_fills_the_json_copy_of_every_pinned_profile_and_it_reads_as_the_pi
                 {"text": pinned, "start": date(2026, 1, 1), "created": "2026-01-01 00:00:00.000000"},
             )
         with pytest.raises(
-            BadInput, match="revision 0005, this engine needs 0006: run `escalation-engine init`"
+            BadInput, match="revision 0005, this engine needs 0007: run `escalation-engine init`"
         ):
             db.ensure_schema()
-        assert db.upgrade() == ("0005", "0006")
+        assert db.upgrade() == ("0005", "0007")
         with db.read() as session:
             contract = get_contract(session, "OLD")
             assert contract.profile_json
