@@ -142,6 +142,8 @@ def _human_report(data: dict[str, Any]) -> None:
         click.echo("")
         cols = [("verdict", "verdict"), ("kind", "finding"), ("reason", "reason"), ("source", "source")]
         output.table(data["findings"], cols)
+    for survey in data["surveys_not_valid"]:
+        click.echo(f"\nsurvey round {survey['round']} not valid: {survey['why']}")
     if data["termination_right"]:
         click.echo(f"\nTERMINATION RIGHT: {data['termination_right']['reason']}")
     click.echo("")

@@ -3,7 +3,8 @@
 A round (e.g. "2026") holds each participant's grade 1-10 per topic of the profile's topic list, plus
 how many were invited and how many responded (minimum response 70 %). An import is all or nothing, by
 the roles the profile lets record the survey's KPI (`recorded_by` of `kto`: the Categorie).
-The evaluation is the pure rule in rules/survey.py; S4 or S4+ opens a sanction case.
+The evaluation is the pure rule in rules/survey.py; S4 or S4+ opens a sanction case. A round below the
+minimum response judges nothing: no verdict, no sanction case; the evaluation and the report say why.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from escalation_engine.procedures.kpis.results import MAX_LISTED_PROBLEMS, kpi_s
 from escalation_engine.procedures.kpis.rules.sanctions import S4_PLUS_COMBINES_WITH, SurveySanction
 from escalation_engine.procedures.kpis.rules.survey import SOURCE, check_grade, evaluate_survey
 from escalation_engine.procedures.kpis.run import require_evaluator
+from escalation_engine.procedures.kpis.survey_validity import not_valid, scores_view
 from escalation_engine.procedures.kpis.tables import SurveyGrade, SurveyRound
 from escalation_engine.procedures.kpis.verdicts import existing_verdict, verdict_view, write_verdict
 
@@ -217,6 +219,8 @@ def evaluate(ctx: Ctx, *, actor_key: str | None, contract_key: str, label: str |
             responded=round_.responded,
             minimum_response=survey.minimum_response,
         )
+        if not result.judges:
+            return not_valid(ctx, session, actor, contract_key, round_, result, now)
         row = write_verdict(
             ctx,
             session,
@@ -227,16 +231,12 @@ def evaluate(ctx: Ctx, *, actor_key: str | None, contract_key: str, label: str |
             now=now,
             new=_new(survey, round_, result),
         )
-        return {**verdict_view(row), "sanction": result.sanction.value, "scores": _scores(result)}
+        return {**verdict_view(row), "sanction": result.sanction.value, "scores": scores_view(result)}
 
 
 def _new(survey: SurveySpec, round_: SurveyRound, result: Any) -> NewVerdict:
     sanction: SurveySanction = result.sanction
     findings = []
-    if result.response_valid is False:
-        findings.append(
-            Finding("response_not_valid", f"response {result.response_rate_display} is below 70 %", SOURCE)
-        )
     if sanction is not SurveySanction.NONE:
         findings.append(
             Finding(
@@ -263,7 +263,7 @@ def _new(survey: SurveySpec, round_: SurveyRound, result: Any) -> NewVerdict:
             "invited": result.invited,
             "responded": result.responded,
             "minimum_response": str(result.minimum_response),
-            "scores": _scores(result),
+            "scores": scores_view(result),
             "not_graded": list(result.not_graded),
             "response_valid": result.response_valid,
         },
@@ -273,16 +273,3 @@ def _new(survey: SurveySpec, round_: SurveyRound, result: Any) -> NewVerdict:
         allowed=allowed,
         outcome="" if sanction is SurveySanction.NONE else sanction.value,
     )
-
-
-def _scores(result: Any) -> list[dict[str, Any]]:
-    return [
-        {
-            "topic": s.topic,
-            "score": str(s.score),
-            "shown": s.score_display,
-            "class": s.classification.value,
-            "participants": s.participants,
-        }
-        for s in result.scores
-    ]
