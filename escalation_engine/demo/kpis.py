@@ -40,6 +40,11 @@ def kpi_story(n: Narrator) -> None:
         expect_refusal=True,
     )
     n.step(
+        "Carla (category) mistypes the participant: 'Belastingdeinst'",
+        lambda: _record_availability(ctx, "cat", "Belastingdeinst", "93,5"),
+        expect_refusal=True,
+    )
+    n.step(
         "Dirk records Belastingdienst's availability for March 2026: 93,5 %",
         lambda: _record_availability(ctx, "dcm", "Belastingdienst", "93,5"),
     )

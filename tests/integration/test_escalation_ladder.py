@@ -20,7 +20,7 @@ def open_l1(ctx: Ctx, actor: str = "dcm", **kw: object) -> str:
         contract_key=str(kw.get("contract", "LF")),
         subject="Availability 91 % in February",
         norm="Leverbetrouwbaarheid",
-        participant="Belastingdienst",
+        participant="Belastingdienst" if kw.get("contract", "LF") == "LF" else "Defensie",
         threatened=bool(kw.get("threatened", False)),
     )
     return str(data["case"])

@@ -13,6 +13,7 @@ from typing import Any
 from sqlmodel import Session
 
 from escalation_engine.contracts.lookup import lock_contract, pinned_profile
+from escalation_engine.contracts.participants import registered
 from escalation_engine.contracts.people import get_person
 from escalation_engine.core import audit
 from escalation_engine.core.context import Ctx
@@ -97,6 +98,7 @@ def _check_rows(
     entries: list[Entry] = []
     problems: list[str] = []
     seen: dict[tuple[str, str, str], int] = {}
+    participants = registered(session, contract_key)
     for row in rows:
         empty = [column for column in ("kpi", "period", "value") if not row.get(column).text]
         if empty:
@@ -112,6 +114,7 @@ def _check_rows(
                 value=cell.value,
                 participant=row.get("participant").text,
                 origin=f"import {path.name} row {row.number}",
+                participants=participants,
                 percent_format=cell.percent_format,
             )
         except ColumnProblem as exc:

@@ -17,6 +17,7 @@ from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, col, select
 
 from escalation_engine.contracts.lookup import lock_contract, pinned_profile
+from escalation_engine.contracts.participants import registered, resolve
 from escalation_engine.contracts.people import get_person
 from escalation_engine.core import audit
 from escalation_engine.core.context import Ctx
@@ -105,7 +106,8 @@ def import_grades(
         require_survey_importer(profile, section, spec, actor)
         label = _label(label or str(local_date(now).year))
         _check_round(session, contract, survey, label, local_date(now))
-        grades, problems = _check(rows, {topic.key for topic in survey.topics})
+        known = registered(session, contract_key)
+        grades, problems = _check(rows, {topic.key for topic in survey.topics}, contract_key, known)
         if problems:
             listed = "\n  ".join(problems[:MAX_LISTED_PROBLEMS])
             raise BadInput(
@@ -141,7 +143,9 @@ def import_grades(
         return summary
 
 
-def _check(rows: list[Row], topics: set[str]) -> tuple[dict[tuple[str, str], int], list[str]]:
+def _check(
+    rows: list[Row], topics: set[str], contract_key: str, known: list[str]
+) -> tuple[dict[tuple[str, str], int], list[str]]:
     grades: dict[tuple[str, str], int] = {}
     first: dict[tuple[str, str], int] = {}
     problems: list[str] = []
@@ -149,6 +153,11 @@ def _check(rows: list[Row], topics: set[str]) -> tuple[dict[tuple[str, str], int
         participant, topic, raw = (row.get(name) for name in ("participant", "topic", "grade"))
         if not participant.text:
             problems.append(f"row {row.number}, column participant: empty")
+            continue
+        try:
+            who = resolve(participant.text, contract_key, known)
+        except BadInput as exc:
+            problems.append(f"row {row.number}, column participant: {exc.message}")
             continue
         if topic.text not in topics:
             problems.append(
@@ -160,7 +169,7 @@ def _check(rows: list[Row], topics: set[str]) -> tuple[dict[tuple[str, str], int
         except BadInput as exc:
             problems.append(f"row {row.number}, column grade: {exc.message}")
             continue
-        key = (participant.text, topic.text)
+        key = (who, topic.text)
         if key in first:
             problems.append(
                 f"row {row.number}: {shown(key[0])} graded topic {shown(key[1])} already in row {first[key]}"

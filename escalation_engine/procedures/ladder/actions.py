@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from escalation_engine.contracts.lookup import get_contract, pinned_profile
+from escalation_engine.contracts.participants import require_participant
 from escalation_engine.contracts.people import contract_people, counterpart, person_among
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.errors import RuleRefused
@@ -56,6 +57,10 @@ def open_escalation(
         profile = pinned_profile(contract)
         people = contract_people(session, contract_key)
         actor = person_among(people, contract_key, actor_key)
+        if participant is not None and participant.strip():
+            participant = require_participant(session, contract_key, participant)
+        else:
+            participant = None
         model = EscalationModel(ref="new escalation", state=EscState.NEW.value, level=0)
         check_raise(model, level, profile.ladder, actor.role)
         spec = profile.ladder.level(level)
