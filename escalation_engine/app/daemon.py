@@ -34,7 +34,7 @@ _listeners: list[Beat] = []
 def metronome(db_url: str) -> dict[str, Any]:
     """One beat: fire what is due, then deliver queued messages. Safe to run any number of times."""
     from escalation_engine.app.context import Ctx
-    from escalation_engine.core.channels import default_channel
+    from escalation_engine.core.channels import configured_channel
     from escalation_engine.core.outbox import deliver
     from escalation_engine.core.timers import process_due
 
@@ -42,7 +42,8 @@ def metronome(db_url: str) -> dict[str, Any]:
     ctx = Ctx(db=db)
     while True:  # a long catch-up goes in chunks: bounded memory, and messages go out as it proceeds
         report = process_due(ctx, limit=BEAT_CHUNK).as_dict()
-        report["delivered"] = deliver(ctx, default_channel()).as_dict()
+        channel = configured_channel()  # None without SMTP settings: the notices stay queued, unsent
+        report["delivered"] = deliver(ctx, channel).as_dict() if channel else {"sent": [], "failed": []}
         for listener in _listeners:
             listener(report)
         if len(report["fired"]) + len(report["failed"]) < BEAT_CHUNK:

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-import sys
+import os
 from pathlib import Path
 from typing import Any
 
 import click
 
 from escalation_engine.cli import output
+from escalation_engine.cli.delivery import (
+    CONSOLE_HELP,
+    channel_or_warn,
+    deliver_outbox,
+    exit_if_undelivered,
+    no_channel_warning,
+)
 from escalation_engine.cli.root import App, pass_app
 
 
@@ -48,22 +55,18 @@ def deadlines(app: App, contract_key: str | None, person_key: str | None, within
     )
 
 
-def _channel(app: App) -> Any:
-    from escalation_engine.core.channels import default_channel
-
-    return default_channel(sys.stderr if app.as_json else None)
-
-
 @click.command()
+@click.option("--console", is_flag=True, help=CONSOLE_HELP)
 @pass_app
-def tick(app: App) -> None:
-    """Fire everything due now (each deadline once), deliver reminders, then exit (for cron and tests)."""
-    from escalation_engine.core.outbox import deliver
+def tick(app: App, console: bool) -> None:
+    """Fire everything due now (each deadline once), deliver reminders, then exit (for cron and tests).
+    Exits 1 when a message could not be sent (it stays queued and is retried)."""
     from escalation_engine.core.timers import process_due
 
     ctx = app.ctx()
+    channel = channel_or_warn(app, ctx, console=console)
     report = process_due(ctx).as_dict()
-    report["delivered"] = deliver(ctx, _channel(app)).as_dict()
+    report["delivered"] = deliver_outbox(ctx, channel)
 
     def human() -> None:
         fired, sent = report["fired"], report["delivered"]["sent"]
@@ -80,6 +83,7 @@ def tick(app: App) -> None:
             click.echo(f"failed: {failure}", err=True)
 
     app.out(report, human)
+    exit_if_undelivered(report["delivered"])
 
 
 @click.command()
@@ -90,12 +94,19 @@ def tick(app: App) -> None:
     show_default=True,
     help="Seconds between beats.",
 )
+@click.option("--console", is_flag=True, help=CONSOLE_HELP)
 @pass_app
-def run(app: App, interval: float) -> None:
-    """The daemon: fires due timers and sends reminders until SIGINT/SIGTERM."""
+def run(app: App, interval: float, console: bool) -> None:
+    """The daemon: fires due timers and sends reminders until SIGINT/SIGTERM (without SMTP settings the
+    reminders stay queued; --console only for the demo and tests)."""
     from escalation_engine.app.daemon import run_daemon
+    from escalation_engine.core.channels import CONSOLE_ENV, configured_channel
 
     ctx = app.ctx()
+    if console:
+        os.environ[CONSOLE_ENV] = "1"  # the daemon's beats read it
+    if configured_channel() is None:
+        click.echo(no_channel_warning(), err=True)
 
     def beat(report: dict[str, Any]) -> None:
         fired, sent = len(report["fired"]), len(report["delivered"]["sent"])
