@@ -181,7 +181,6 @@ def audit_verify(app: App, expected_head: str | None) -> None:
         raise RuleRefused(
             "audit trail does not verify: " + "; ".join(result.problems),
             rule="append-only audit trail",
-            source="SPEC §7",
         )
     app.out(result.as_dict(), lambda: click.echo(f"audit trail ok: {result.rows} rows, head {result.head}"))
 

@@ -186,10 +186,10 @@ def test_closing_needs_measures_results_and_lessons(ctx: Ctx, missing: str) -> N
     assert esc.close(ctx, actor_key="dcm", ref=case, **texts)["state"] == "closed"
 
 
-def test_closing_before_any_assessment_is_refused_as_the_wrong_state(ctx: Ctx) -> None:
+def test_closing_before_any_assessment_is_refused_saying_what_comes_first(ctx: Ctx) -> None:
     register(ctx)
     case = open_l1(ctx)
-    with pytest.raises(RuleRefused, match="not possible in that state"):
+    with pytest.raises(RuleRefused, match="level 1 has not been assessed"):
         esc.close(ctx, actor_key="dcm", ref=case, measures="m", results="r", lessons="l")
 
 

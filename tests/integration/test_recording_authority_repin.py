@@ -85,7 +85,7 @@ def test_a_tp_contract_on_version_2_lets_the_supplier_report_scores_only_after_t
     assert may_record(ctx, "casem", "TP", "k1-received", "2026-01", "97")  # v2: any client/participant role
     assert may_fulfil(ctx, "cmdef", "TP", "monthly-report")
     shutil.copy(WORKFLOWS / "reintegratie-defensie.yaml", profiles / "reintegratie-defensie.yaml")
-    assert repin(ctx, key="TP", actor="cmcat")["profile_version"] == 3
+    assert repin(ctx, key="TP", actor="cmcat")["profile_version"] == 4
     assert may_record(
         ctx, "am", "TP", "k1-received", "2026-02", "97"
     )  # TP table 1: 'Uitvoer door Opdrachtnemer'

@@ -41,8 +41,7 @@ def kpi_section(profile: Profile, contract_key: str) -> KpiSection:
         raise RuleRefused(
             f"contract {contract_key!r} has no KPIs: its profile {profile.name} v{profile.version} has no "
             "'kpis:' section",
-            rule="KPIs are profile data",
-            source="SPEC §5",
+            rule="KPIs are profile data (the profile's kpis section)",
         )
     return section
 
@@ -285,7 +284,6 @@ def _make_room(session: Session, contract_key: str, entry: Entry, replace: bool,
             f"{entry.kpi} {entry.period}{for_participant(entry)} already has the value {old.value} (recorded by "
             f"{old.recorded_by}): give --replace to correct it",
             rule="one result per KPI, period and participant",
-            source="SPEC §5",
         )
     require_may_replace(session, old, actor)
     session.delete(old)

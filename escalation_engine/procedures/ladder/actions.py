@@ -1,4 +1,4 @@
-"""Escalation actions (SPEC §1): open, respond, assess, raise, refuse, close.
+"""Escalation actions (B2 §5.1, TP §3 table 2): open, respond, assess, raise, refuse, close.
 
 Each action is one transaction: load → domain checks → fire the machine → write the case, its level
 record, timers, outbox and audit row together. A refused action raises before anything is written.
@@ -123,7 +123,7 @@ def respond(ctx: Ctx, *, actor_key: str | None, ref: str, text: str) -> dict[str
             actor,
             [spec.counterpart],
             f"only the counterpart at {spec.name} responds to {loaded.ref}",
-            rule="same level on both sides (SPEC §1)",
+            rule="same level on both sides",
             source=spec.source,
         )
         before = loaded.row.state
@@ -168,7 +168,7 @@ def assess(ctx: Ctx, *, actor_key: str | None, ref: str, sufficient: bool, reaso
             actor,
             assessors,
             f"the result of {level.name} is judged by the raising side",
-            rule="assessment by the raising side (SPEC §1 rule 2c)",
+            rule="the raising side assesses the result",
             source=level.source,
         )
         before = loaded.row.state

@@ -1,4 +1,4 @@
-"""The three-step improvement plan (B2 §5.2, SPEC §2): open, skip step 1, advance, record the presentation.
+"""The three-step improvement plan (B2 §5.2): open, skip step 1, advance, record the presentation.
 
 Each action is one transaction: load → domain checks → fire the machine → write the plan, its timers,
 outbox and audit row together. A refused action raises before anything is written.
