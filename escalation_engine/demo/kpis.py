@@ -75,6 +75,11 @@ def kpi_story(n: Narrator) -> None:
         ),
     )
     n.step(
+        f"Carla tries to apply {case} before the supplier was heard",
+        lambda: sanctions.decide(ctx, actor_key="cat", ref=case, apply=True, reason="norm missed"),
+        expect_refusal=True,
+    )
+    n.step(
         "Anna (account manager) responds before the decision",
         lambda: sanctions.respond(ctx, actor_key="am", ref=case, text="New ordering process since 1 April."),
     )

@@ -246,6 +246,12 @@ def test_the_demo_tells_the_kpi_story_to_a_sanction_applied_after_hearing_the_su
     steps = run_demo(echo=None)["steps"]
     titles = [step["step"] for step in steps]
     assert "Carla evaluates March" in titles
-    refused = next(step for step in steps if step["step"].startswith("Carla tries to apply"))
-    assert "no culpability finding" in refused["refused"]["message"]
+    early, unheard = [step for step in steps if step["step"].startswith("Carla tries to apply")]
+    assert "no culpability finding" in early["refused"]["message"]
+    assert "the supplier has not been heard yet" in unheard["refused"]["message"]
+    mistyped = next(step for step in steps if "mistypes the participant" in step["step"])
+    assert (
+        mistyped["refused"]["exit_code"] == 2
+        and "known: Belastingdienst, DJI" in mistyped["refused"]["message"]
+    )
     assert steps[-1]["result"]["state"] == "applied"
