@@ -170,3 +170,40 @@ def test_init_registers_the_participants_existing_rows_already_name(db_url: str)
         assert len(identity) == 1 and len(identity[0]) >= 12
     finally:
         db.dispose()
+
+
+def test_a_participant_s_own_contract_manager_mistyping_the_participant_gets_bad_input_not_a_refusal(
+    lf: Ctx, tmp_path: Path
+) -> None:
+    add_person(
+        lf,
+        key="dcm2",
+        contract_key="LF",
+        name="D",
+        side="participant",
+        role="participant_contract_manager",
+        organisation="Belastingdienst",
+        email=None,
+        actor="t",
+    )
+    with pytest.raises(BadInput, match=KNOWN):
+        kpis.record(
+            lf,
+            actor_key="dcm2",
+            contract_key="LF",
+            kpi="delivery",
+            period="2026-02",
+            value="97",
+            participant="Belastingdeinst",
+        )
+    rows = [
+        ["delivery", "2026-02", "97", "belastingdienst"],
+        ["delivery", "2026-03", "96", "Belastingdeinst"],
+    ]
+    path = write_csv(tmp_path / "r.csv", ["kpi", "period", "value", "participant"], rows)
+    with pytest.raises(BadInput, match="row 3, column participant: unknown participant 'Belastingdeinst'"):
+        results_import.import_file(lf, actor_key="dcm2", contract_key="LF", path=path)
+    rows[1][3] = "DJI"  # known, but not the one dcm2 represents: refused (B2 §2.2)
+    path = write_csv(tmp_path / "r2.csv", ["kpi", "period", "value", "participant"], rows)
+    with pytest.raises(RuleRefused, match="records for their own participant Belastingdienst"):
+        results_import.import_file(lf, actor_key="dcm2", contract_key="LF", path=path)

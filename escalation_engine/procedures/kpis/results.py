@@ -245,6 +245,9 @@ def record(
         section = kpi_section(profile, contract_key)
         actor = get_person(session, contract_key, actor_key)
         spec = _recordable(section, kpi, contract_key)  # a derived or survey KPI: bad input, not a refusal
+        known = registered(session, contract_key)
+        if participant and participant.strip() and spec.scope == "decentral":
+            participant = resolve(participant, contract_key, known)  # an unknown name is bad input (exit 2)
         require_recorder(profile, section, spec, actor, participant or "")
         entry = make_entry(
             section,
@@ -254,7 +257,7 @@ def record(
             value=value,
             participant=participant,
             origin="command",
-            participants=registered(session, contract_key),
+            participants=known,
         )
         previous = _make_room(session, contract_key, entry, replace, actor)
         row = store_result(session, contract_key, entry, actor, now)
