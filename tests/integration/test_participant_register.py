@@ -153,7 +153,8 @@ def test_init_registers_the_participants_existing_rows_already_name(db_url: str)
         " ('OLD', 'am', 'A', 'supplier', 'account_manager', 'FietsLease BV', :at)",
         "INSERT INTO kpi_measurement (contract_key, kpi, period, participant, value, origin, recorded_by,"
         " recorded_at) VALUES ('OLD', 'delivery', '2026-02', 'DJI', '97', 'command', 'dcm', :at),"
-        " ('OLD', 'isv-plan', '2026-02', '', '1', 'command', 'dcm', :at)",
+        " ('OLD', 'isv-plan', '2026-02', '', '1', 'command', 'dcm', :at),"
+        " ('OLD', 'delivery', '2026-03', 'dji', '97', 'command', 'dcm', :at)",
         "INSERT INTO escalation (contract_key, subject, participant, threatened, level, state, opened_by,"
         " opened_at, updated_at) VALUES ('OLD', 's', 'Rechtspraak ', false, 1, 'addressed', 'dcm', :at, :at)",
     ]
@@ -166,7 +167,11 @@ def test_init_registers_the_participants_existing_rows_already_name(db_url: str)
         with db.engine.connect() as conn:
             names = [r[0] for r in conn.execute(text("SELECT name FROM participant ORDER BY name"))]
             identity = conn.execute(text("SELECT identifier FROM database_identity")).scalars().all()
-        assert names == ["Belastingdienst", "DJI", "Rechtspraak"]  # not the supplier's organisation
+        assert names == [
+            "Belastingdienst",
+            "DJI",
+            "Rechtspraak",
+        ]  # once each; not the supplier's organisation
         assert len(identity) == 1 and len(identity[0]) >= 12
     finally:
         db.dispose()

@@ -47,8 +47,12 @@ def upgrade() -> None:
     op.add_column("sanction_case", sa.Column("cannot_wait", sa.String(), nullable=True))
     conn = op.get_bind()
     now = datetime.now(UTC).replace(tzinfo=None)  # naive UTC; see core/columns.py
-    names = {(key, name.strip()) for key, name in conn.execute(sa.text(_IN_USE)).fetchall() if name.strip()}
-    for key, name in sorted(names):
+    names: dict[tuple[str, str], str] = {}  # one entry per name regardless of case and spacing
+    for key, name in sorted(conn.execute(sa.text(_IN_USE)).fetchall()):
+        shown = " ".join(name.split())
+        if shown:
+            names.setdefault((key, shown.casefold()), shown)
+    for (key, _), name in sorted(names.items()):
         conn.execute(
             sa.text(
                 "INSERT INTO participant (contract_key, name, added_by, added_at) "
