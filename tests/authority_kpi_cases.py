@@ -14,6 +14,16 @@ from support import register
 
 
 # --- KPI results, verdicts and sanctions (B2 §2, §5; TP table 1) -------------------------------------
+def participant(w: World, n: int) -> str:
+    """A fresh participant, registered on the contract (results name a registered participant)."""
+    from escalation_engine.contracts.participants import add_participant, list_participants
+
+    name = f"Deelnemer {n}"
+    if name not in {p["name"] for p in list_participants(w.ctx, contract_key=w.contract)}:
+        add_participant(w.ctx, contract_key=w.contract, name=name, actor="t")
+    return name
+
+
 def new_result(w: World) -> dict[str, str]:
     """A result nobody recorded yet, for January: a fresh participant of a decentral KPI, or the next central
     KPI (one result per KPI, period and participant); January 2026, then a year earlier once round."""
@@ -21,7 +31,7 @@ def new_result(w: World) -> dict[str, str]:
     kpis = monthly_percentage_kpis(w.profile)
     spec = kpis[n % len(kpis)]
     if spec["scope"] == "decentral":
-        return {"kpi": spec["ref"], "period": "2026-01", "participant": f"Deelnemer {n}"}
+        return {"kpi": spec["ref"], "period": "2026-01", "participant": participant(w, n)}
     return {"kpi": spec["ref"], "period": f"{2026 - n // len(kpis)}-01", "participant": ""}
 
 
@@ -56,8 +66,8 @@ def recordable_result(w: World) -> dict[str, str]:
         kind
     ]
     value = "100" if spec["measure"] == "percentage" else "yes"
-    participant = f"Deelnemer {n}" if spec["scope"] == "decentral" else ""
-    return {"kpi": spec["ref"], "period": period, "participant": participant, "value": value}
+    who = participant(w, n) if spec["scope"] == "decentral" else ""
+    return {"kpi": spec["ref"], "period": period, "participant": who, "value": value}
 
 
 def result_file(w: World) -> tuple[Path, dict[str, str]]:

@@ -184,7 +184,9 @@ KPI_ATTEMPTS = [
         "apply",
         has_sanctions,
         prepare=lambda w: sanction_case(w, "proposed"),
-        act=lambda w, ref, who: sanction_cases.decide(w.ctx, actor_key=who, ref=ref, apply=True, reason="r"),
+        act=lambda w, ref, who: sanction_cases.decide(
+            w.ctx, actor_key=who, ref=ref, apply=True, reason="r", cannot_wait="the indexation is due today"
+        ),
         allowed=DECIDERS,
         source="SPEC §5, B2 §1: the category applies a sanction",
     ),

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from mail_support import Inbox, free_port
 from support import at
 
 from escalation_engine.app.context import Ctx
@@ -101,3 +102,18 @@ def clock() -> FixedClock:
 @pytest.fixture
 def ctx(db: Database, clock: FixedClock) -> Ctx:
     return Ctx(db=db, clock=clock)
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    """A real SMTP server (aiosmtpd) on a free loopback port; yields its inbox and the port."""
+    from aiosmtpd.controller import Controller
+
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()

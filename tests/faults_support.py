@@ -8,7 +8,8 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -143,17 +144,43 @@ def start_cli(db_url: str, *args: str, person: str | None = None) -> subprocess.
     return subprocess.Popen([EXE, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
 
-def start_daemon(db_url: str, log: Path) -> subprocess.Popen[str]:
-    """`escalation-engine run --interval 0.2`, its output (console channel messages too) into `log`."""
+def start_daemon(db_url: str, log: Path, *, console: bool = True) -> subprocess.Popen[str]:
+    """`escalation-engine run --interval 0.2` (with console delivery, for tests), its output into `log`,
+    in a process group of its own so `stop` and `daemon` can end it and anything it started."""
     env = {**os.environ, "ESCALATION_ENGINE_DB": db_url}
+    args = [EXE, "run", "--interval", "0.2", *(["--console"] if console else [])]
     with log.open("a") as out:
-        return subprocess.Popen([EXE, "run", "--interval", "0.2"], stdout=out, stderr=out, text=True, env=env)
+        return subprocess.Popen(args, stdout=out, stderr=out, text=True, env=env, start_new_session=True)
 
 
-def stop(process: subprocess.Popen[str], sig: int = signal.SIGTERM, timeout: float = 30) -> int:
+def stop(process: subprocess.Popen[str], sig: int = signal.SIGTERM, timeout: float = 60) -> int:
+    """Send `sig` and wait; a process that does not end within `timeout` is killed with its group (so no
+    test ever leaves a daemon behind) and the test fails."""
     if process.poll() is None:
         process.send_signal(sig)
-    return process.wait(timeout=timeout)
+    try:
+        return process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        kill_group(process)
+        raise AssertionError(f"process {process.pid} did not end {timeout} s after signal {sig}") from None
+
+
+def kill_group(process: subprocess.Popen[str]) -> None:
+    """SIGKILL the process's group (it was started in a session of its own) and reap it."""
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+
+
+@contextmanager
+def daemon(db_url: str, log: Path) -> Iterator[subprocess.Popen[str]]:
+    """A running daemon that is ended in every outcome of the block (an assertion, a timeout, ^C)."""
+    process = start_daemon(db_url, log)
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            kill_group(process)
 
 
 def wait_until(condition: Any, timeout: float, what: str, step: float = 0.1) -> None:
@@ -161,6 +188,26 @@ def wait_until(condition: Any, timeout: float, what: str, step: float = 0.1) -> 
     while not condition():
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(step)
+
+
+def wait_while_progressing(
+    condition: Any, progress: Any, what: str, *, stall: float = 120, cap: float = 1200, step: float = 0.1
+) -> None:
+    """Wait for `condition` as long as `progress()` keeps changing (e.g. timers fired, the log growing):
+    a slow machine that is still working is waited for; one that stalled for `stall` seconds, or a wait
+    longer than `cap` overall, fails."""
+    start = last_change = time.monotonic()
+    seen = progress()
+    while not condition():
+        now = time.monotonic()
+        current = progress()
+        if current != seen:
+            seen, last_change = current, now
+        if now - last_change > stall:
+            raise AssertionError(f"no progress for {stall} s waiting for {what} (last: {seen})")
+        if now - start > cap:
+            raise AssertionError(f"gave up after {cap} s waiting for {what} (last: {seen})")
         time.sleep(step)
 
 

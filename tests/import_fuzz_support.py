@@ -241,7 +241,7 @@ def well_formed_rows(contract: str) -> st.SearchStrategy[list[list[str]]]:
                 st.just("delivery"),
                 st.sampled_from(["2026-01", "2026-03", "2026-04"]),
                 st.decimals(0, 100, places=2).map(str),
-                st.sampled_from(["DJI", "MinBZK", "Belastingdienst", "Rijkswaterstaat"]),
+                st.sampled_from(["DJI", "MinBZK", "Belastingdienst", "Rechtspraak"]),
             ),
             st.tuples(
                 st.just("isv-report"),

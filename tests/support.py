@@ -45,6 +45,13 @@ TP_PEOPLE = [
 ]
 
 
+# The participants registered on every test contract: B2 §2.3 names the larger Deelnemers; the survey tests
+# grade as "Deelnemer 1", "Deelnemer A" … like the seed's worked examples. TP: the Defensie organisations.
+B2_PARTICIPANTS = ["Belastingdienst", "MinIenW", "MinBZK", "Rechtspraak", "DJI"]
+EXAMPLE_PARTICIPANTS = ["Deelnemer 1", "Deelnemer 2", "Deelnemer 3", "Deelnemer A", "Deelnemer B"]
+TP_PARTICIPANTS = ["Defensie"]
+
+
 def register(
     ctx: Ctx,
     *,
@@ -53,10 +60,18 @@ def register(
     start: date = date(2026, 1, 1),
     award: date | None = date(2025, 11, 15),
     people: list[tuple[str, str, str, str]] | None = None,
+    participants: list[str] | None = None,
 ) -> str:
+    from escalation_engine.contracts.participants import add_participant
+
     add_contract(
         ctx, key=key, profile_name=profile, title=f"{profile} test", start=start, award=award, actor="t"
     )
+    if participants is None:
+        b2 = profile != "reintegratie-defensie"
+        participants = [*B2_PARTICIPANTS, *EXAMPLE_PARTICIPANTS] if b2 else TP_PARTICIPANTS
+    for name in participants:
+        add_participant(ctx, contract_key=key, name=name, actor="t")
     if people is None:
         people = B2_PEOPLE if profile == "leasefietsen-rijk" else TP_PEOPLE
     for person_key, name, side, role in people:

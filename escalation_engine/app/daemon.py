@@ -33,7 +33,7 @@ Beat = Callable[[dict[str, Any]], None]
 _listeners: list[Beat] = []
 
 
-def in_chunks(ctx: Ctx, channel: Channel, on_chunk: Beat, *, chunk: int = BEAT_CHUNK) -> None:
+def in_chunks(ctx: Ctx, channel: Channel | None, on_chunk: Beat, *, chunk: int = BEAT_CHUNK) -> None:
     """Fire what is due and deliver the outbox, `chunk` timers at a time, until nothing is due: a long
     catch-up after downtime keeps its memory bounded and sends messages as it proceeds (daemon and tick)."""
     from escalation_engine.core.outbox import deliver
@@ -42,7 +42,10 @@ def in_chunks(ctx: Ctx, channel: Channel, on_chunk: Beat, *, chunk: int = BEAT_C
     while True:
         fired = process_due(ctx, limit=chunk)
         report = fired.as_dict()
-        report["delivered"] = deliver(ctx, channel).as_dict()
+        # without a channel (no SMTP settings) nothing is sent: the notices stay queued
+        report["delivered"] = (
+            deliver(ctx, channel).as_dict() if channel is not None else {"sent": [], "failed": []}
+        )
         on_chunk(report)
         if fired.handled < chunk:
             return
@@ -51,7 +54,7 @@ def in_chunks(ctx: Ctx, channel: Channel, on_chunk: Beat, *, chunk: int = BEAT_C
 def metronome(db: Database) -> dict[str, Any]:
     """One beat: fire what is due, then deliver queued messages. Safe to run any number of times."""
     from escalation_engine.app.context import Ctx
-    from escalation_engine.core.channels import default_channel
+    from escalation_engine.core.channels import configured_channel
 
     last: dict[str, Any] = {}
 
@@ -60,7 +63,7 @@ def metronome(db: Database) -> dict[str, Any]:
         for listener in _listeners:
             listener(chunk)
 
-    in_chunks(Ctx(db=db), default_channel(), report)
+    in_chunks(Ctx(db=db), configured_channel(), report)
     return last
 
 

@@ -49,11 +49,14 @@ def _sanction() -> str:
 
 
 DIAGRAMS: list[tuple[str, Callable[[], str]]] = [
-    ("Escalation ladder — one level of a case; it repeats at every level (SPEC §1, B2 §5.1)", _escalation),
-    ("Three-step improvement plan (SPEC §2, B2 §5.2)", _three_step_plan),
-    ("Improvement plan within 14 days of a norm failure (SPEC §4, TP §2.1.2)", _norm_failure_plan),
     (
-        "Step-in rights — request, 2-week meeting, 30-day check, second meeting, binding advice (SPEC §3, B2 §6)",
+        "Escalation ladder — one level of a case; it repeats at every level (B2 §5.1, TP §3 table 2)",
+        _escalation,
+    ),
+    ("Three-step improvement plan (B2 §5.2)", _three_step_plan),
+    ("Improvement plan within 14 days of a norm failure (TP §2.1.2)", _norm_failure_plan),
+    (
+        "Step-in rights — request, 2-week meeting, 30-day check, second meeting, binding advice (B2 §6)",
         _step_in,
     ),
     ("Sanction after a failed KPI verdict — culpability, supplier response, decision (B2 §1, §5)", _sanction),

@@ -15,6 +15,7 @@ from escalation_engine.accounts.emails import normalise_email
 from escalation_engine.accounts.mode import SHARED, mode_of
 from escalation_engine.app.context import Ctx
 from escalation_engine.contracts.lookup import get_contract, pinned_profile
+from escalation_engine.contracts.participants import require_participant
 from escalation_engine.core import audit
 from escalation_engine.core.errors import BadInput, RuleRefused
 from escalation_engine.core.principal import current as current_principal
@@ -171,6 +172,8 @@ def add_membership(
         raise BadInput(f"unknown role {role!r} in profile {profile.name}: expected one of {known}")
     if spec.side != side:
         raise BadInput(f"role {role!r} belongs to side {spec.side!r}, not {side!r} ({spec.source})")
+    if side == "participant" and organisation and organisation.strip():
+        organisation = require_participant(session, contract_key, organisation)  # whom they represent
     person = Person(
         contract_key=contract_key,
         key=key,

@@ -29,7 +29,7 @@ from escalation_engine.procedures.obligations.horizon import extend
 from escalation_engine.procedures.obligations.tables import Obligation
 from escalation_engine.profile.model import Profile, find_profile, profile_json
 
-RULE = "a contract stays pinned to its profile version (DESIGN §9)"
+RULE = "a contract stays pinned to the profile version it was registered with"
 
 
 def repin(ctx: Ctx, *, key: str, actor: str) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from escalation_engine.core.registry import Registry
 from escalation_engine.procedures.kpis import follow_up as kpi_follow_up
-from escalation_engine.procedures.kpis import obligation_kpis
+from escalation_engine.procedures.kpis import obligation_kpis, sanction_hearing
 from escalation_engine.procedures.ladder import timers as ladder_timers
 from escalation_engine.procedures.obligations import digests, horizon
 from escalation_engine.procedures.obligations import timers as obligation_timers
@@ -18,6 +18,7 @@ REGISTRATIONS = (
     step_in_timers.register,
     kpi_follow_up.register,
     obligation_kpis.register,
+    sanction_hearing.register,
     obligation_timers.register,
     horizon.register,
     digests.register,

@@ -1,4 +1,4 @@
-"""Escalations over the contract's ladder (SPEC §1)."""
+"""Escalations over the contract's ladder (B2 §5.1, TP §3 table 2)."""
 
 from __future__ import annotations
 

@@ -34,6 +34,9 @@ def show_verdicts(data: dict[str, Any]) -> None:
 
 
 def show_verdict(verdict: dict[str, Any]) -> None:
+    if verdict["verdict"] is None:  # a survey round below the minimum response (B2 §2.3)
+        click.echo(f"survey round {verdict['period']}: NOT VALID\n  {verdict['explanation']}")
+        return
     who = f" {verdict['participant']}" if verdict.get("participant") else ""
     click.echo(
         f"{verdict['verdict']}  {verdict['kpi']} {verdict['period']}{who}: {verdict['result'].upper()}"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
 from escalation_engine.cli import output
+from escalation_engine.cli.delivery import CONSOLE_HELP, channel_or_warn, deliver_outbox, exit_if_undelivered
 from escalation_engine.cli.params import DATE
 from escalation_engine.cli.root import App, pass_app
 
@@ -94,25 +94,22 @@ def digest() -> None:
     """Reminder digests: one message per person with what is overdue and what falls due soon."""
 
 
-def _channel(app: App) -> Any:
-    from escalation_engine.core.channels import default_channel
-
-    return default_channel(sys.stderr if app.as_json else None)
-
-
 @digest.command("send")
 @click.option("--person", "person_key", help="Only this person (default: everyone).")
 @click.option("--contract", "contract_key", help="Only people of this contract.")
 @click.option("--dry-run", is_flag=True, help="Show the digests; queue and send nothing.")
+@click.option("--console", is_flag=True, help=CONSOLE_HELP)
 @pass_app
-def digest_send(app: App, person_key: str | None, contract_key: str | None, dry_run: bool) -> None:
+def digest_send(
+    app: App, person_key: str | None, contract_key: str | None, dry_run: bool, console: bool
+) -> None:
     """Send today's digest now (at most one per person per day), then deliver the outbox."""
-    from escalation_engine.core.outbox import deliver
     from escalation_engine.procedures.obligations.digest_actions import send_digests
 
     ctx = app.ctx()
+    channel = None if dry_run else channel_or_warn(app, ctx, console=console)
     views = send_digests(ctx, person_key=person_key, contract_key=contract_key, dry_run=dry_run)
-    delivered = None if dry_run else deliver(ctx, _channel(app)).as_dict()
+    delivered = None if dry_run else deliver_outbox(ctx, channel)
     data = {"digests": views, "delivered": delivered}
 
     def human() -> None:
@@ -128,6 +125,7 @@ def digest_send(app: App, person_key: str | None, contract_key: str | None, dry_
             )
 
     app.out(data, human)
+    exit_if_undelivered(delivered)
 
 
 @digest.command("settings")

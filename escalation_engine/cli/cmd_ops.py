@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,12 @@ from typing import Any
 import click
 
 from escalation_engine.cli import output
+from escalation_engine.cli.delivery import (
+    CONSOLE_HELP,
+    channel_or_warn,
+    exit_if_undelivered,
+    no_channel_warning,
+)
 from escalation_engine.cli.root import App, pass_app
 
 
@@ -49,19 +56,15 @@ def deadlines(app: App, contract_key: str | None, person_key: str | None, within
     )
 
 
-def _channel(app: App) -> Any:
-    from escalation_engine.core.channels import default_channel
-
-    return default_channel(sys.stderr if app.as_json else None)
-
-
 @click.command()
+@click.option("--console", is_flag=True, help=CONSOLE_HELP)
 @pass_app
-def tick(app: App) -> None:
+def tick(app: App, console: bool) -> None:
     """Fire everything due now (each deadline once), deliver reminders, then exit (for cron and tests).
 
     After long downtime it works in chunks of 1,000 timers like the daemon (messages go out as it proceeds)
-    and shows its progress on a terminal."""
+    and shows its progress on a terminal. Exits 1 when a message could not be sent (it stays queued).
+    Without SMTP settings nothing is sent: it says so and the notices stay queued."""
     from escalation_engine.app import daemon
 
     report: dict[str, Any] = {
@@ -87,7 +90,9 @@ def tick(app: App) -> None:
                 nl=not more,
             )
 
-    daemon.in_chunks(app.ctx(), _channel(app), chunk, chunk=daemon.BEAT_CHUNK)
+    ctx = app.ctx()
+    channel = channel_or_warn(app, ctx, console=console)
+    daemon.in_chunks(ctx, channel, chunk, chunk=daemon.BEAT_CHUNK)
 
     def human() -> None:
         fired, sent = report["fired"], report["delivered"]["sent"]
@@ -117,6 +122,7 @@ def tick(app: App) -> None:
             click.echo(f"failed: {failure}", err=True)
 
     app.out(report, human)
+    exit_if_undelivered(report["delivered"])
 
 
 @click.command()
@@ -127,12 +133,19 @@ def tick(app: App) -> None:
     show_default=True,
     help="Seconds between beats.",
 )
+@click.option("--console", is_flag=True, help=CONSOLE_HELP)
 @pass_app
-def run(app: App, interval: float) -> None:
-    """The daemon: fires due timers and sends reminders until SIGINT/SIGTERM."""
+def run(app: App, interval: float, console: bool) -> None:
+    """The daemon: fires due timers and sends reminders until SIGINT/SIGTERM (without SMTP settings the
+    reminders stay queued; --console only for the demo and tests)."""
     from escalation_engine.app.daemon import run_daemon
+    from escalation_engine.core.channels import CONSOLE_ENV, configured_channel
 
     ctx = app.ctx()
+    if console:
+        os.environ[CONSOLE_ENV] = "1"  # the daemon's beats read it
+    if configured_channel() is None:
+        click.echo(no_channel_warning(), err=True)
 
     def beat(report: dict[str, Any]) -> None:
         fired, sent = len(report["fired"]), len(report["delivered"]["sent"])

@@ -28,6 +28,8 @@ DETAIL = [
     ("codes", "codes"),
     ("culpability", "culpability finding"),
     ("response", "supplier's response"),
+    ("response_due", "supplier may respond until"),
+    ("cannot_wait", "decided before the hearing because"),
     ("decision_reason", "decision reason"),
     ("decided_by", "decided by"),
 ]
@@ -89,9 +91,18 @@ def respond(app: App, case: str, text: str) -> None:
 @click.option(
     "--code", "codes", multiple=True, help="With --finding: the codes (default: all the KPI allows)."
 )
+@click.option(
+    "--cannot-wait",
+    "cannot_wait",
+    metavar="REASON",
+    help="Why the decision cannot wait for the supplier's response or the end of its term (recorded).",
+)
 @pass_app
-def apply(app: App, case: str, reason: str, finding: str | None, codes: tuple[str, ...]) -> None:
-    """As the category, apply a sanction (needs the culpability finding, recorded before or with --finding)."""
+def apply(
+    app: App, case: str, reason: str, finding: str | None, codes: tuple[str, ...], cannot_wait: str | None
+) -> None:
+    """As the category, apply a sanction: needs the culpability finding (recorded before or with --finding)
+    and the supplier heard — its response, the end of its term (kpis.sanction_response), or --cannot-wait."""
     from escalation_engine.procedures.kpis.sanctions import decide
 
     data = decide(
@@ -102,6 +113,7 @@ def apply(app: App, case: str, reason: str, finding: str | None, codes: tuple[st
         reason=reason,
         finding=finding,
         codes=list(codes),
+        cannot_wait=cannot_wait,
     )
     app.out(data, lambda: output.fields(data, DETAIL))
 
@@ -130,6 +142,8 @@ def _human_report(data: dict[str, Any]) -> None:
         click.echo("")
         cols = [("verdict", "verdict"), ("kind", "finding"), ("reason", "reason"), ("source", "source")]
         output.table(data["findings"], cols)
+    for survey in data["surveys_not_valid"]:
+        click.echo(f"\nsurvey round {survey['round']} not valid: {survey['why']}")
     if data["termination_right"]:
         click.echo(f"\nTERMINATION RIGHT: {data['termination_right']['reason']}")
     click.echo("")

@@ -1,4 +1,4 @@
-"""Step-in rights (SPEC §3, B2 §6): request, meetings, assessment, binding advice, close."""
+"""Step-in rights (B2 §6): request, meetings, assessment, binding advice, close."""
 
 from __future__ import annotations
 

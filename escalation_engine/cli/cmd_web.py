@@ -61,6 +61,11 @@ def serve_database(
     thread: threading.Thread | None = None
     if daemon:
         from escalation_engine.app.daemon import SingleDaemonLock, run_daemon
+        from escalation_engine.cli.delivery import no_channel_warning
+        from escalation_engine.core.channels import configured_channel
+
+        if configured_channel() is None:
+            click.echo(no_channel_warning(), err=True)
 
         probe = SingleDaemonLock(db)  # refuse now, not in a thread, when another daemon runs
         probe.acquire()

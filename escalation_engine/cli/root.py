@@ -149,6 +149,7 @@ LAZY_COMMANDS = {
     "profile": "cmd_setup",
     "contract": "cmd_setup",
     "person": "cmd_setup",
+    "participant": "cmd_participant",
     "escalation": "cmd_escalation",
     "plan": "cmd_plan",
     "stepin": "cmd_stepin",

@@ -97,7 +97,7 @@ def counterpart(
         raise RuleRefused(
             f"no counterpart registered for {level_name} on contract {contract_key!r}: register a person with "
             f"role {role!r} first (person add … --role {role})",
-            rule="counterpart at the same level (SPEC §1)",
+            rule="the counterpart at the same level of the ladder",
             source=source,
         )
     return found[0]

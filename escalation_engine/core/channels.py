@@ -1,8 +1,11 @@
-"""Notification channels: console (default) and SMTP (settings from the environment).
+"""Notification channels: SMTP (settings from the environment) and, for the demo and tests only, the console.
 
 SMTP settings: ESCALATION_ENGINE_SMTP_HOST (turns SMTP on), _SMTP_PORT (25), _SMTP_FROM, _SMTP_USER,
-_SMTP_PASSWORD, _SMTP_STARTTLS (1/0). Each message carries a stable Message-ID derived from its outbox
-row, so a receiving system can recognise a redelivery after a crash between send and commit.
+_SMTP_PASSWORD, _SMTP_STARTTLS (1/0). Console delivery is used only when asked for explicitly
+(`tick --console`, `run --console` or ESCALATION_ENGINE_CONSOLE=1); without either, no channel is
+configured and notices stay queued — never marked sent — until one is. Each message carries a stable
+Message-ID derived from its outbox row and the database's identifier, so a receiving system can recognise
+a redelivery after a crash between send and commit, and two databases never share a Message-ID.
 """
 
 from __future__ import annotations
@@ -15,6 +18,13 @@ from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Protocol, TextIO
 
+CONSOLE_ENV = "ESCALATION_ENGINE_CONSOLE"
+NO_CHANNEL = (
+    "NO NOTIFICATION CHANNEL CONFIGURED: set ESCALATION_ENGINE_SMTP_HOST (and _SMTP_PORT, _SMTP_FROM, …) to "
+    "send e-mail. Until then every notice stays queued and nothing is sent. (Console delivery is for the "
+    "demo and tests only: --console or ESCALATION_ENGINE_CONSOLE=1.)"
+)
+
 
 @dataclass(frozen=True)
 class Message:
@@ -23,10 +33,12 @@ class Message:
     recipient_email: str | None
     subject: str
     body: str
+    database: str = ""  # the database's identifier (database_identity), unique per database
 
     @property
     def message_id(self) -> str:
-        return f"<outbox-{self.outbox_id}@escalation-engine>"
+        origin = f".{self.database}" if self.database else ""
+        return f"<outbox-{self.outbox_id}{origin}@escalation-engine>"
 
 
 class Channel(Protocol):
@@ -97,6 +109,12 @@ class SmtpChannel:
             smtp.send_message(mail)
 
 
-def default_channel(stream: TextIO | None = None) -> Channel:
+def configured_channel(stream: TextIO | None = None, *, console: bool = False) -> Channel | None:
+    """SMTP when configured; the console only when asked for (`console`, or ESCALATION_ENGINE_CONSOLE=1);
+    otherwise None: no channel, the notices stay queued."""
     smtp = SmtpChannel.from_env()
-    return smtp if smtp is not None else ConsoleChannel(stream)
+    if smtp is not None:
+        return smtp
+    if console or os.environ.get(CONSOLE_ENV) == "1":
+        return ConsoleChannel(stream)
+    return None

@@ -1,4 +1,4 @@
-"""Dates, instants and deadline arithmetic (SPEC §6).
+"""Dates, instants and deadline arithmetic.
 
 Instants are stored in UTC; dates are computed in Europe/Amsterdam, so a daylight-saving change never moves
 a deadline's date. A deadline "within N days after X" ends at the end of the N-th local calendar day after
@@ -147,7 +147,7 @@ def deadline_date(
 ) -> date:
     """The last local date of `term` counted from `start`.
 
-    Contract deadlines do not roll (SPEC §6); with `roll_to_working_day` a date that is not a working day in
+    Contract deadlines do not roll; with `roll_to_working_day` a date that is not a working day in
     `calendar` moves to the next working day. Rolling needs an explicit calendar: it is a profile choice.
     """
     last_day = add_period(start, term.amount, term.unit)

@@ -16,7 +16,7 @@ from sqlmodel import and_, col, or_, select
 
 from escalation_engine.core.channels import Channel, Message, PermanentFailure
 from escalation_engine.core.context import Ctx
-from escalation_engine.core.tables import Outbox
+from escalation_engine.core.tables import DatabaseIdentity, Outbox
 
 MAX_ATTEMPTS = 8
 STALE_AFTER = timedelta(minutes=15)
@@ -95,15 +95,30 @@ def _finish(ctx: Ctx, row_id: int, now: datetime, channel: str, error: Exception
         }
 
 
+def database_identifier(ctx: Ctx) -> str:
+    """This database's identifier (generated once by migration 0007), part of every Message-ID."""
+    with ctx.db.read() as session:
+        row = session.exec(select(DatabaseIdentity).order_by(col(DatabaseIdentity.id))).first()
+        return row.identifier if row is not None else ""
+
+
+def queued(ctx: Ctx) -> int:
+    """Messages waiting to be sent (pending or interrupted while sending)."""
+    with ctx.db.read() as session:
+        rows = session.exec(select(Outbox.id).where(col(Outbox.status).in_(("pending", "sending"))))
+        return len(list(rows))
+
+
 def deliver(ctx: Ctx, channel: Channel, now: datetime | None = None, *, limit: int = 1000) -> DeliveryReport:
     now = now or ctx.clock.now()
     report = DeliveryReport()
+    database = database_identifier(ctx)
     for _ in range(limit):
         row = _claim(ctx, now)
         if row is None:
             break
         assert row.id is not None
-        message = Message(row.id, row.recipient_name, row.recipient_email, row.subject, row.body)
+        message = Message(row.id, row.recipient_name, row.recipient_email, row.subject, row.body, database)
         error: Exception | None = None
         try:
             channel.send(message)

@@ -130,3 +130,25 @@ class AuditEvent(SQLModel, table=True):
     operator: str | None = None  # local mode: the operating-system user at the terminal
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
+
+
+class Participant(SQLModel, table=True):
+    """A participant of a contract (a 'Deelnemer', B2 §2.2): the register KPI results, escalations and
+    surveys name, so a misspelt participant is refused instead of counted."""
+
+    __tablename__ = "participant"
+    __table_args__ = (UniqueConstraint("contract_key", "name", name="uq_participant_contract_name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    contract_key: str = Field(foreign_key="contract.key", index=True)
+    name: str = Field(max_length=200)
+    added_by: str
+    added_at: datetime = _instant()
+
+
+class DatabaseIdentity(SQLModel, table=True):
+    """One row: this database's identifier, generated once (it makes every Message-ID unique across
+    databases)."""
+
+    __tablename__ = "database_identity"
+    id: int | None = Field(default=None, primary_key=True)
+    identifier: str = Field(max_length=64)

@@ -1,4 +1,4 @@
-"""Working days (werkdagen) for KPIs that count them, e.g. TP KPI 7 and 8 (SPEC §6).
+"""Working days (werkdagen) for KPIs that count them, e.g. TP KPI 7 and 8.
 
 A working day is any day that is not a Saturday, a Sunday or, in the "termijnenwet" calendar, one of the
 recognised holidays of the Algemene termijnenwet art. 3. Which calendar applies is a profile choice.

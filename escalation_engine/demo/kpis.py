@@ -40,6 +40,11 @@ def kpi_story(n: Narrator) -> None:
         expect_refusal=True,
     )
     n.step(
+        "Carla (category) mistypes the participant: 'Belastingdeinst'",
+        lambda: _record_availability(ctx, "cat", "Belastingdeinst", "93,5"),
+        expect_refusal=True,
+    )
+    n.step(
         "Dirk records Belastingdienst's availability for March 2026: 93,5 %",
         lambda: _record_availability(ctx, "dcm", "Belastingdienst", "93,5"),
     )
@@ -68,6 +73,11 @@ def kpi_story(n: Narrator) -> None:
         lambda: sanctions.propose(
             ctx, actor_key="cat", ref=case, culpable=True, finding="orders placed too late", codes=["S1"]
         ),
+    )
+    n.step(
+        f"Carla tries to apply {case} before the supplier was heard",
+        lambda: sanctions.decide(ctx, actor_key="cat", ref=case, apply=True, reason="norm missed"),
+        expect_refusal=True,
     )
     n.step(
         "Anna (account manager) responds before the decision",

@@ -11,10 +11,12 @@ from typing import Any
 
 from escalation_engine.app.context import Ctx
 from escalation_engine.app.registration import add_contract, add_person
+from escalation_engine.contracts.participants import add_participant
 from escalation_engine.core import audit
 from escalation_engine.demo.narrator import Narrator, at
 from escalation_engine.procedures.ladder import actions as esc
 
+PARTICIPANTS = ["Belastingdienst", "DJI"]  # two of the larger Deelnemers B2 §2.3 names
 PEOPLE = [
     ("dcm", "Dirk de Vries", "participant", "participant_contract_manager", "Belastingdienst"),
     ("cat", "Carla Jansen", "client", "category", "Categorie Vervoer & Verblijf"),
@@ -60,6 +62,13 @@ def ladder_story(n: Narrator) -> None:
             actor="demo",
         ),
     )
+    for participant in PARTICIPANTS:
+        n.step(
+            f"register the participant {participant}",
+            lambda participant=participant: add_participant(  # type: ignore[misc]
+                ctx, contract_key="LF-2026", name=participant, actor="demo"
+            ),
+        )
     for key, name, side, role, org in PEOPLE:
         n.step(f"register {name} as {role}", _person_adder(ctx, key, name, side, role, org))
     case = "ESC-1"

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from escalation_engine.app.registration import add_contract, add_person
+from escalation_engine.contracts.participants import add_participant
 from escalation_engine.procedures.plans import (
     actions as plan_actions,
 )
@@ -117,6 +118,7 @@ def _norm_failure(n: Narrator) -> None:
         award=None,
         actor="demo",
     )
+    add_participant(ctx, contract_key="TP-2026", name="Defensie", actor="demo")
     for key, name, side, role, org in TP_PEOPLE:
         add_person(
             ctx,

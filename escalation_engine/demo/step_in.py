@@ -1,4 +1,4 @@
-"""The demo's step-in part (SPEC §3, B2 §6): request, the 2-week meeting, the 30-day check that nobody
+"""The demo's step-in part (B2 §6): request, the 2-week meeting, the 30-day check that nobody
 assessed, the second meeting, binding advice and the written result — on the demo's contract LF-2026."""
 
 from __future__ import annotations

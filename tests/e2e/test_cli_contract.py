@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from freezegun import freeze_time
-from support import B2_PEOPLE, cli
+from support import B2_PARTICIPANTS, B2_PEOPLE, cli
 
 
 @pytest.fixture
@@ -31,6 +31,9 @@ def setup_contract(db: str) -> None:
         db=db,
     )
     assert ok.exit_code == 0, ok.output
+    for participant in B2_PARTICIPANTS:
+        added = cli("participant", "add", "--contract", "LF", "--name", participant, db=db)
+        assert added.exit_code == 0, added.output
     for key, name, side, role in B2_PEOPLE:
         result = cli(
             "person",

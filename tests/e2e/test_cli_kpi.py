@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from freezegun import freeze_time
 from kpi_support import write_csv
-from support import B2_PEOPLE, TP_PEOPLE, cli
+from support import B2_PARTICIPANTS, B2_PEOPLE, TP_PARTICIPANTS, TP_PEOPLE, cli
 
 
 @pytest.fixture
@@ -34,6 +34,8 @@ def contract(db: str, key: str, profile: str, people: list[tuple[str, str, str, 
         "2025-12-20",
     ]
     assert cli(*args, db=db).exit_code == 0
+    for participant in B2_PARTICIPANTS if profile == "leasefietsen-rijk" else TP_PARTICIPANTS:
+        assert cli("participant", "add", "--contract", key, "--name", participant, db=db).exit_code == 0
     for person, name, side, role in people:
         result = cli(
             "person", "add", person, "--contract", key, "--name", name, "--side", side, "--role", role, db=db
@@ -244,6 +246,12 @@ def test_the_demo_tells_the_kpi_story_to_a_sanction_applied_after_hearing_the_su
     steps = run_demo(echo=None)["steps"]
     titles = [step["step"] for step in steps]
     assert "Carla evaluates March" in titles
-    refused = next(step for step in steps if step["step"].startswith("Carla tries to apply"))
-    assert "no culpability finding" in refused["refused"]["message"]
+    early, unheard = [step for step in steps if step["step"].startswith("Carla tries to apply")]
+    assert "no culpability finding" in early["refused"]["message"]
+    assert "the supplier has not been heard yet" in unheard["refused"]["message"]
+    mistyped = next(step for step in steps if "mistypes the participant" in step["step"])
+    assert (
+        mistyped["refused"]["exit_code"] == 2
+        and "known: Belastingdienst, DJI" in mistyped["refused"]["message"]
+    )
     assert steps[-1]["result"]["state"] == "applied"

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from freezegun import freeze_time
+from support import B2_PARTICIPANTS, TP_PARTICIPANTS
 
 from escalation_engine.cli.root import cli
 
@@ -38,6 +39,8 @@ class Engine:
 
     def contract(self, key: str, profile: str, people: list[tuple[str, str, str]]) -> None:
         self("contract", "add", key, "--profile", profile, "--title", key, "--start", "2026-01-01")
+        for participant in B2_PARTICIPANTS if profile == "leasefietsen-rijk" else TP_PARTICIPANTS:
+            self("participant", "add", "--contract", key, "--name", participant)
         for person, side, role in people:
             self("person", "add", person, "--contract", key, "--name", person, "--side", side, "--role", role)
 

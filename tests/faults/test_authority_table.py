@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from authority_support import PEOPLE, raw_profile
+from refusal_texts import cites_internal_documents
 from support import register
 
 from escalation_engine.app.context import Ctx
@@ -198,6 +199,9 @@ def test_every_role_is_allowed_or_refused_exactly_as_the_profile_says(
         except RuleRefused as refusal:
             allowed = False
             assert role in str(refusal), "a refusal names the actor's role"
+            assert not cites_internal_documents(refusal), (
+                f"names a clause, not SPEC/DESIGN: {refusal.as_dict()}"
+            )
             assert _snapshot(ctx, case) == before, f"a refused {attempt.action} changed something"
         if allowed != (role in expected):
             wrong.append(f"{role}: {'allowed' if allowed else 'refused'}")

@@ -31,6 +31,7 @@ from authority_support import (
     supplier_side,
 )
 from kpi_support import write_csv
+from refusal_texts import cites_internal_documents
 from sqlmodel import select
 from support import register
 
@@ -80,6 +81,9 @@ def try_every_role(world: World, attempt: Attempt) -> list[str]:
             allowed = False
             assert refusal.exit_code == 3
             assert role in refusal.message, f"a refusal names the actor's role: {refusal.message}"
+            assert not cites_internal_documents(refusal), (
+                f"names a clause, not SPEC/DESIGN: {refusal.as_dict()}"
+            )
             assert any(word in refusal.message for word in needs), f"names who may: {refusal.message}"
             assert database_content(world.ctx) == content, f"a refused {attempt.action} changed something"
         if allowed != (role in expected):

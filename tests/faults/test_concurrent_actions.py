@@ -9,7 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from faults_support import cli, counts, seed_due, start_cli, start_daemon, stop, wait_until
+from faults_support import cli, counts, daemon, seed_due, start_cli, stop, wait_while_progressing
 from sqlalchemy import text
 from support import register
 
@@ -65,13 +65,13 @@ def test_daemon_and_cli_processes_on_the_same_cases_lose_no_update(tmp_path: Pat
         for i in range(CASES)
     ]
     seed_due(db, 300, SystemClock().now() - timedelta(days=20))  # keeps the daemon writing meanwhile
-    daemon = start_daemon(url, tmp_path / "daemon.log")
-    try:
+    with daemon(url, tmp_path / "daemon.log") as running:
         first = _race_respond_and_assess(url, db, cases)
         _race_raise_and_close(url, db, cases, assessed=first)
-        wait_until(lambda: counts(db)["due"] == 0, 60, "the daemon to fire every due timer")
-    finally:
-        assert stop(daemon) == 0, (tmp_path / "daemon.log").read_text()[-2000:]
+        wait_while_progressing(
+            lambda: counts(db)["due"] == 0, lambda: counts(db)["fired"], "the daemon to fire every due timer"
+        )
+        assert stop(running) == 0, (tmp_path / "daemon.log").read_text()[-2000:]
     verify = cli(url, "audit", "verify")
     assert verify.returncode == 0, verify.stdout + verify.stderr
     db.dispose()

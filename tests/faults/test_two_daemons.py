@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from faults_support import cli, counts, seed_due, start_daemon, stop, wait_until
+from faults_support import cli, counts, daemon, seed_due, stop, wait_until, wait_while_progressing
 from sqlalchemy import text
 from support import register
 
@@ -30,16 +30,17 @@ def _prepared(url: str, cases: int) -> Database:
 def test_a_second_daemon_on_one_sqlite_file_refuses_to_start(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'engine.db'}"
     db = _prepared(url, 0)
-    first = start_daemon(url, tmp_path / "first.log")
-    try:
-        wait_until(lambda: "daemon on" in (tmp_path / "first.log").read_text(), 30, "the first daemon")
-        second = cli(url, "run", "--interval", "0.2", timeout=30)
+    log = tmp_path / "first.log"
+    with daemon(url, log) as first:
+        wait_until(
+            lambda: "daemon on" in log.read_text() or first.poll() is not None, 300, "the first daemon"
+        )
+        second = cli(url, "run", "--interval", "0.2", timeout=300)
         assert second.returncode == 3
         assert "another daemon is already running" in second.stderr
         assert "only one daemon may run per database" in second.stderr
         assert "Traceback" not in second.stdout + second.stderr
         assert first.poll() is None, "the first daemon must keep running"
-    finally:
         assert stop(first) == 0
     db.dispose()
 
@@ -65,12 +66,14 @@ def test_two_daemons_on_postgresql_never_fire_a_timer_twice(pg_schema: str, tmp_
     cases = 250
     db = _prepared(pg_schema, cases)
     logs = [tmp_path / "a.log", tmp_path / "b.log"]
-    daemons = [start_daemon(pg_schema, log) for log in logs]
-    try:
-        wait_until(lambda: counts(db)["pending"] == 0, 120, "both daemons to fire every timer")
-        assert all(d.poll() is None for d in daemons), "both daemons run side by side on PostgreSQL"
-    finally:
-        codes = [stop(d) for d in daemons]
+    with daemon(pg_schema, logs[0]) as one, daemon(pg_schema, logs[1]) as two:
+        wait_while_progressing(
+            lambda: counts(db)["pending"] == 0,
+            lambda: (counts(db)["fired"], *(log.stat().st_size for log in logs if log.exists())),
+            "both daemons to fire every timer",
+        )
+        assert all(d.poll() is None for d in (one, two)), "both daemons run side by side on PostgreSQL"
+        codes = [stop(d) for d in (one, two)]
     assert codes == [0, 0], "".join(log.read_text()[-1500:] for log in logs)
     with db.engine.connect() as conn:
         statuses = dict(

@@ -20,7 +20,7 @@ def open_l1(ctx: Ctx, actor: str = "dcm", **kw: object) -> str:
         contract_key=str(kw.get("contract", "LF")),
         subject="Availability 91 % in February",
         norm="Leverbetrouwbaarheid",
-        participant="Belastingdienst",
+        participant="Belastingdienst" if kw.get("contract", "LF") == "LF" else "Defensie",
         threatened=bool(kw.get("threatened", False)),
     )
     return str(data["case"])
@@ -186,10 +186,10 @@ def test_closing_needs_measures_results_and_lessons(ctx: Ctx, missing: str) -> N
     assert esc.close(ctx, actor_key="dcm", ref=case, **texts)["state"] == "closed"
 
 
-def test_closing_before_any_assessment_is_refused_as_the_wrong_state(ctx: Ctx) -> None:
+def test_closing_before_any_assessment_is_refused_saying_what_comes_first(ctx: Ctx) -> None:
     register(ctx)
     case = open_l1(ctx)
-    with pytest.raises(RuleRefused, match="not possible in that state"):
+    with pytest.raises(RuleRefused, match="level 1 has not been assessed"):
         esc.close(ctx, actor_key="dcm", ref=case, measures="m", results="r", lessons="l")
 
 

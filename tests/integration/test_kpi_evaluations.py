@@ -95,7 +95,7 @@ def test_recorded_improvements_end_the_deadline_and_its_reminders(ctx: Ctx, cloc
 def test_the_central_norm_is_met_when_exactly_95_percent_of_participants_had_95_percent(
     ctx: Ctx, clock: FixedClock
 ) -> None:
-    register(ctx)
+    register(ctx, participants=[f"P{n:02d}" for n in range(20)])
     for n in range(20):
         for month in ("2026-01", "2026-02"):
             availability(ctx, month, f"P{n:02d}", "90" if n == 0 and month == "2026-02" else "99")

@@ -12,6 +12,7 @@ from escalation_engine.app.context import Ctx
 from escalation_engine.core.clock import FixedClock
 from escalation_engine.core.errors import BadInput, NotFound, RuleRefused
 from escalation_engine.procedures.kpis import surveys
+from escalation_engine.procedures.kpis.report import report
 from escalation_engine.procedures.kpis.sanction_views import list_sanctions
 from escalation_engine.procedures.kpis.sanctions import propose
 
@@ -119,12 +120,20 @@ def test_all_topics_7_or_more_give_no_sanction_and_no_sanction_case(ctx: Ctx, tm
     assert audit_actions(ctx)[-2:] == ["survey.import", "verdict.survey"]
 
 
-def test_a_response_below_70_percent_is_flagged_not_valid(ctx: Ctx, tmp_path: Path) -> None:
+def test_a_round_below_the_70_percent_minimum_response_judges_nothing(ctx: Ctx, tmp_path: Path) -> None:
     register(ctx)
-    path = write_csv(tmp_path / "kto.csv", ["participant", "topic", "grade"], [["DJI", "1a", 8]])
+    rows = [["DJI", "1a", 3], ["DJI", "1b", 3], ["MinBZK", "2a", 2]]  # would be S4+ if the round were valid
+    path = write_csv(tmp_path / "kto.csv", ["participant", "topic", "grade"], rows)
     data = run(ctx, path, invited=100, responded=69)
-    assert data["findings"][0]["kind"] == "response_not_valid"  # type: ignore[index]
-    assert "69.00 %" in str(data["explanation"])
+    assert (data["verdict"], data["valid"], data["sanction"]) == (None, False, "none")
+    assert "69.00 % is below the minimum of 70.00 %" in str(data["explanation"])
+    assert "no verdict, no sanction" in str(data["explanation"])
+    assert list_sanctions(ctx, contract_key="LF") == []
+    assert audit_actions(ctx)[-2:] == ["survey.import", "survey.not_valid"]
+    shown = report(ctx, contract_key="LF")
+    assert shown["verdicts"] == [] and shown["sanctions"] == []
+    assert [r["round"] for r in shown["surveys_not_valid"]] == ["2026"]
+    assert "below the minimum of 70.00 %" in shown["surveys_not_valid"][0]["why"]
 
 
 def test_a_topic_score_is_the_sum_over_the_participants_that_graded_it(ctx: Ctx, tmp_path: Path) -> None:

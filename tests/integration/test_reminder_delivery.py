@@ -3,13 +3,7 @@ delivered after commit, a failed send retried later, never lost and never sent t
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Iterator
-from email import message_from_bytes
-from email.message import Message as EmailMessage
-
-import pytest
-from aiosmtpd.controller import Controller
+from mail_support import Inbox, free_port
 from sqlmodel import select
 from support import at, register
 
@@ -21,33 +15,6 @@ from escalation_engine.core.tables import Outbox
 from escalation_engine.core.timers import process_due
 from escalation_engine.procedures.ladder import actions as esc
 from escalation_engine.procedures.obligations.digest_actions import set_preference
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:  # noqa: N802
-        self.messages.append(message_from_bytes(envelope.content))  # type: ignore[attr-defined]
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, int]]:
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
 
 
 def open_case(ctx: Ctx) -> str:

@@ -67,7 +67,7 @@ def test_opening_puts_the_plan_at_step_1_tied_to_contract_participants_kpi_and_e
         trigger="kpi",
         subject="Availability lags",
         kpi="Leverbetrouwbaarheid",
-        participants=["Belastingdienst", "Defensie"],
+        participants=["Belastingdienst", "DJI"],
         escalation=case,
     )
     assert (data["state"], data["step"], data["kpi"], data["escalation"]) == (
@@ -76,7 +76,7 @@ def test_opening_puts_the_plan_at_step_1_tied_to_contract_participants_kpi_and_e
         "Leverbetrouwbaarheid",
         "ESC-1",
     )
-    assert data["participants"] == ["Belastingdienst", "Defensie"]
+    assert data["participants"] == ["Belastingdienst", "DJI"]
     events = audit.listing(ctx.db, case_ref=data["case"])
     assert [e["action"] for e in events] == ["plan.open"]
     assert events[0]["actor"] == "dcm" and events[0]["to_state"] == "step_1"
@@ -117,7 +117,7 @@ def test_skipping_step_1_is_refused_for_one_participant_without_a_kpi(ctx: Ctx) 
 
 def test_only_the_category_may_skip_step_1(ctx: Ctx) -> None:
     register(ctx)
-    plan = open_plan(ctx, participants=["Belastingdienst", "Defensie"])
+    plan = open_plan(ctx, participants=["Belastingdienst", "DJI"])
     with pytest.raises(
         RuleRefused, match="skipping step 1 .a decision of the category. is for category or category_manager"
     ):
@@ -126,7 +126,7 @@ def test_only_the_category_may_skip_step_1(ctx: Ctx) -> None:
 
 @pytest.mark.parametrize(
     "kw",
-    [{"participants": ["Belastingdienst", "Defensie"]}, {"trigger": "kpi", "kpi": "Leverbetrouwbaarheid"}],
+    [{"participants": ["Belastingdienst", "DJI"]}, {"trigger": "kpi", "kpi": "Leverbetrouwbaarheid"}],
 )
 def test_the_category_skips_step_1_for_a_kpi_or_several_participants(ctx: Ctx, kw: dict[str, object]) -> None:
     register(ctx)

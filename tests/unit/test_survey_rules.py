@@ -142,12 +142,14 @@ def test_topics_nobody_graded_are_listed_as_not_graded_and_do_not_count() -> Non
     assert "Not graded" in verdict.explanation
 
 
-def test_a_response_of_69_percent_is_flagged_not_valid() -> None:
+def test_a_response_of_69_percent_is_not_valid_and_proposes_no_sanction() -> None:
     verdict = evaluate_survey(EXAMPLE_2, EXAMPLE_TOPICS, invited=100, responded=69)
-    assert verdict.response_valid is False
+    assert verdict.response_valid is False and verdict.judges is False
     assert verdict.response_status == "not valid"
     assert verdict.response_rate_display == "69.00 %"
-    assert verdict.sanction is SurveySanction.S4  # still reported, for the category to judge
+    assert verdict.sanction is SurveySanction.NONE  # valid, the same grades would give S4
+    assert evaluate_survey(EXAMPLE_2, EXAMPLE_TOPICS, invited=100, responded=70).sanction is SurveySanction.S4
+    assert "not valid and judges nothing" in verdict.explanation
 
 
 def test_a_response_of_exactly_70_percent_is_valid() -> None:

@@ -312,6 +312,8 @@ def test_a_plan_page_offers_the_profiles_forms_to_the_right_roles_only(site: Ctx
     )
     answer = browser.post(f"/plannen/{plan}/skip-step1", data={"reason": "spoed", "csrf": csrf_of(page.text)})
     assert answer.status_code == 409 and "B2 §5.2" in answer.text  # no KPI, not several participants
-    answer = browser.post(f"/plannen/{plan}/advance", data={"reason": "onvoldoende", "csrf": csrf_of(page.text)})
+    answer = browser.post(
+        f"/plannen/{plan}/advance", data={"reason": "onvoldoende", "csrf": csrf_of(page.text)}
+    )
     assert answer.status_code == 303, answer.text
     assert signed_in(site, "oam@other.example").get(f"/plannen/{plan}").status_code == 404

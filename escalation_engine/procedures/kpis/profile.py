@@ -28,13 +28,21 @@ from typing import Literal
 
 from pydantic import Field, PositiveInt, model_validator
 
-from escalation_engine.core.profile_base import RoleGrant, _Strict, grant_problems
+from escalation_engine.core.profile_base import RoleGrant, TermSpec, _Strict, grant_problems
 
 PeriodKindName = Literal["month", "quarter", "half-year", "year"]
 SANCTION_CODES = ("S1", "S2", "S3", "S4", "S5")
 DEFAULT_RECORDERS_SOURCE = (
     "policy default for a profile that names no recorded_by (version 2 and older): every client- and "
     "participant-side role records; the supplier, whose performance is measured, does not"
+)
+# The supplier is heard before the category decides on a proposed sanction (B2 §5). A profile without
+# `sanction_response` (version 2 and older) gets this term.
+DEFAULT_SANCTION_RESPONSE = TermSpec(
+    amount=2,
+    unit="weeks",
+    label="the supplier's response to a proposed sanction",
+    source="policy default — B2 §5 makes the Categorie the sanctioner but sets no term for hearing the supplier",
 )
 
 
@@ -135,6 +143,7 @@ class KpiSection(_Strict):
     source: str
     rounding: str
     sanctions_decided_by: list[str] = Field(min_length=1)
+    sanction_response: TermSpec | None = None
     recorded_by: RoleGrant | None = None
     definitions: list[KpiSpec] = Field(min_length=1)
     survey: SurveySpec | None = None
@@ -200,6 +209,10 @@ class KpiSection(_Strict):
             return self.recorded_by
         roles = [role for role, side in sides.items() if side != "supplier"]
         return RoleGrant(roles=roles, source=DEFAULT_RECORDERS_SOURCE)
+
+    def response_term(self) -> TermSpec:
+        """The supplier's term to respond to a proposed sanction (`kpis.sanction_response` or the default)."""
+        return self.sanction_response or DEFAULT_SANCTION_RESPONSE
 
     def kpi(self, ref: str) -> KpiSpec | None:
         return next((kpi for kpi in self.definitions if kpi.ref == ref), None)

@@ -13,6 +13,7 @@ from escalation_engine.contracts.lookup import get_contract, pinned_profile
 from escalation_engine.core.context import Ctx
 from escalation_engine.procedures.kpis.results import kpi_section
 from escalation_engine.procedures.kpis.sanction_views import list_sanctions, summary
+from escalation_engine.procedures.kpis.survey_validity import not_valid_rounds
 from escalation_engine.procedures.kpis.tables import KpiMeasurement, KpiVerdict
 from escalation_engine.procedures.kpis.verdicts import verdict_view
 
@@ -27,6 +28,7 @@ def report(ctx: Ctx, *, contract_key: str) -> dict[str, Any]:
             .select_from(KpiMeasurement)
             .where(KpiMeasurement.contract_key == contract_key)
         ).one()
+        surveys_not_valid = not_valid_rounds(session, contract_key, section.survey)
         verdicts = [
             verdict_view(row)
             for row in session.exec(
@@ -52,6 +54,7 @@ def report(ctx: Ctx, *, contract_key: str) -> dict[str, Any]:
         "termination_right": next((f for f in findings if f["kind"] == "termination_right"), None),
         "sanctions": sanctions,
         "sanction_summary": summary(sanctions),
+        "surveys_not_valid": surveys_not_valid,
     }
 
 

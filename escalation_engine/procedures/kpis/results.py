@@ -7,6 +7,7 @@ naming the row, the column and the reason — nothing is half-imported.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from escalation_engine.contracts.lookup import get_contract, lock_contract, pinned_profile
+from escalation_engine.contracts.participants import registered, resolve
 from escalation_engine.contracts.people import get_person
 from escalation_engine.core import audit
 from escalation_engine.core.context import Ctx
@@ -39,8 +41,7 @@ def kpi_section(profile: Profile, contract_key: str) -> KpiSection:
         raise RuleRefused(
             f"contract {contract_key!r} has no KPIs: its profile {profile.name} v{profile.version} has no "
             "'kpis:' section",
-            rule="KPIs are profile data",
-            source="SPEC §5",
+            rule="KPIs are profile data (the profile's kpis section)",
         )
     return section
 
@@ -154,13 +155,13 @@ def _recordable(section: KpiSection, ref: str, contract_key: str) -> KpiSpec:
     return spec
 
 
-def _participant(spec: KpiSpec, participant: str | None) -> str:
+def _participant(spec: KpiSpec, participant: str | None, contract_key: str, known: Sequence[str]) -> str:
     who = (participant or "").strip()
     if spec.scope == "decentral" and not who:
         raise BadInput(f"KPI {spec.ref} is decentral: name the participant ({spec.source})")
     if spec.scope == "central" and who:
         raise BadInput(f"KPI {spec.ref} is central: it has no per-participant results ({spec.source})")
-    return who
+    return resolve(who, contract_key, known) if who else who
 
 
 def make_entry(
@@ -172,12 +173,14 @@ def make_entry(
     value: object,
     participant: str | None,
     origin: str,
+    participants: Sequence[str],
     percent_format: bool = False,
 ) -> Entry:
-    """Check one result against its KPI definition; ColumnProblem naming the column and what is wrong."""
+    """Check one result against its KPI definition and the contract's participants (`participants`);
+    ColumnProblem naming the column and what is wrong."""
     spec: KpiSpec = _checked("kpi", _recordable, section, kpi, contract_key)
     label = _checked("period", check_period, period, list(spec.periods), spec.ref).label
-    who: str = _checked("participant", _participant, spec, participant)
+    who: str = _checked("participant", _participant, spec, participant, contract_key, participants)
     text: str = _checked("value", stored_value, spec.measure, value, percent_format=percent_format)
     return Entry(spec.ref, label, who, text, origin)
 
@@ -242,6 +245,9 @@ def record(
         section = kpi_section(profile, contract_key)
         actor = get_person(session, contract_key, actor_key)
         spec = _recordable(section, kpi, contract_key)  # a derived or survey KPI: bad input, not a refusal
+        known = registered(session, contract_key)
+        if participant and participant.strip() and spec.scope == "decentral":
+            participant = resolve(participant, contract_key, known)  # an unknown name is bad input (exit 2)
         require_recorder(profile, section, spec, actor, participant or "")
         entry = make_entry(
             section,
@@ -251,6 +257,7 @@ def record(
             value=value,
             participant=participant,
             origin="command",
+            participants=known,
         )
         previous = _make_room(session, contract_key, entry, replace, actor)
         row = store_result(session, contract_key, entry, actor, now)
@@ -280,7 +287,6 @@ def _make_room(session: Session, contract_key: str, entry: Entry, replace: bool,
             f"{entry.kpi} {entry.period}{for_participant(entry)} already has the value {old.value} (recorded by "
             f"{old.recorded_by}): give --replace to correct it",
             rule="one result per KPI, period and participant",
-            source="SPEC §5",
         )
     require_may_replace(session, old, actor)
     session.delete(old)

@@ -13,6 +13,7 @@ from typing import Any
 from sqlmodel import Session
 
 from escalation_engine.contracts.lookup import lock_contract, pinned_profile
+from escalation_engine.contracts.participants import registered, resolve
 from escalation_engine.contracts.people import get_person
 from escalation_engine.core import audit
 from escalation_engine.core.context import Ctx
@@ -43,7 +44,7 @@ def import_file(ctx: Ctx, *, actor_key: str | None, contract_key: str, path: Pat
         profile = pinned_profile(contract)
         section = kpi_section(profile, contract_key)
         actor = get_person(session, contract_key, actor_key)
-        _check_authority(profile, section, actor, path, rows)
+        _check_authority(profile, section, actor, path, rows, registered(session, contract_key))
         entries, problems = _check_rows(session, section, contract_key, path, rows)
         if problems:
             shown = problems[:MAX_LISTED_PROBLEMS]
@@ -72,7 +73,7 @@ def import_file(ctx: Ctx, *, actor_key: str | None, contract_key: str, path: Pat
 
 
 def _check_authority(
-    profile: Profile, section: KpiSection, actor: Person, path: Path, rows: list[Row]
+    profile: Profile, section: KpiSection, actor: Person, path: Path, rows: list[Row], known: list[str]
 ) -> None:
     """Before anything else: the actor may record KPI results at all, and every row's KPI (and, for a
     decentral KPI, its participant) — the whole file is refused at the first row that is not theirs."""
@@ -82,6 +83,10 @@ def _check_authority(
             spec = section.kpi(row.get("kpi").text.lower())
             if spec is not None and spec.measure not in ("share", "survey"):  # else a bad row, reported below
                 participant = row.get("participant").text
+                try:
+                    participant = resolve(participant, actor.contract_key, known) if participant else ""
+                except BadInput:
+                    continue  # an unknown participant: a bad row, reported with the others below
                 require_recorder(profile, section, spec, actor, participant, f"row {row.number}: ")
     except RuleRefused as refused:
         raise RuleRefused(
@@ -97,6 +102,7 @@ def _check_rows(
     entries: list[Entry] = []
     problems: list[str] = []
     seen: dict[tuple[str, str, str], int] = {}
+    participants = registered(session, contract_key)
     for row in rows:
         empty = [column for column in ("kpi", "period", "value") if not row.get(column).text]
         if empty:
@@ -112,6 +118,7 @@ def _check_rows(
                 value=cell.value,
                 participant=row.get("participant").text,
                 origin=f"import {path.name} row {row.number}",
+                participants=participants,
                 percent_format=cell.percent_format,
             )
         except ColumnProblem as exc:

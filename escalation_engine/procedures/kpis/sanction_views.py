@@ -14,6 +14,7 @@ from escalation_engine.procedures.kpis.rules.sanctions import (
     heaviest,
     parse_sanction,
 )
+from escalation_engine.procedures.kpis.sanction_hearing import hearing_view
 from escalation_engine.procedures.kpis.tables import KpiVerdict, SanctionCase
 from escalation_engine.procedures.kpis.verdicts import PREFIX_SANCTION, PREFIX_VERDICT
 
@@ -35,6 +36,7 @@ def sanction_view(session: Session, row: SanctionCase) -> dict[str, Any]:
         "proposed_by": row.proposed_by,
         "response": row.response,
         "responded_by": row.responded_by,
+        **hearing_view(session, row),
         "decision_reason": row.decision_reason,
         "decided_by": row.decided_by,
         "decided_at": row.decided_at.isoformat() if row.decided_at else None,

@@ -28,6 +28,7 @@ from escalation_engine.procedures.kpis.rules.sanctions import (
     SANCTION_SOURCE,
     parse_sanction,
 )
+from escalation_engine.procedures.kpis.sanction_hearing import check_heard, end_hearing, schedule_response
 from escalation_engine.procedures.kpis.sanction_machine import (
     OPEN_STATES,
     SanctionModel,
@@ -141,6 +142,7 @@ def _find(
     action = "sanction.propose" if culpable else "sanction.not_culpable"
     _audit(ctx, loaded, actor, action, before, finding, codes=list(chosen))
     if culpable:
+        schedule_response(loaded.session, loaded.row, now)
         _tell_supplier(loaded, now)
 
 
@@ -201,6 +203,7 @@ def respond(ctx: Ctx, *, actor_key: str | None, ref: str, text: str) -> dict[str
             )
         loaded.row.response, loaded.row.responded_by, loaded.row.responded_at = text, actor.key, now
         session.add(loaded.row)
+        end_hearing(session, loaded.row, now)
         _audit(ctx, loaded, actor, "sanction.respond", loaded.row.state, text)
         return sanction_view(session, loaded.row)
 
@@ -214,10 +217,15 @@ def decide(
     reason: str,
     finding: str | None = None,
     codes: list[str] | None = None,
+    cannot_wait: str | None = None,
 ) -> dict[str, Any]:
-    """The category applies (only with a culpability finding — recorded before, or given here) or
-    waives, with a reason."""
+    """The category applies (only with a culpability finding — recorded before, or given here — and after
+    the supplier was heard, or with the reason it cannot wait) or waives, with a reason. Waiving is in
+    the supplier's favour: it needs no hearing."""
     reason = require_text(reason, "reason")
+    cannot_wait = (
+        require_text(cannot_wait, "reason the decision cannot wait") if cannot_wait is not None else None
+    )
     finding = finding.strip() if finding else None
     now = ctx.clock.now()
     with ctx.db.write() as session:
@@ -237,7 +245,14 @@ def decide(
         loaded.row.state = fire(
             sanction_machine(), loaded.model(), trigger, rule="category decision", source=SANCTION_SOURCE
         )
+        if apply:
+            check_heard(session, loaded.row, now, cannot_wait)
+            loaded.row.cannot_wait = None if loaded.row.response else cannot_wait
         loaded.row.decision_reason, loaded.row.decided_by, loaded.row.decided_at = reason, actor.key, now
         session.add(loaded.row)
-        _audit(ctx, loaded, actor, f"sanction.{trigger.value}", before, reason, codes=loaded.row.codes)
+        end_hearing(session, loaded.row, now)
+        extra = {"cannot_wait": loaded.row.cannot_wait} if loaded.row.cannot_wait else {}
+        _audit(
+            ctx, loaded, actor, f"sanction.{trigger.value}", before, reason, codes=loaded.row.codes, **extra
+        )
         return sanction_view(session, loaded.row)

@@ -3,7 +3,8 @@
 A round (e.g. "2026") holds each participant's grade 1-10 per topic of the profile's topic list, plus
 how many were invited and how many responded (minimum response 70 %). An import is all or nothing, by
 the roles the profile lets record the survey's KPI (`recorded_by` of `kto`: the Categorie).
-The evaluation is the pure rule in rules/survey.py; S4 or S4+ opens a sanction case.
+The evaluation is the pure rule in rules/survey.py; S4 or S4+ opens a sanction case. A round below the
+minimum response judges nothing: no verdict, no sanction case; the evaluation and the report say why.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, col, select
 
 from escalation_engine.contracts.lookup import lock_contract, pinned_profile
+from escalation_engine.contracts.participants import registered, resolve
 from escalation_engine.contracts.people import get_person
 from escalation_engine.core import audit
 from escalation_engine.core.context import Ctx
@@ -30,6 +32,7 @@ from escalation_engine.procedures.kpis.results import MAX_LISTED_PROBLEMS, kpi_s
 from escalation_engine.procedures.kpis.rules.sanctions import S4_PLUS_COMBINES_WITH, SurveySanction
 from escalation_engine.procedures.kpis.rules.survey import SOURCE, check_grade, evaluate_survey
 from escalation_engine.procedures.kpis.run import require_evaluator
+from escalation_engine.procedures.kpis.survey_validity import not_valid, scores_view
 from escalation_engine.procedures.kpis.tables import SurveyGrade, SurveyRound
 from escalation_engine.procedures.kpis.verdicts import existing_verdict, verdict_view, write_verdict
 
@@ -103,7 +106,8 @@ def import_grades(
         require_survey_importer(profile, section, spec, actor)
         label = _label(label or str(local_date(now).year))
         _check_round(session, contract, survey, label, local_date(now))
-        grades, problems = _check(rows, {topic.key for topic in survey.topics})
+        known = registered(session, contract_key)
+        grades, problems = _check(rows, {topic.key for topic in survey.topics}, contract_key, known)
         if problems:
             listed = "\n  ".join(problems[:MAX_LISTED_PROBLEMS])
             raise BadInput(
@@ -139,7 +143,9 @@ def import_grades(
         return summary
 
 
-def _check(rows: list[Row], topics: set[str]) -> tuple[dict[tuple[str, str], int], list[str]]:
+def _check(
+    rows: list[Row], topics: set[str], contract_key: str, known: list[str]
+) -> tuple[dict[tuple[str, str], int], list[str]]:
     grades: dict[tuple[str, str], int] = {}
     first: dict[tuple[str, str], int] = {}
     problems: list[str] = []
@@ -147,6 +153,11 @@ def _check(rows: list[Row], topics: set[str]) -> tuple[dict[tuple[str, str], int
         participant, topic, raw = (row.get(name) for name in ("participant", "topic", "grade"))
         if not participant.text:
             problems.append(f"row {row.number}, column participant: empty")
+            continue
+        try:
+            who = resolve(participant.text, contract_key, known)
+        except BadInput as exc:
+            problems.append(f"row {row.number}, column participant: {exc.message}")
             continue
         if topic.text not in topics:
             problems.append(
@@ -158,7 +169,7 @@ def _check(rows: list[Row], topics: set[str]) -> tuple[dict[tuple[str, str], int
         except BadInput as exc:
             problems.append(f"row {row.number}, column grade: {exc.message}")
             continue
-        key = (participant.text, topic.text)
+        key = (who, topic.text)
         if key in first:
             problems.append(
                 f"row {row.number}: {shown(key[0])} graded topic {shown(key[1])} already in row {first[key]}"
@@ -217,6 +228,8 @@ def evaluate(ctx: Ctx, *, actor_key: str | None, contract_key: str, label: str |
             responded=round_.responded,
             minimum_response=survey.minimum_response,
         )
+        if not result.judges:
+            return not_valid(ctx, session, actor, contract_key, round_, result, now)
         row = write_verdict(
             ctx,
             session,
@@ -227,16 +240,12 @@ def evaluate(ctx: Ctx, *, actor_key: str | None, contract_key: str, label: str |
             now=now,
             new=_new(survey, round_, result),
         )
-        return {**verdict_view(row), "sanction": result.sanction.value, "scores": _scores(result)}
+        return {**verdict_view(row), "sanction": result.sanction.value, "scores": scores_view(result)}
 
 
 def _new(survey: SurveySpec, round_: SurveyRound, result: Any) -> NewVerdict:
     sanction: SurveySanction = result.sanction
     findings = []
-    if result.response_valid is False:
-        findings.append(
-            Finding("response_not_valid", f"response {result.response_rate_display} is below 70 %", SOURCE)
-        )
     if sanction is not SurveySanction.NONE:
         findings.append(
             Finding(
@@ -263,7 +272,7 @@ def _new(survey: SurveySpec, round_: SurveyRound, result: Any) -> NewVerdict:
             "invited": result.invited,
             "responded": result.responded,
             "minimum_response": str(result.minimum_response),
-            "scores": _scores(result),
+            "scores": scores_view(result),
             "not_graded": list(result.not_graded),
             "response_valid": result.response_valid,
         },
@@ -273,16 +282,3 @@ def _new(survey: SurveySpec, round_: SurveyRound, result: Any) -> NewVerdict:
         allowed=allowed,
         outcome="" if sanction is SurveySanction.NONE else sanction.value,
     )
-
-
-def _scores(result: Any) -> list[dict[str, Any]]:
-    return [
-        {
-            "topic": s.topic,
-            "score": str(s.score),
-            "shown": s.score_display,
-            "class": s.classification.value,
-            "participants": s.participants,
-        }
-        for s in result.scores
-    ]

@@ -91,6 +91,7 @@ class SanctionCase(SQLModel, table=True):
     response: str | None = None
     responded_by: str | None = None
     responded_at: datetime | None = _instant(nullable=True)
+    cannot_wait: str | None = None  # why the category applied before the supplier was heard (B2 §5)
     decision_reason: str | None = None
     decided_by: str | None = None
     decided_at: datetime | None = _instant(nullable=True)

@@ -1,4 +1,4 @@
-"""Escalation actions (SPEC §1): open, respond, assess, raise, refuse, close.
+"""Escalation actions (B2 §5.1, TP §3 table 2): open, respond, assess, raise, refuse, close.
 
 Each action is one transaction: load → domain checks → fire the machine → write the case, its level
 record, timers, outbox and audit row together. A refused action raises before anything is written.
@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from escalation_engine.contracts.lookup import get_contract, pinned_profile
+from escalation_engine.contracts.participants import require_participant
 from escalation_engine.contracts.people import contract_people, counterpart, person_among
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.errors import RuleRefused
@@ -56,6 +57,10 @@ def open_escalation(
         profile = pinned_profile(contract)
         people = contract_people(session, contract_key)
         actor = person_among(people, contract_key, actor_key)
+        if participant is not None and participant.strip():
+            participant = require_participant(session, contract_key, participant)
+        else:
+            participant = None
         model = EscalationModel(ref="new escalation", state=EscState.NEW.value, level=0)
         check_raise(model, level, profile.ladder, actor.role)
         spec = profile.ladder.level(level)
@@ -118,7 +123,7 @@ def respond(ctx: Ctx, *, actor_key: str | None, ref: str, text: str) -> dict[str
             actor,
             [spec.counterpart],
             f"only the counterpart at {spec.name} responds to {loaded.ref}",
-            rule="same level on both sides (SPEC §1)",
+            rule="same level on both sides",
             source=spec.source,
         )
         before = loaded.row.state
@@ -165,7 +170,7 @@ def assess(ctx: Ctx, *, actor_key: str | None, ref: str, sufficient: bool, reaso
             actor,
             assessors,
             f"the result of {level.name} is judged by the raising side",
-            rule="assessment by the raising side (SPEC §1 rule 2c)",
+            rule="the raising side assesses the result",
             source=level.source,
         )
         before = loaded.row.state

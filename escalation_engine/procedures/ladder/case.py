@@ -1,5 +1,5 @@
 """An escalation case as the actions see it: loading it with its level records, addressing a level's
-counterpart (deadline, reminders, notice), and the audit row every action writes (SPEC §1)."""
+counterpart (deadline, reminders, notice), and the audit row every action writes (B2 §5.1, TP §3 table 2)."""
 
 from __future__ import annotations
 
@@ -195,7 +195,7 @@ def check_recipient(actor: Person, role: str, level_name: str, source: str) -> N
     if actor.role != role:
         raise RuleRefused(
             f"only the recipient at {level_name} may refuse the escalation; needed role: {role} (you are {actor.role})",
-            rule="recipient refuses (SPEC §1 rule 1)",
+            rule="the person escalated to may refuse the escalation",
             source=source,
         )
 

@@ -1,4 +1,4 @@
-"""Ending a level or a case: the recipient does not accept it (B2 §5.1), the raising side closes it (SPEC §1 rule 4).
+"""Ending a level or a case: the recipient does not accept it (B2 §5.1), the raising side closes it.
 
 Both are actions of the ladder like the others in `actions.py`, which lists all six."""
 
@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from escalation_engine.core.context import Ctx
+from escalation_engine.core.errors import RuleRefused
 from escalation_engine.core.machine import fire
 from escalation_engine.core.refs import require_text
 from escalation_engine.procedures.ladder.case import (
@@ -96,9 +97,10 @@ def close(
             actor,
             allowed,
             "an escalation is closed by the raising side",
-            rule="closure (SPEC §1 rule 4)",
+            rule="closure with measures, results and lessons learned, by the raising side",
             source=loaded.ladder.source,
         )
+        _require_assessed(loaded)
         before = loaded.row.state
         loaded.row.state = fire(
             escalation_machine(),
@@ -126,3 +128,24 @@ def close(
             payload={"measures": measures, "results": results, "lessons": lessons},
         )
         return escalation_view(loaded.row, loaded.levels, loaded.profile, now)
+
+
+def _require_assessed(loaded: Any) -> None:
+    """A case is closed after its current level was assessed; the refusal says what to do first."""
+    state, ref, level = loaded.row.state, loaded.ref, loaded.row.level
+    if state not in ("addressed", "responded", "no_response"):
+        return
+    assess = f"escalation assess {ref} --sufficient|--insufficient --reason …"
+    if state == "addressed":
+        counterpart = loaded.ladder.level(level).counterpart
+        step = (
+            f"wait for the {counterpart}'s response or the end of its response window, and record the "
+            f"assessment ({assess}) before closing"
+        )
+    else:
+        step = f"record the assessment first ({assess}), then close it"
+    raise RuleRefused(
+        f"{ref} cannot be closed yet: level {level} has not been assessed — {step}",
+        rule="a case is closed after its level was assessed",
+        source=loaded.ladder.level(level).source,
+    )

@@ -1,4 +1,4 @@
-"""The escalation ladder as an explicit state machine (SPEC §1; B2 §5.1, TP §3 table 2).
+"""The escalation ladder as an explicit state machine (B2 §5.1, TP §3 table 2).
 
 Per level a case is addressed to the counterpart, who responds (or lets the window pass); the raising
 side assesses the result; an insufficient result may be raised to the next level. The ladder's levels

@@ -1,4 +1,4 @@
-"""The escalation ladder and its rules (SPEC §1; B2 §5.1, TP §3 table 2).
+"""The escalation ladder and its rules (B2 §5.1, TP §3 table 2).
 
 Pure: the ladder is data from the contract profile; the checks look at a case's per-level records and
 return the reasons a step is forbidden. The actions turn a non-empty list into a `RuleRefused`.
@@ -88,7 +88,8 @@ def _last_day(deadline: datetime) -> str:
 
 
 def missing_for_level(record: LevelRecord | None, level: Level) -> list[str]:
-    """SPEC §1 rule 2: why `level` does not count as gone through (empty list: it does)."""
+    """Why `level` does not count as gone through (empty list: it does): addressed, answered or its window
+    passed, and assessed."""
     if record is None or record.addressed_at is None:
         return [f"it was never addressed to the {level.counterpart} (skipped)"]
     missing: list[str] = []
@@ -128,7 +129,7 @@ def check_raise(case: EscalationCase, target: int, ladder: Ladder, actor_role: s
             f"escalation to level {target} ({target_level.name}) refused — "
             + " | ".join(problems)
             + ". Go through the previous levels properly first.",
-            rule="no skipping (SPEC §1 rule 1–2)",
+            rule="no skipping: every lower level is gone through first",
             source=target_level.source,
         )
     check_authority(target_level, actor_role, action=f"raise into level {target}")
@@ -138,18 +139,18 @@ def check_authority(level: Level, actor_role: str, *, action: str) -> None:
     if actor_role not in level.raised_by:
         raise RuleRefused(
             f"a {actor_role} may not {action} ({level.name}); needed role: " + " or ".join(level.raised_by),
-            rule="authority (SPEC §1 rule 3)",
+            rule="who may raise into this level (the ladder's raised_by)",
             source=level.source,
         )
 
 
 def check_closure(closure: ClosureText, source: str) -> None:
-    """SPEC §1 rule 4: closure needs measures taken, results achieved and lessons learned."""
+    """Closure needs measures taken, results achieved and lessons learned."""
     missing = [name for name in ("measures", "results", "lessons") if not getattr(closure, name).strip()]
     if missing:
         raise RuleRefused(
             "an escalation is closed only with written communication about the measures taken, the results "
             "achieved and the lessons learned; missing: " + ", ".join(missing),
-            rule="closure (SPEC §1 rule 4)",
+            rule="closure with measures, results and lessons learned, by the raising side",
             source=source,
         )

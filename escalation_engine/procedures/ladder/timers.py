@@ -29,7 +29,7 @@ def _named(people: dict[str, Contact], key: str) -> str:
 
 
 def response_window_passed(ctx: Ctx, session: Session, timer: DueTimer, now: datetime) -> str:
-    """The counterpart did not respond within the window: the level may now be assessed (SPEC §1 rule 2b)."""
+    """The counterpart did not respond within the window: the level may now be assessed."""
     payload = json.loads(timer.payload)
     case = firing.view(session, timer.subject_id)
     if case is None or case.state != EscState.ADDRESSED.value or not case.is_current(payload):

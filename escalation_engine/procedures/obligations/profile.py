@@ -21,7 +21,7 @@ class PeriodSpec(_Strict):
 
 
 class ObligationSpec(_Strict):
-    """One obligation: who owes it to whom, its anchor and how it falls due (SPEC §6), and its clause."""
+    """One obligation: who owes it to whom, its anchor and how it falls due, and its clause."""
 
     key: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: str

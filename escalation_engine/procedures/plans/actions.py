@@ -1,5 +1,5 @@
 """Actions on a plan after it exists: the supplier submits the 14-day plan, the client accepts or rejects
-it (TP §2.1.2); either kind of plan is resolved with a written result (B2 §5.2, SPEC §2 and §4).
+it (TP §2.1.2); either kind of plan is resolved with a written result (B2 §5.2, TP §2.1.2).
 
 Each action is one transaction; a refused action raises before anything is written.
 """

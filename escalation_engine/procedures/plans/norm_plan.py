@@ -1,4 +1,4 @@
-"""The supplier's improvement plan within 14 days of a norm failure (TP §2.1.2, SPEC §4), and the
+"""The supplier's improvement plan within 14 days of a norm failure (TP §2.1.2), and the
 actions both plan procedures share (resolve).
 
 `require_plan_in` is the procedure's core: it writes the obligation inside the CALLER's open

@@ -1,4 +1,4 @@
-"""Improvement-plan tables (SPEC §2, B2 §5.2, TP §2.1.2). Kept apart from `tables.py` so a command imports only the tables it uses
+"""Improvement-plan tables (B2 §5.2, TP §2.1.2). Kept apart from `tables.py` so a command imports only the tables it uses
 (defining a table class costs ≈ 3 ms at start-up).
 """
 

@@ -1,4 +1,4 @@
-"""The three-step improvement plan (B2 §5.2, SPEC §2): open, skip step 1, advance, record the presentation.
+"""The three-step improvement plan (B2 §5.2): open, skip step 1, advance, record the presentation.
 
 Each action is one transaction: load → domain checks → fire the machine → write the plan, its timers,
 outbox and audit row together. A refused action raises before anything is written.
@@ -14,6 +14,7 @@ from typing import Any
 from sqlmodel import Session
 
 from escalation_engine.contracts.lookup import get_contract, pinned_profile
+from escalation_engine.contracts.participants import registered, resolve
 from escalation_engine.contracts.people import get_person
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.dates import local_date
@@ -69,6 +70,8 @@ def open_plan(
         actor = get_person(session, contract_key, actor_key)
         require_role(actor, spec.open_roles, "opening an improvement plan", spec.source, "new plan")
         esc_ref = _escalation_ref(session, contract_key, escalation) if escalation else None
+        known = registered(session, contract_key)
+        participants = [resolve(name, contract_key, known) for name in participants if name.strip()]
         row = _new_row(contract_key, actor, trigger, subject, kpi, participants, esc_ref, now)
         session.add(row)
         session.flush()

@@ -1,4 +1,4 @@
-"""Step-in actions (SPEC §3, B2 §6): request, record a meeting, assess, advise, close.
+"""Step-in actions (B2 §6): request, record a meeting, assess, advise, close.
 
 Each action is one transaction: load → domain checks → fire the machine → write the case, its meetings
 or advice, timers, outbox and audit row together. A refused action raises before anything is written.

@@ -62,7 +62,7 @@ def step_in_rules(contract: Contract, profile: Profile) -> StepInSpec:
         raise RuleRefused(
             f"contract {contract.key!r} (profile {profile.name} v{profile.version}) has no step-in rights: "
             "its profile has no step_in section",
-            rule="step-in rights are contractual (SPEC §3)",
+            rule="step-in rights are contractual (B2 §6)",
             source=profile.spec.seed,
         )
     return profile.spec.step_in
@@ -92,7 +92,7 @@ def require_role(actor: Person, roles: list[str], what: str, source: str) -> Non
     if actor.role not in roles:
         raise RuleRefused(
             f"{what}; needed role: {' or '.join(roles)} (you are {actor.role})",
-            rule="step-in authority (SPEC §3)",
+            rule="who may take step-in decisions (B2 §6)",
             source=source,
         )
 

@@ -1,4 +1,4 @@
-"""The category's step-in decisions (SPEC §3, B2 §6): assess progress, lay down binding advice, close."""
+"""The category's step-in decisions (B2 §6): assess progress, lay down binding advice, close."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Step-in rights as an explicit state machine (SPEC §3, B2 §6).
+"""Step-in rights as an explicit state machine (B2 §6).
 
 The category requests step-in; when the causes lie outside the supplier's sphere of influence there is
 no step-in and the dialogue path is recorded instead. Otherwise the supplier convenes a management-team

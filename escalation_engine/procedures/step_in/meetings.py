@@ -1,4 +1,4 @@
-"""Recording the supplier's management-team meetings (SPEC §3, B2 §6) and the deadlines they start:
+"""Recording the supplier's management-team meetings (B2 §6) and the deadlines they start:
 the first meeting starts the 30-calendar-day progress check; the second opens the way to binding advice.
 """
 

@@ -28,7 +28,7 @@ class StepInRemindersSpec(_Strict):
 
 
 class StepInSpec(_Strict):
-    """Step-in rights (SPEC §3, B2 §6): optional — a profile without this section has none."""
+    """Step-in rights (B2 §6): optional — a profile without this section has none."""
 
     source: str
     requested_by: list[str] = Field(min_length=1)

@@ -1,4 +1,4 @@
-"""Step-in rights rules (SPEC §3, B2 §6), pure: the "repeated escalations" threshold and meeting dates.
+"""Step-in rights rules (B2 §6), pure: the "repeated escalations" threshold and meeting dates.
 
 B2 §6 lets the category intervene in the supplier's organisation for problems "not solved after repeated
 escalations". The seed does not say how many: the profile sets the threshold, and the category may
@@ -63,7 +63,7 @@ def check_threshold(
         f"step-in needs repeated escalations: {threshold.describe(top)}; {len(counted)} of the named "
         f"escalations count ({detail}). Name the escalations concerned, or override with a recorded reason "
         "(--override-threshold TEXT)",
-        rule="repeated escalations (SPEC §3)",
+        rule="repeated escalations (B2 §6, the profile's step_in.threshold)",
         source=f"B2 §6; threshold: {threshold.source}",
     )
 

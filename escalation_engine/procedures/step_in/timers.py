@@ -1,4 +1,4 @@
-"""What happens when a step-in deadline or reminder comes due (SPEC §3, B2 §6).
+"""What happens when a step-in deadline or reminder comes due (B2 §6).
 
 Meeting deadlines that pass are marked missed and the category is told; a progress check that comes
 without an assessment is flagged and requires the second meeting; an advice's due date that passes is

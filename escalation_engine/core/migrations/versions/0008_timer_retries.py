@@ -5,7 +5,7 @@ The metronome's old persistent APScheduler job store (`apscheduler_jobs`, which 
 its password) is dropped: the daemon now keeps its one fixed job in memory.
 
 Revision ID: 0008
-Revises: 0006 (re-chained after 0007 on merge)
+Revises: 0007 (re-chained after 0007 on merge)
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0007"
 _ts = sa.DateTime(timezone=False)  # naive UTC; see core/columns.py
 
 

@@ -12,8 +12,9 @@ decided by exact comparisons (``sum < 4 x n``, ``responded >= 0.70 x invited``),
 a topic across a boundary. Only display strings are rounded (ROUND_HALF_UP, 2 decimals).
 
 The sanction is a proposal: sanctions apply only when the supplier is culpable and the Categorie decides
-(B2 §5). POLICY DEFAULT: a response below the minimum is flagged (``response_valid is False``) but scores
-and sanction are still reported for the Categorie to judge; the seed does not say what follows from it.
+(B2 §5). A round below the minimum response ("De minimale respons ... is tenminste 70%", B2 §2.3) is not
+valid (``response_valid is False``) and judges nothing: its scores are shown, but it proposes no sanction
+(``judges`` is False) and the engine records no verdict for it.
 """
 
 from __future__ import annotations
@@ -78,6 +79,11 @@ class SurveyVerdict:
     sanction: SurveySanction
     explanation: str
     source: str = SOURCE
+
+    @property
+    def judges(self) -> bool:
+        """False for a round below the minimum response: it gives no verdict and no sanction (B2 §2.3)."""
+        return self.response_valid is not False
 
     @property
     def response_status(self) -> str:
@@ -171,7 +177,7 @@ def evaluate_survey(
         total = sum(grade for _, grade in given)
         score = _CONTEXT.divide(Decimal(total), Decimal(len(given)))
         scores.append(TopicScore(topic, given, total, len(given), score, _classify_exact(total, len(given))))
-    sanction = survey_sanction(scores)
+    sanction = survey_sanction(scores) if valid is not False else SurveySanction.NONE
     below_4 = tuple(s.topic for s in scores if s.classification is TopicClass.SLECHT)
     below_7 = tuple(s.topic for s in scores if s.classification is not TopicClass.GOED)
     return SurveyVerdict(
@@ -252,6 +258,14 @@ def _explain(
         return ", ".join(shown) or "none"
 
     slecht, matig = listing(TopicClass.SLECHT), listing(TopicClass.MATIG)
+    low = display(minimum * 100)
+    if valid is False and rate is not None:
+        shown = display(rate * 100, boundary=minimum * 100)
+        return (
+            f"{SOURCE}: response {shown} % is below the minimum of {low} %: the survey round is not valid and "
+            f"judges nothing — no verdict, no sanction. (Scores for information: Slecht (< 4): {slecht}; "
+            f"Matig (>= 4, < 7): {matig}.) Hold the survey again with enough responses and import that round."
+        )
     parts = [f"{SOURCE}: {len(scores)} topic(s) scored; Slecht (< 4): {slecht}; Matig (>= 4, < 7): {matig}."]
     if not_graded:
         parts.append(f"Not graded (not counted): {', '.join(not_graded)}.")
@@ -260,7 +274,6 @@ def _explain(
     )
     if sanction.base:
         parts.append("The category decides whether to apply it, only if the supplier is culpable (B2 §5).")
-    low = display(minimum * 100)
     if rate is None:
         parts.append(f"Response unknown: cannot check the minimum response of {low} %.")
     else:

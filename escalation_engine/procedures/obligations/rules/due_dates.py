@@ -1,4 +1,4 @@
-"""Due dates of contract obligations (SPEC §6): one-off and recurring, each naming its rule.
+"""Due dates of contract obligations: one-off and recurring, each naming its rule.
 
 Pure functions over dates. An obligation is anchored on a date (contract start, award, signing, the
 fulfilment of another obligation, or the end of each calendar quarter) and falls due a period after it:
