@@ -93,6 +93,10 @@ def tick(app: App, console: bool) -> None:
     ctx = app.ctx()
     channel = channel_or_warn(app, ctx, console=console)
     daemon.in_chunks(ctx, channel, chunk, chunk=daemon.BEAT_CHUNK)
+    from escalation_engine.core.outbox import queued
+
+    report["delivered"]["channel"] = channel.name if channel is not None else None
+    report["delivered"]["queued"] = queued(ctx)
 
     def human() -> None:
         fired, sent = report["fired"], report["delivered"]["sent"]

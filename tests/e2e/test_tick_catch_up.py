@@ -31,7 +31,11 @@ def _tick_on_a_terminal(db: Path, *args: str) -> tuple[str, str]:
         stdout=subprocess.PIPE,
         stderr=follower,
         text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        env={
+            **os.environ,
+            "PYTHONUNBUFFERED": "1",
+            "ESCALATION_ENGINE_CONSOLE": "1",
+        },  # console delivery: a test
     )
     os.close(follower)
     chunks: list[bytes] = []

@@ -203,7 +203,7 @@ def test_a_participants_contract_manager_sees_only_their_own_organisations_cases
             name="Other CM",
             side="participant",
             role="participant_contract_manager",
-            organisation="Rijkswaterstaat",
+            organisation="Rechtspraak",
             email="dcm2@example.org",
             actor="admin",
         )
@@ -220,7 +220,7 @@ def test_a_participants_contract_manager_sees_only_their_own_organisations_cases
             contract_key="LF",
             subject="RWS",
             norm=None,
-            participant="Rijkswaterstaat",
+            participant="Rechtspraak",
             threatened=False,
         )
     with acting(dirk):

@@ -17,7 +17,7 @@ from escalation_engine.app.context import Ctx
 from escalation_engine.app.registration import add_person
 from escalation_engine.contracts.participants import add_participant, list_participants
 from escalation_engine.core.clock import FixedClock
-from escalation_engine.core.db import Database
+from escalation_engine.core.db import SCHEMA_REVISION, Database
 from escalation_engine.core.errors import BadInput, RuleRefused
 from escalation_engine.procedures.kpis import results as kpis
 from escalation_engine.procedures.kpis import results_import, surveys
@@ -163,7 +163,7 @@ def test_init_registers_the_participants_existing_rows_already_name(db_url: str)
         with db.engine.begin() as conn:
             for sql in rows:
                 conn.execute(text(sql), {"text": V2.read_text(encoding="utf-8"), "at": created})
-        assert db.upgrade() == ("0006", "0007")
+        assert db.upgrade() == ("0006", SCHEMA_REVISION)
         with db.engine.connect() as conn:
             names = [r[0] for r in conn.execute(text("SELECT name FROM participant ORDER BY name"))]
             identity = conn.execute(text("SELECT identifier FROM database_identity")).scalars().all()
