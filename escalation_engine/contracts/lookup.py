@@ -67,3 +67,16 @@ def _parse_pinned(text: str, origin: str) -> Profile:
         else:
             return Profile.of(spec, text, origin)
     return parse_profile(text, origin)
+
+
+def session_profile(session: Session, key: str) -> Profile:
+    """`pinned_profile(get_contract(…))`, once per contract per session: the lists read many rows of the
+    same few contracts."""
+    cache: dict[str, Profile] = session.info.setdefault(_PROFILES, {})
+    profile = cache.get(key)
+    if profile is None:
+        profile = cache[key] = pinned_profile(get_contract(session, key))
+    return profile
+
+
+_PROFILES = "escalation_engine.profiles"
