@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from escalation_engine.contracts.lookup import get_contract, pinned_profile
+from escalation_engine.contracts.lookup import session_profile
 from escalation_engine.contracts.people import in_roles, people_with_role, session_people
 from escalation_engine.contracts.terms import due_date, schedule_deadline_with_reminders, term_of
 from escalation_engine.core import audit
@@ -36,9 +36,8 @@ SETTING = "kpis.sanction_response"
 
 
 def _term(session: Session, row: SanctionCase) -> tuple[Any, Any]:
-    contract = get_contract(session, row.contract_key)
-    profile = pinned_profile(contract)
-    return profile, kpi_section(profile, contract.key).response_term()
+    profile = session_profile(session, row.contract_key)
+    return profile, kpi_section(profile, row.contract_key).response_term()
 
 
 def response_last_day(session: Session, row: SanctionCase) -> date | None:

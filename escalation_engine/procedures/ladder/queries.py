@@ -40,7 +40,7 @@ def list_escalations(
     if state not in STATE_FILTERS:
         raise BadInput(f"unknown state filter {state!r}: expected one of {', '.join(STATE_FILTERS)}")
     require_page(limit, offset)
-    from escalation_engine.contracts.lookup import get_contract, session_profile
+    from escalation_engine.contracts.lookup import get_contract, preload_profiles, session_profile
 
     now = ctx.clock.now()
     with ctx.db.read() as session:
@@ -61,6 +61,7 @@ def list_escalations(
             level_query = select(EscalationLevel).where(col(EscalationLevel.escalation_id).in_(ids))
             for record in session.exec(level_query.order_by(col(EscalationLevel.id))):
                 levels.setdefault(record.escalation_id, []).append(record)
+        preload_profiles(session, (row.contract_key for row in cases))
         rows = [
             escalation_view(row, levels.get(row.id or 0, []), session_profile(session, row.contract_key), now)
             for row in cases
