@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.display import last_day
+from escalation_engine.core.paging import page, require_page
 from escalation_engine.core.refs import case_ref
 from escalation_engine.core.registry import Registry
 from escalation_engine.core.tables import Timer
@@ -30,7 +31,12 @@ def list_deadlines(
     contract_key: str | None = None,
     person_key: str | None = None,
     within_days: int | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[dict[str, Any]]:
+    """The open deadlines, soonest first; `limit`/`offset` page through them (in SQL, except with
+    `person_key`: who is responsible is known only once a deadline is described)."""
+    require_page(limit, offset)
     ctx.registry.require_wired()
     now = ctx.clock.now()
     with ctx.db.read() as session:
@@ -40,13 +46,17 @@ def list_deadlines(
         if within_days is not None:
             query = query.where(col(Timer.due_at) <= now + timedelta(days=within_days))
         query = restrict(session, query, col(Timer.contract_key))
-        timers = list(session.exec(query.order_by(col(Timer.due_at), col(Timer.id))))
+        query = query.order_by(col(Timer.due_at), col(Timer.id))
+        if not person_key:
+            timers = list(session.exec(page(query, limit, offset)))
+            return visible(session, deadline_rows(ctx.registry, session, timers, now))
+        timers = list(session.exec(query))
         rows = [
             row
             for row in deadline_rows(ctx.registry, session, timers, now)
-            if not person_key or person_key in row["responsible"]
+            if person_key in row["responsible"]
         ]
-        return visible(session, rows)
+        return visible(session, rows)[offset : None if limit is None else offset + limit]
 
 
 def deadline_rows(

@@ -78,6 +78,9 @@ def test_escalation_list_and_deadlines_read_as_many_statements_at_1000_cases_as_
     large = {name: statements(ctx, lambda f=f: f(ctx)) for name, f in LISTS.items()}
     assert large["escalation list"][0] == 1000
     assert large["escalation list page"][0] == 50
+    everything = list_escalations(ctx, state="all")
+    assert list_escalations(ctx, state="all", limit=50, offset=5) == everything[5:55]
+    assert list_deadlines(ctx, limit=3, offset=2) == list_deadlines(ctx)[2:5]
     assert large["deadlines"][0] > small["deadlines"][0] + 900
     assert {name: count for name, (_rows, count) in large.items()} == {
         name: count for name, (_rows, count) in small.items()
