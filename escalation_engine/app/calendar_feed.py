@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 
 from escalation_engine.app.context import Ctx
 from escalation_engine.contracts.lookup import get_contract, pinned_profile
-from escalation_engine.core.deadlines import REMINDER, deadline_row
+from escalation_engine.core.deadlines import REMINDER, deadline_rows
 from escalation_engine.core.errors import BadInput, NotFound
 from escalation_engine.core.refs import case_ref
 from escalation_engine.core.registry import Registry
@@ -98,8 +98,7 @@ def _obligation_event(session: Session, row: Obligation, now: datetime, changed:
     return event
 
 
-def _deadline_event(registry: Registry, session: Session, timer: Timer, now: datetime) -> Event:
-    entry = deadline_row(registry, session, timer, now)
+def _deadline_event(session: Session, timer: Timer, entry: dict[str, Any], now: datetime) -> Event:
     subject = f": {entry['subject']}" if entry.get("subject") else ""
     summary = f"[{timer.contract_key}] {entry['case']} {entry['what']}{subject}"
     description = f"Due by the end of {entry['due']} (Europe/Amsterdam)\nRule: {timer.rule} — {timer.source}"
@@ -176,7 +175,8 @@ def _events_for(
         Timer.kind != REMINDER,
         Timer.subject_kind != "obligation",
     )
-    for timer in session.exec(timers.order_by(col(Timer.due_at))):
-        if person_key is None or person_key in deadline_row(registry, session, timer, now)["responsible"]:
-            out.append((_deadline_event(registry, session, timer, now), "deadlines"))
+    listed = list(session.exec(timers.order_by(col(Timer.due_at))))
+    for timer, entry in zip(listed, deadline_rows(registry, session, listed, now), strict=True):
+        if person_key is None or person_key in entry["responsible"]:
+            out.append((_deadline_event(session, timer, entry, now), "deadlines"))
     return out

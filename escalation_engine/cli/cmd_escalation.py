@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from escalation_engine.cli import output
+from escalation_engine.cli.params import paging
 from escalation_engine.cli.root import App, pass_app
 
 SUMMARY = [
@@ -199,12 +200,13 @@ def show(app: App, case: str) -> None:
 @escalation.command("list")
 @click.option("--contract", "contract_key")
 @click.option("--state", type=click.Choice(["open", "closed", "all"]), default="open", show_default=True)
+@paging
 @pass_app
-def list_(app: App, contract_key: str | None, state: str) -> None:
-    """List escalations."""
+def list_(app: App, contract_key: str | None, state: str, limit: int | None, offset: int) -> None:
+    """List escalations, oldest first."""
     from escalation_engine.procedures.ladder.queries import list_escalations
 
-    rows = list_escalations(app.ctx(), contract_key=contract_key, state=state)
+    rows = list_escalations(app.ctx(), contract_key=contract_key, state=state, limit=limit, offset=offset)
     app.out(
         rows,
         lambda: output.table(

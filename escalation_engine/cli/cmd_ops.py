@@ -16,6 +16,7 @@ from escalation_engine.cli.delivery import (
     exit_if_undelivered,
     no_channel_warning,
 )
+from escalation_engine.cli.params import paging
 from escalation_engine.cli.root import App, pass_app
 
 
@@ -28,13 +29,26 @@ from escalation_engine.cli.root import App, pass_app
     type=click.IntRange(min=0, max=36_500),
     help="Only those due within DAYS (at most 100 years).",
 )
+@paging
 @pass_app
-def deadlines(app: App, contract_key: str | None, person_key: str | None, within_days: int | None) -> None:
+def deadlines(
+    app: App,
+    contract_key: str | None,
+    person_key: str | None,
+    within_days: int | None,
+    limit: int | None,
+    offset: int,
+) -> None:
     """Open deadlines, each with its rule and source (state `failed`: its firing failed; `timers retry`)."""
     from escalation_engine.core.deadlines import list_deadlines
 
     rows = list_deadlines(
-        app.ctx(), contract_key=contract_key, person_key=person_key, within_days=within_days
+        app.ctx(),
+        contract_key=contract_key,
+        person_key=person_key,
+        within_days=within_days,
+        limit=limit,
+        offset=offset,
     )
     app.out(
         rows,

@@ -24,3 +24,11 @@ class DateParam(click.ParamType):  # type: ignore[type-arg]
 
 
 DATE = DateParam()
+
+
+def paging(func: Any) -> Any:
+    """`--limit N` and `--offset N`: one page of a list, cut in SQL (the list's order stays the same)."""
+    func = click.option(
+        "--offset", type=click.IntRange(min=0), default=0, show_default=True, help="Skip the first N rows."
+    )(func)
+    return click.option("--limit", type=click.IntRange(min=1), help="Show at most N rows.")(func)

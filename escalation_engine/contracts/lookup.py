@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from functools import lru_cache
 
 from pydantic import ValidationError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from escalation_engine.core.errors import NotFound
 from escalation_engine.core.tables import Contract
@@ -29,6 +30,7 @@ def lock_contract(session: Session, key: str) -> Contract:
     contract = session.exec(select(Contract).where(Contract.key == key).with_for_update()).first()
     if contract is None:
         raise NotFound(f"contract {key!r} not found")
+    require_contract(session, key)
     return contract
 
 
@@ -67,3 +69,29 @@ def _parse_pinned(text: str, origin: str) -> Profile:
         else:
             return Profile.of(spec, text, origin)
     return parse_profile(text, origin)
+
+
+def session_profile(session: Session, key: str) -> Profile:
+    """`pinned_profile(get_contract(…))`, once per contract per session: the lists read many rows of the
+    same few contracts (the contract row is kept too, so later `get_contract` calls are identity-map hits)."""
+    cache: dict[str, tuple[Contract, Profile]] = session.info.setdefault(_PROFILES, {})
+    found = cache.get(key)
+    if found is None:
+        contract = get_contract(session, key)
+        found = cache[key] = (contract, pinned_profile(contract))
+    return found[1]
+
+
+_PROFILES = "escalation_engine.profiles"
+
+
+def preload_profiles(session: Session, keys: Iterable[str]) -> None:
+    """Read the contracts of a list's rows with one query, so `session_profile` reads none per contract
+    (a contract the account may not see still fails in `session_profile`, as `get_contract` does)."""
+    cache: dict[str, tuple[Contract, Profile]] = session.info.setdefault(_PROFILES, {})
+    missing = sorted(set(keys) - set(cache))
+    if not missing:
+        return
+    held = list(session.exec(select(Contract).where(col(Contract.key).in_(missing))))
+    for contract in held:
+        session_profile(session, contract.key)

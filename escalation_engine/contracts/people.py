@@ -101,3 +101,26 @@ def counterpart(
             source=source,
         )
     return found[0]
+
+
+def session_people(session: Session, contract_key: str) -> dict[str, Person]:
+    """`contract_people`, read once per session: for the read-only lists, which describe many rows of the
+    same contract (an action keeps its own `contract_people`)."""
+    cache: dict[str, dict[str, Person]] = session.info.setdefault(_SESSION_PEOPLE, {})
+    found = cache.get(contract_key)
+    if found is None:
+        found = cache[contract_key] = contract_people(session, contract_key)
+    return found
+
+
+def in_roles(people: dict[str, Person], roles: list[str] | tuple[str, ...]) -> list[Person]:
+    """The people with one of `roles`, role by role, each once (as `people_with_role` per role would)."""
+    found: dict[str, Person] = {}
+    for role in roles:
+        for person in people.values():
+            if person.role == role:
+                found.setdefault(person.key, person)
+    return list(found.values())
+
+
+_SESSION_PEOPLE = "escalation_engine.people"

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.display import last_day
+from escalation_engine.core.paging import page, require_page
 from escalation_engine.core.refs import case_ref
 from escalation_engine.core.registry import Registry
 from escalation_engine.core.tables import Timer
@@ -30,7 +31,12 @@ def list_deadlines(
     contract_key: str | None = None,
     person_key: str | None = None,
     within_days: int | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[dict[str, Any]]:
+    """The open deadlines, soonest first; `limit`/`offset` page through them (in SQL, except with
+    `person_key`: who is responsible is known only once a deadline is described)."""
+    require_page(limit, offset)
     ctx.registry.require_wired()
     now = ctx.clock.now()
     with ctx.db.read() as session:
@@ -39,19 +45,41 @@ def list_deadlines(
             query = query.where(Timer.contract_key == contract_key)
         if within_days is not None:
             query = query.where(col(Timer.due_at) <= now + timedelta(days=within_days))
-        rows: list[dict[str, Any]] = []
         query = restrict(session, query, col(Timer.contract_key))
-        for timer in session.exec(query.order_by(col(Timer.due_at), col(Timer.id))):
-            row = deadline_row(ctx.registry, session, timer, now)
-            if person_key and person_key not in row["responsible"]:
-                continue
-            rows.append(row)
-        return visible(session, rows)
+        query = query.order_by(col(Timer.due_at), col(Timer.id))
+        if not person_key:
+            timers = list(session.exec(page(query, limit, offset)))
+            return visible(session, deadline_rows(ctx.registry, session, timers, now))
+        timers = list(session.exec(query))
+        rows = [
+            row
+            for row in deadline_rows(ctx.registry, session, timers, now)
+            if person_key in row["responsible"]
+        ]
+        return visible(session, rows)[offset : None if limit is None else offset + limit]
+
+
+def deadline_rows(
+    registry: Registry, session: Session, timers: list[Timer], now: datetime
+) -> list[dict[str, Any]]:
+    """The deadline rows of `timers`, in their order: each subject kind's describer reads its cases once for
+    all its timers."""
+    about: dict[int, dict[str, Any]] = {}
+    kinds: dict[str, list[Timer]] = {}
+    for timer in timers:
+        kinds.setdefault(timer.subject_kind, []).append(timer)
+    for kind, of_kind in kinds.items():
+        describe = registry.describer_for(kind)
+        if describe:
+            about.update(describe(session, of_kind))
+    return [_row(timer, about.get(timer.id or 0, {}), now) for timer in timers]
 
 
 def deadline_row(registry: Registry, session: Session, timer: Timer, now: datetime) -> dict[str, Any]:
-    describe = registry.describer_for(timer.subject_kind)
-    about = describe(session, timer) if describe else {}
+    return deadline_rows(registry, session, [timer], now)[0]
+
+
+def _row(timer: Timer, about: dict[str, Any], now: datetime) -> dict[str, Any]:
     return {
         "case": case_ref(timer.subject_kind, timer.subject_id),
         "contract": timer.contract_key,

@@ -42,7 +42,9 @@ class DueTimer:
 # A handler is called as handler(ctx, session, timer, now) and returns its outcome ("obsolete" skips the timer);
 # typed loosely here because the context carries the registry (the core's Ctx imports this module).
 Handler = Callable[..., str]
-Describer = Callable[["Session", "Timer"], dict[str, Any]]
+# A describer is called as describer(session, timers) for many timers of its subject kind at once and returns
+# what each is about by timer id (reading the cases in a few statements, not one set per timer).
+Describer = Callable[["Session", "list[Timer]"], dict[int, dict[str, Any]]]
 
 
 @dataclass
@@ -61,7 +63,8 @@ class Registry:
         self.handlers[(subject_kind, kind)] = func
 
     def describer(self, subject_kind: str, func: Describer) -> None:
-        """What a deadline of `subject_kind` is about: keys subject, level, responsible (person keys)."""
+        """What the deadlines of `subject_kind` are about, by timer id: keys subject, level, responsible (person
+        keys); `func` gets all the listed timers of that kind at once."""
         self._open_for(subject_kind)
         if subject_kind in self.describers:
             raise InternalFault(f"two describers for deadlines of {subject_kind}")

@@ -68,7 +68,10 @@ class Timer(SQLModel, table=True):
     """A deadline or reminder, written in the same transaction as the change that set it."""
 
     __tablename__ = "timer"
-    __table_args__ = (Index("ix_timer_due", "status", "due_at"),)
+    __table_args__ = (
+        Index("ix_timer_due", "status", "due_at"),
+        Index("ix_timer_contract_due", "contract_key", "status", "due_at"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     idempotency_key: str = Field(unique=True, max_length=200)
     kind: str = Field(max_length=32)

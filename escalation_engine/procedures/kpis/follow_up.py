@@ -16,9 +16,10 @@ from typing import Any
 from sqlmodel import Session
 
 from escalation_engine.contracts.lookup import get_contract, pinned_profile
-from escalation_engine.contracts.people import get_person, people_with_role
+from escalation_engine.contracts.people import get_person, in_roles, people_with_role, session_people
 from escalation_engine.contracts.terms import schedule_deadline_with_reminders
 from escalation_engine.core import audit
+from escalation_engine.core.batch import by_id
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.dates import local_date
 from escalation_engine.core.errors import NotFound, RuleRefused
@@ -215,16 +216,21 @@ def remind(ctx: Ctx, session: Session, timer: DueTimer, now: datetime) -> str:
     return f"reminded ({offset:+d} d)"
 
 
-def describe_deadline(session: Session, timer: Timer) -> dict[str, Any]:
-    row = session.get(KpiVerdict, timer.subject_id)
-    if row is None:
-        return {}
-    people = people_with_role(session, row.contract_key, "account_manager")
-    who = f" {row.participant}" if row.participant else ""
-    return {
-        "subject": f"improvements after {row.kpi} {row.period}{who}",
-        "responsible": [p.key for p in people],
-    }
+def describe_deadline(session: Session, timers: list[Timer]) -> dict[int, dict[str, Any]]:
+    verdicts = by_id(session, KpiVerdict, (t.subject_id for t in timers))
+    about: dict[int, dict[str, Any]] = {}
+    for timer in timers:
+        row = verdicts.get(timer.subject_id)
+        if row is None:
+            about[timer.id or 0] = {}
+            continue
+        people = in_roles(session_people(session, row.contract_key), ["account_manager"])
+        who = f" {row.participant}" if row.participant else ""
+        about[timer.id or 0] = {
+            "subject": f"improvements after {row.kpi} {row.period}{who}",
+            "responsible": [p.key for p in people],
+        }
+    return about
 
 
 def register(registry: Registry) -> None:

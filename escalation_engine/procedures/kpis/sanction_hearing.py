@@ -15,10 +15,11 @@ from typing import Any
 
 from sqlmodel import Session
 
-from escalation_engine.contracts.lookup import get_contract, pinned_profile
-from escalation_engine.contracts.people import people_with_role
+from escalation_engine.contracts.lookup import session_profile
+from escalation_engine.contracts.people import in_roles, people_with_role, session_people
 from escalation_engine.contracts.terms import due_date, schedule_deadline_with_reminders, term_of
 from escalation_engine.core import audit
+from escalation_engine.core.batch import by_id
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.dates import end_of_day, local_date
 from escalation_engine.core.errors import RuleRefused
@@ -35,9 +36,8 @@ SETTING = "kpis.sanction_response"
 
 
 def _term(session: Session, row: SanctionCase) -> tuple[Any, Any]:
-    contract = get_contract(session, row.contract_key)
-    profile = pinned_profile(contract)
-    return profile, kpi_section(profile, contract.key).response_term()
+    profile = session_profile(session, row.contract_key)
+    return profile, kpi_section(profile, row.contract_key).response_term()
 
 
 def response_last_day(session: Session, row: SanctionCase) -> date | None:
@@ -142,12 +142,20 @@ def remind(ctx: Ctx, session: Session, timer: DueTimer, now: datetime) -> str:
     return f"reminded ({int(payload['offset_days']):+d} d)"
 
 
-def describe_deadline(session: Session, timer: Timer) -> dict[str, Any]:
-    row = session.get(SanctionCase, timer.subject_id)
-    if row is None:
-        return {}
-    people = people_with_role(session, row.contract_key, "account_manager")
-    return {"subject": f"supplier's response to sanction {row.codes}", "responsible": [p.key for p in people]}
+def describe_deadline(session: Session, timers: list[Timer]) -> dict[int, dict[str, Any]]:
+    cases = by_id(session, SanctionCase, (t.subject_id for t in timers))
+    about: dict[int, dict[str, Any]] = {}
+    for timer in timers:
+        row = cases.get(timer.subject_id)
+        if row is None:
+            about[timer.id or 0] = {}
+            continue
+        people = in_roles(session_people(session, row.contract_key), ["account_manager"])
+        about[timer.id or 0] = {
+            "subject": f"supplier's response to sanction {row.codes}",
+            "responsible": [p.key for p in people],
+        }
+    return about
 
 
 def register(registry: Registry) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from escalation_engine.contracts.lookup import get_contract
+from escalation_engine.core.batch import by_id
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.refs import case_ref
 from escalation_engine.core.visibility import restrict
@@ -19,8 +20,11 @@ from escalation_engine.procedures.kpis.tables import KpiVerdict, SanctionCase
 from escalation_engine.procedures.kpis.verdicts import PREFIX_SANCTION, PREFIX_VERDICT
 
 
-def sanction_view(session: Session, row: SanctionCase) -> dict[str, Any]:
-    verdict = session.get(KpiVerdict, row.verdict_id)
+def sanction_view(
+    session: Session, row: SanctionCase, verdicts: dict[int, KpiVerdict] | None = None
+) -> dict[str, Any]:
+    """One sanction case; `verdicts` (by id) when a list has read them already."""
+    verdict = session.get(KpiVerdict, row.verdict_id) if verdicts is None else verdicts.get(row.verdict_id)
     return {
         "sanction": case_ref(PREFIX_SANCTION, row.id),
         "contract": row.contract_key,
@@ -57,7 +61,9 @@ def list_sanctions(ctx: Ctx, *, contract_key: str | None, state: str | None = No
         if state:
             query = query.where(SanctionCase.state == state)
         query = restrict(session, query, col(SanctionCase.contract_key))
-        return [sanction_view(session, row) for row in session.exec(query.order_by(col(SanctionCase.id)))]
+        cases = list(session.exec(query.order_by(col(SanctionCase.id))))
+        verdicts = by_id(session, KpiVerdict, (row.verdict_id for row in cases))
+        return [sanction_view(session, row, verdicts) for row in cases]
 
 
 def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:

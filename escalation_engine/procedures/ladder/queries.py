@@ -8,6 +8,7 @@ from sqlmodel import col, select
 
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.errors import BadInput
+from escalation_engine.core.paging import page, require_page
 from escalation_engine.core.visibility import require_visible, restrict, visible
 from escalation_engine.procedures.ladder.case import load
 from escalation_engine.procedures.ladder.machine import OPEN_STATES
@@ -26,11 +27,20 @@ def show_escalation(ctx: Ctx, ref: str) -> dict[str, Any]:
 
 
 def list_escalations(
-    ctx: Ctx, *, contract_key: str | None = None, state: str = "open"
+    ctx: Ctx,
+    *,
+    contract_key: str | None = None,
+    state: str = "open",
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[dict[str, Any]]:
+    """The escalations in `state`, oldest first, in a fixed number of statements whatever their number:
+    the cases, their levels (one query) and each contract's pinned profile once. `limit`/`offset` page
+    through them in SQL."""
     if state not in STATE_FILTERS:
         raise BadInput(f"unknown state filter {state!r}: expected one of {', '.join(STATE_FILTERS)}")
-    from escalation_engine.contracts.lookup import get_contract, pinned_profile
+    require_page(limit, offset)
+    from escalation_engine.contracts.lookup import get_contract, preload_profiles, session_profile
 
     now = ctx.clock.now()
     with ctx.db.read() as session:
@@ -43,12 +53,17 @@ def list_escalations(
             query = query.where(col(Escalation.state).in_(open_values))
         elif state == "closed":
             query = query.where(col(Escalation.state).not_in(open_values))
-        rows = []
-        for row in session.exec(restrict(session, query, col(Escalation.contract_key))):
-            levels = list(
-                session.exec(select(EscalationLevel).where(EscalationLevel.escalation_id == row.id))
-            )
-            rows.append(
-                escalation_view(row, levels, pinned_profile(get_contract(session, row.contract_key)), now)
-            )
+        query = page(restrict(session, query, col(Escalation.contract_key)), limit, offset)
+        cases = list(session.exec(query))
+        levels: dict[int, list[EscalationLevel]] = {}
+        if cases:
+            ids = query.with_only_columns(col(Escalation.id)).scalar_subquery()
+            level_query = select(EscalationLevel).where(col(EscalationLevel.escalation_id).in_(ids))
+            for record in session.exec(level_query.order_by(col(EscalationLevel.id))):
+                levels.setdefault(record.escalation_id, []).append(record)
+        preload_profiles(session, (row.contract_key for row in cases))
+        rows = [
+            escalation_view(row, levels.get(row.id or 0, []), session_profile(session, row.contract_key), now)
+            for row in cases
+        ]
         return visible(session, rows)

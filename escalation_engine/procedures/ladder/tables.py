@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from escalation_engine.core.tables import _instant
@@ -11,6 +12,7 @@ from escalation_engine.core.tables import _instant
 
 class Escalation(SQLModel, table=True):
     __tablename__ = "escalation"
+    __table_args__ = (Index("ix_escalation_contract_state", "contract_key", "state", "id"),)
     id: int | None = Field(default=None, primary_key=True)
     contract_key: str = Field(foreign_key="contract.key", index=True)
     subject: str

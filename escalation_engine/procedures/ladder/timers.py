@@ -6,10 +6,12 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from escalation_engine.contracts.lookup import get_contract, pinned_profile
+from escalation_engine.contracts.lookup import session_profile
+from escalation_engine.contracts.people import session_people
 from escalation_engine.core import audit
+from escalation_engine.core.batch import by_id, grouped
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.display import last_day
 from escalation_engine.core.machine import fire
@@ -113,22 +115,29 @@ def remind(ctx: Ctx, session: Session, timer: DueTimer, now: datetime) -> str:
     return f"reminded ({offset:+d} d)"
 
 
-def describe_deadline(session: Session, timer: Timer) -> dict[str, Any]:
-    """A response deadline: the counterpart must respond; the reminded roles are reminded too."""
-    row = session.get(Escalation, timer.subject_id)
-    if row is None:
-        return {}
-    record = session.exec(
-        select(EscalationLevel)
-        .where(EscalationLevel.escalation_id == row.id)
-        .order_by(col(EscalationLevel.id).desc())
-        .limit(1)
-    ).first()
-    if record is None:
-        return {"subject": row.subject, "level": row.level}
-    profile = pinned_profile(get_contract(session, row.contract_key))
-    people = reminder_recipients(session, row, profile, record)
-    return {"subject": row.subject, "level": row.level, "responsible": [p.key for p in people]}
+def describe_deadline(session: Session, timers: list[Timer]) -> dict[int, dict[str, Any]]:
+    """Response deadlines: the counterpart must respond; the reminded roles are reminded too."""
+    cases = by_id(session, Escalation, (t.subject_id for t in timers))
+    levels = grouped(session, EscalationLevel, EscalationLevel.escalation_id, cases)
+    about: dict[int, dict[str, Any]] = {}
+    for timer in timers:
+        row = cases.get(timer.subject_id)
+        if row is None:
+            about[timer.id or 0] = {}
+            continue
+        records = levels.get(timer.subject_id)
+        if not records:
+            about[timer.id or 0] = {"subject": row.subject, "level": row.level}
+            continue
+        profile = session_profile(session, row.contract_key)
+        everyone = session_people(session, row.contract_key)
+        people = reminder_recipients(session, row, profile, records[-1], everyone)
+        about[timer.id or 0] = {
+            "subject": row.subject,
+            "level": row.level,
+            "responsible": [p.key for p in people],
+        }
+    return about
 
 
 def register(registry: Registry) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from escalation_engine.contracts.lookup import get_contract
-from escalation_engine.contracts.people import people_with_role
+from escalation_engine.contracts.people import in_roles, session_people
 from escalation_engine.core import audit
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.dates import at_local_time, end_of_day, local_date
@@ -229,6 +229,7 @@ def status_of(row: Obligation, now: datetime) -> str:
 
 def obligation_view(session: Session, row: Obligation, now: datetime) -> dict[str, Any]:
     owed_to = row.owed_to_roles.split(",")
+    everyone = session_people(session, row.contract_key)
     return {
         "id": case_ref("obligation", row.id),
         "contract": row.contract_key,
@@ -238,9 +239,9 @@ def obligation_view(session: Session, row: Obligation, now: datetime) -> dict[st
         "title_en": row.title_en,
         "period": row.period,
         "owed_by": row.owed_by_role,
-        "owed_by_people": [p.key for p in people_with_role(session, row.contract_key, row.owed_by_role)],
+        "owed_by_people": [p.key for p in in_roles(everyone, [row.owed_by_role])],
         "owed_to": owed_to,
-        "owed_to_people": [p.key for r in owed_to for p in people_with_role(session, row.contract_key, r)],
+        "owed_to_people": [p.key for r in owed_to for p in in_roles(everyone, [r])],
         "due": row.due_date.isoformat(),
         "due_at": row.due_at.isoformat(),
         "status": status_of(row, now),

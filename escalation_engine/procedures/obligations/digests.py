@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from escalation_engine.contracts.lookup import get_contract, pinned_profile
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.dates import at_local_time, local_date
-from escalation_engine.core.deadlines import REMINDER, deadline_row
+from escalation_engine.core.deadlines import REMINDER, deadline_rows
 from escalation_engine.core.notices import notify
 from escalation_engine.core.refs import case_ref
 from escalation_engine.core.registry import DueTimer, Registry
@@ -167,8 +167,7 @@ def compose(
         Timer.kind != REMINDER,
         Timer.subject_kind != "obligation",
     )
-    for timer in session.exec(query.order_by(col(Timer.due_at))):
-        entry = deadline_row(registry, session, timer, now)
+    for entry in deadline_rows(registry, session, list(session.exec(query.order_by(col(Timer.due_at)))), now):
         if person.key in entry["responsible"] and date.fromisoformat(entry["due"]) <= until:
             deadlines.append(entry)
     return {

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from escalation_engine.contracts.people import session_people
 from escalation_engine.core.tables import Person
 from escalation_engine.procedures.obligations.tables import Obligation
 
 
 def involves(session: Session, row: Obligation, person_key: str) -> bool:
     """Whether the person (by key, on the obligation's contract) owes it or is owed it."""
-    person = session.exec(
-        select(Person).where(Person.contract_key == row.contract_key, Person.key == person_key)
-    ).first()
+    person = session_people(session, row.contract_key).get(person_key)
     return person is not None and (
         person.role == row.owed_by_role or person.role in row.owed_to_roles.split(",")
     )

@@ -14,8 +14,9 @@ from typing import Any
 from sqlmodel import Session
 
 from escalation_engine.contracts.lookup import get_contract, pinned_profile
-from escalation_engine.contracts.people import counterpart, people_with_role
+from escalation_engine.contracts.people import counterpart, in_roles, people_with_role, session_people
 from escalation_engine.core import audit
+from escalation_engine.core.batch import by_id
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.dates import local_date
 from escalation_engine.core.errors import RuleRefused
@@ -230,14 +231,21 @@ def _open_escalation(
     return loaded.ref
 
 
-def describe_deadline(session: Session, timer: Timer) -> dict[str, Any]:
-    """An obligation's due date: the debtor is responsible, the creditor is reminded."""
-    row = session.get(Obligation, timer.subject_id)
-    if row is None:
-        return {}
-    people = [p.key for p in debtors(session, row) + creditors(session, row)]
-    what = f"{row.title}{f' ({row.period})' if row.period else ''}"
-    return {"subject": what, "level": None, "responsible": sorted(set(people))}
+def describe_deadline(session: Session, timers: list[Timer]) -> dict[int, dict[str, Any]]:
+    """Obligations' due dates: the debtor is responsible, the creditor is reminded."""
+    rows = by_id(session, Obligation, (t.subject_id for t in timers))
+    about: dict[int, dict[str, Any]] = {}
+    for timer in timers:
+        row = rows.get(timer.subject_id)
+        if row is None:
+            about[timer.id or 0] = {}
+            continue
+        everyone = session_people(session, row.contract_key)
+        roles = [row.owed_by_role, *row.owed_to_roles.split(",")]
+        people = [p.key for role in roles for p in in_roles(everyone, [role])]
+        what = f"{row.title}{f' ({row.period})' if row.period else ''}"
+        about[timer.id or 0] = {"subject": what, "level": None, "responsible": sorted(set(people))}
+    return about
 
 
 def register(registry: Registry) -> None:

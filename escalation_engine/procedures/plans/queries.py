@@ -6,8 +6,9 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from escalation_engine.contracts.lookup import get_contract, pinned_profile
+from escalation_engine.contracts.lookup import get_contract, preload_profiles, session_profile
 from escalation_engine.core import audit
+from escalation_engine.core.batch import grouped
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.errors import BadInput
 from escalation_engine.core.visibility import require_visible, restrict
@@ -46,9 +47,10 @@ def list_plans(ctx: Ctx, *, contract_key: str | None = None, state: str = "open"
             query = query.where(col(ImprovementPlan.closed_at).is_(None))
         elif state == "closed":
             query = query.where(col(ImprovementPlan.closed_at).is_not(None))
-        rows = []
-        for row in session.exec(restrict(session, query, col(ImprovementPlan.contract_key))):
-            subs = list(session.exec(select(PlanSubmission).where(PlanSubmission.plan_id == row.id)))
-            profile = pinned_profile(get_contract(session, row.contract_key))
-            rows.append(plan_view(row, subs, profile, now))
-        return rows
+        plans = list(session.exec(restrict(session, query, col(ImprovementPlan.contract_key))))
+        subs = grouped(session, PlanSubmission, PlanSubmission.plan_id, (row.id or 0 for row in plans))
+        preload_profiles(session, (row.contract_key for row in plans))
+        return [
+            plan_view(row, subs.get(row.id or 0, []), session_profile(session, row.contract_key), now)
+            for row in plans
+        ]

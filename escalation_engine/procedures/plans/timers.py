@@ -13,7 +13,9 @@ from typing import Any
 
 from sqlmodel import Session
 
-from escalation_engine.contracts.lookup import get_contract, pinned_profile
+from escalation_engine.contracts.lookup import session_profile
+from escalation_engine.contracts.people import in_roles, session_people
+from escalation_engine.core.batch import by_id
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.display import last_day
 from escalation_engine.core.machine import fire
@@ -24,7 +26,6 @@ from escalation_engine.procedures.plans.case import (
     Loaded,
     load,
     norm_spec,
-    people_in_roles,
     reminder_time,
     schedule_at,
     tell,
@@ -220,25 +221,30 @@ def _remind_supplier(loaded: Loaded, timer: DueTimer, payload: dict[str, Any], n
     return f"reminded ({payload['series']})"
 
 
-def describe_deadline(session: Session, timer: Timer) -> dict[str, Any]:
+def describe_deadline(session: Session, timers: list[Timer]) -> dict[int, dict[str, Any]]:
     """The step-2 window (final-responsible manager and category) or the supplier's 14-day plan."""
-    row = session.get(ImprovementPlan, timer.subject_id)
-    if row is None:
-        return {}
-    profile = pinned_profile(get_contract(session, row.contract_key))
-    if row.kind == "three_step" and profile.spec.improvement_plan is not None:
-        roles = profile.spec.improvement_plan.window_notify_roles
-    elif profile.spec.norm_failure_plan is not None:
-        spec = profile.spec.norm_failure_plan
-        roles = [*spec.supplier_notify_roles, *spec.submit_roles]
-    else:
-        roles = []
-    people = people_in_roles(session, row.contract_key, roles)
-    return {
-        "subject": f"{row.kpi}: {row.subject}" if row.kpi else row.subject,
-        "level": row.step,
-        "responsible": [p.key for p in people],
-    }
+    plans = by_id(session, ImprovementPlan, (t.subject_id for t in timers))
+    about: dict[int, dict[str, Any]] = {}
+    for timer in timers:
+        row = plans.get(timer.subject_id)
+        if row is None:
+            about[timer.id or 0] = {}
+            continue
+        profile = session_profile(session, row.contract_key)
+        if row.kind == "three_step" and profile.spec.improvement_plan is not None:
+            roles = profile.spec.improvement_plan.window_notify_roles
+        elif profile.spec.norm_failure_plan is not None:
+            spec = profile.spec.norm_failure_plan
+            roles = [*spec.supplier_notify_roles, *spec.submit_roles]
+        else:
+            roles = []
+        people = in_roles(session_people(session, row.contract_key), roles)
+        about[timer.id or 0] = {
+            "subject": f"{row.kpi}: {row.subject}" if row.kpi else row.subject,
+            "level": row.step,
+            "responsible": [p.key for p in people],
+        }
+    return about
 
 
 def register(registry: Registry) -> None:

@@ -9,10 +9,11 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from escalation_engine.contracts.lookup import get_contract, pinned_profile
+from escalation_engine.contracts.lookup import get_contract, pinned_profile, preload_profiles, session_profile
 from escalation_engine.contracts.people import people_with_role
 from escalation_engine.contracts.terms import schedule_deadline_with_reminders
 from escalation_engine.core import audit
+from escalation_engine.core.batch import grouped
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.errors import NotFound, RuleRefused
 from escalation_engine.core.notices import notify
@@ -86,6 +87,22 @@ def load(session: Session, ref: str, *, lock: bool = True) -> Loaded:
         )
     )
     return Loaded(session, row, contract, pinned_profile(contract), meetings, advice)
+
+
+def load_many(session: Session, rows: list[StepIn]) -> list[Loaded]:
+    """`load` (unlocked) for many step-ins at once: their meetings and advice with one query each, each
+    contract and its pinned profile once."""
+    ids = [row.id or 0 for row in rows]
+    meetings = grouped(session, StepInMeeting, StepInMeeting.step_in_id, ids)
+    advice = grouped(session, StepInAdvice, StepInAdvice.step_in_id, ids)
+    preload_profiles(session, (row.contract_key for row in rows))
+    loaded = []
+    for row in rows:
+        profile = session_profile(session, row.contract_key)
+        mine = sorted(meetings.get(row.id or 0, []), key=lambda m: m.number)
+        given = sorted(advice.get(row.id or 0, []), key=lambda a: a.number)
+        loaded.append(Loaded(session, row, get_contract(session, row.contract_key), profile, mine, given))
+    return loaded
 
 
 def require_role(actor: Person, roles: list[str], what: str, source: str) -> None:

@@ -13,7 +13,9 @@ from typing import Any
 
 from sqlmodel import Session
 
-from escalation_engine.contracts.lookup import get_contract, pinned_profile
+from escalation_engine.contracts.lookup import session_profile
+from escalation_engine.contracts.people import in_roles, session_people
+from escalation_engine.core.batch import by_id
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.display import last_day
 from escalation_engine.core.machine import fire
@@ -24,7 +26,6 @@ from escalation_engine.procedures.step_in.case import (
     Loaded,
     category_people,
     load,
-    people,
     record_audit,
     stage_of,
     supplier_people,
@@ -243,21 +244,27 @@ def remind(ctx: Ctx, session: Session, timer: DueTimer, now: datetime) -> str:
     return f"reminded ({offset:+d} d)"
 
 
-def describe_deadline(session: Session, timer: Timer) -> dict[str, Any]:
-    row = session.get(StepIn, timer.subject_id)
-    if row is None:
-        return {}
-    rules = pinned_profile(get_contract(session, row.contract_key)).spec.step_in
-    stage = stage_of(timer)
-    label = _STAGE_LABEL.get(stage, stage.replace("advice", "binding advice "))
-    if rules is None:
-        return {"subject": f"step-in: {row.reason}", "level": label}
-    roles = rules.requested_by if stage == "check" else rules.reminders.notify_roles
-    return {
-        "subject": f"step-in: {row.reason}",
-        "level": label,
-        "responsible": [p.key for p in people(session, row.contract_key, roles)],
-    }
+def describe_deadline(session: Session, timers: list[Timer]) -> dict[int, dict[str, Any]]:
+    cases = by_id(session, StepIn, (t.subject_id for t in timers))
+    about: dict[int, dict[str, Any]] = {}
+    for timer in timers:
+        row = cases.get(timer.subject_id)
+        if row is None:
+            about[timer.id or 0] = {}
+            continue
+        rules = session_profile(session, row.contract_key).spec.step_in
+        stage = stage_of(timer)
+        label = _STAGE_LABEL.get(stage, stage.replace("advice", "binding advice "))
+        if rules is None:
+            about[timer.id or 0] = {"subject": f"step-in: {row.reason}", "level": label}
+            continue
+        roles = rules.requested_by if stage == "check" else rules.reminders.notify_roles
+        about[timer.id or 0] = {
+            "subject": f"step-in: {row.reason}",
+            "level": label,
+            "responsible": [p.key for p in in_roles(session_people(session, row.contract_key), roles)],
+        }
+    return about
 
 
 def register(registry: Registry) -> None:

@@ -109,13 +109,13 @@ def show_step_in(ctx: Ctx, ref: str) -> dict[str, Any]:
 
 
 def list_step_ins(ctx: Ctx, *, contract_key: str | None = None, state: str = "open") -> list[dict[str, Any]]:
-    from escalation_engine.procedures.step_in.case import load
+    from escalation_engine.procedures.step_in.case import load_many
 
     if state not in STATE_FILTERS:
         raise BadInput(f"unknown state filter {state!r}: expected one of {', '.join(STATE_FILTERS)}")
     now = ctx.clock.now()
     with ctx.db.read() as session:
-        query = select(StepIn.id).order_by(col(StepIn.id))
+        query = select(StepIn).order_by(col(StepIn.id))
         if contract_key:
             get_contract(session, contract_key)
             query = query.where(StepIn.contract_key == contract_key)
@@ -125,4 +125,4 @@ def list_step_ins(ctx: Ctx, *, contract_key: str | None = None, state: str = "op
         elif state == "closed":
             query = query.where(col(StepIn.state).not_in(open_values))
         query = restrict(session, query, col(StepIn.contract_key))
-        return [step_in_view(load(session, str(ident), lock=False), now) for ident in session.exec(query)]
+        return [step_in_view(loaded, now) for loaded in load_many(session, list(session.exec(query)))]
