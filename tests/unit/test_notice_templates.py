@@ -38,13 +38,17 @@ def test_every_notice_kind_renders_in_dutch_and_english_naming_the_case_and_its_
 def test_a_notice_shows_the_link_to_act_once_the_base_url_is_set(monkeypatch: pytest.MonkeyPatch) -> None:
     from escalation_engine.core.notice_texts import link_to
 
-    assert link_to("ESC-1") == ""
+    assert link_to("ESC-1", "LF") == ""
     monkeypatch.setenv("ESCALATION_ENGINE_BASE_URL", "https://contracten.example/")
-    assert link_to("ESC-1") == "https://contracten.example/cases/ESC-1"
+    assert link_to("ESC-1", "LF") == "https://contracten.example/escalaties/ESC-1"
+    assert link_to("PLAN-2", "LF") == "https://contracten.example/plannen/PLAN-2"
+    assert link_to("OBL-3", "LF") == "https://contracten.example/verplichtingen/OBL-3"
+    assert link_to("STEP-4", "LF") == "https://contracten.example/contracten/LF"  # no step-in page yet
+    assert link_to(None, "LF") == "https://contracten.example/contracten/LF"
     _, body = render_notice(
-        "escalation_refused", "nl", {**_sample("escalation_refused"), "link": link_to("ESC-1")}
+        "escalation_refused", "nl", {**_sample("escalation_refused"), "link": link_to("ESC-1", "LF")}
     )
-    assert "Handelen: https://contracten.example/cases/ESC-1" in body
+    assert "Handelen: https://contracten.example/escalaties/ESC-1" in body
 
 
 def test_an_unknown_notice_kind_is_refused() -> None:
@@ -52,7 +56,7 @@ def test_an_unknown_notice_kind_is_refused() -> None:
         render_notice("no_such_notice", "nl", {})
 
 
-TEMPLATED = ("ladder",)  # procedures whose every notice goes through NOTICE_KINDS
+TEMPLATED = ("ladder", "plans")  # procedures whose every notice goes through NOTICE_KINDS
 
 
 @pytest.mark.parametrize("procedure", TEMPLATED)
