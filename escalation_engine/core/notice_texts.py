@@ -52,6 +52,27 @@ NOTICE_KINDS: dict[str, tuple[str, ...]] = {
     "plan_step3_requested": ("actor", "subject", "reason", "source"),
     "plan_presentation_reminder": ("requested", "subject", "rule", "source"),
     "plan_presented": ("actor", "presented_on", "subject", "steps", "source"),
+    # step-in rights (B2 §6)
+    "stepin_requested": ("actor", "step_source", "problems", "escalations", *_DEADLINE),
+    "stepin_dialogue": ("problems", "source"),
+    "stepin_meeting_held": (
+        "actor",
+        "number",
+        "held",
+        "late",
+        "minutes",
+        "attendees",
+        "measures",
+        *_DEADLINE,
+    ),
+    "stepin_meeting_missed": ("number", *_DEADLINE),
+    "stepin_check_missed": ("second_due", *_DEADLINE),
+    "stepin_second_meeting_required": ("due", "source"),
+    "stepin_assessed": ("actor", "reason", "due", "source"),
+    "stepin_advice": ("actor", "number", "measures", "due", "source"),
+    "stepin_advice_due_passed": ("number", "measures", "due", "source"),
+    "stepin_closed": ("actor", "before", "results"),
+    "stepin_reminder": ("stage", "days_left", *_DEADLINE),
 }
 
 _PREFERENCE = text(

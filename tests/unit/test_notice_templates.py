@@ -56,7 +56,7 @@ def test_an_unknown_notice_kind_is_refused() -> None:
         render_notice("no_such_notice", "nl", {})
 
 
-TEMPLATED = ("ladder", "plans")  # procedures whose every notice goes through NOTICE_KINDS
+TEMPLATED = ("ladder", "plans", "step_in")  # procedures whose every notice goes through NOTICE_KINDS
 
 
 @pytest.mark.parametrize("procedure", TEMPLATED)
