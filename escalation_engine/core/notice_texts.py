@@ -73,6 +73,14 @@ NOTICE_KINDS: dict[str, tuple[str, ...]] = {
     "stepin_advice_due_passed": ("number", "measures", "due", "source"),
     "stepin_closed": ("actor", "before", "results"),
     "stepin_reminder": ("stage", "days_left", *_DEADLINE),
+    # KPI evaluations, sanctions heard first (B2 §5) and the waiting-room clause (TP §2.1.2)
+    "kpi_norm_missed": ("kpi", "period", "explanation", "source"),
+    "kpi_improvement_reminder": _DEADLINE,
+    "kpi_improvement_overdue": ("explanation", *_DEADLINE),
+    "sanction_case_opened": ("kpi", "period", "explanation", "allowed", "source"),
+    "sanction_proposed": ("codes", "culpability", *_DEADLINE),
+    "sanction_response_reminder": ("codes", "days_left", *_DEADLINE),
+    "waiting_room_termination_right": ("explanation", "evidence", "source"),  # evidence: one dict a month
 }
 
 _PREFERENCE = text(

@@ -19,6 +19,9 @@ def _sample(kind: str) -> dict[str, object]:
     for number in ("days_left", "level", "late"):
         if number in data:
             data[number] = 2 if number != "late" else True
+    if "evidence" in data:  # the waiting-room clause's months
+        month = {"moment": 6, "date": "<date>", "finished_pct": 80, "satisfied_pct": 70, "quality_pct": 90}
+        data["evidence"] = [{**month, "norm_met": False, "verdict": "<verdict>"}]
     return {**data, "contract": "<contract>", "case": "<case>", "name": "<name>", "link": ""}
 
 
@@ -30,6 +33,8 @@ def test_every_notice_kind_renders_in_dutch_and_english_naming_the_case_and_its_
     subject, body = render_notice(kind, language, _sample(kind))
     assert subject.startswith("[<contract>]") and "<case>" in subject + body
     assert "<name>" in body and ("Handelen:" if language == "nl" else "To act:") in body
+    if kind == "waiting_room_termination_right":
+        assert "<date>" in body and "<verdict>" in body  # every month's evidence is shown
     for field in NOTICE_KINDS[kind]:
         if isinstance(_sample(kind)[field], str):
             assert f"<{field}>" in subject + body, f"{kind}.{language} leaves out {field}"
@@ -56,7 +61,7 @@ def test_an_unknown_notice_kind_is_refused() -> None:
         render_notice("no_such_notice", "nl", {})
 
 
-TEMPLATED = ("ladder", "plans", "step_in")  # procedures whose every notice goes through NOTICE_KINDS
+TEMPLATED = ("ladder", "plans", "step_in", "kpis")  # procedures whose every notice goes through NOTICE_KINDS
 
 
 @pytest.mark.parametrize("procedure", TEMPLATED)
