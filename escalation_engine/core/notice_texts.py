@@ -81,6 +81,9 @@ NOTICE_KINDS: dict[str, tuple[str, ...]] = {
     "sanction_proposed": ("codes", "culpability", *_DEADLINE),
     "sanction_response_reminder": ("codes", "days_left", *_DEADLINE),
     "waiting_room_termination_right": ("explanation", "evidence", "source"),  # evidence: one dict a month
+    # the obligations calendar (B2 §2.1): reminders and overdue; item = the obligation's view (id, title,
+    # title_en, period, due, owed_by, owed_to, rule, source); what = "reminder" or "overdue"
+    "obligation_notice": ("what", "item", "days_left", "escalation"),
 }
 
 _PREFERENCE = text(

@@ -19,6 +19,12 @@ def _sample(kind: str) -> dict[str, object]:
     for number in ("days_left", "level", "late"):
         if number in data:
             data[number] = 2 if number != "late" else True
+    if "item" in data:  # an obligation: its view, its last day, rule and clause
+        data["what"] = "overdue"
+        data["item"] = {
+            **{field: f"<{field}>" for field in ("title", "title_en", "period", "due", "owed_by", "rule")},
+            **{"id": "<case>", "owed_to": ["<owed_to>"], "source": "<source>"},
+        }
     if "evidence" in data:  # the waiting-room clause's months
         month = {"moment": 6, "date": "<date>", "finished_pct": 80, "satisfied_pct": 70, "quality_pct": 90}
         data["evidence"] = [{**month, "norm_met": False, "verdict": "<verdict>"}]
@@ -36,8 +42,10 @@ def test_every_notice_kind_renders_in_dutch_and_english_naming_the_case_and_its_
     if kind == "waiting_room_termination_right":
         assert "<date>" in body and "<verdict>" in body  # every month's evidence is shown
     for field in NOTICE_KINDS[kind]:
-        if isinstance(_sample(kind)[field], str):
+        if _sample(kind)[field] == f"<{field}>":
             assert f"<{field}>" in subject + body, f"{kind}.{language} leaves out {field}"
+    if kind == "obligation_notice":
+        assert all(f"<{part}>" in body for part in ("due", "rule", "source", "owed_to")), "its deadline"
 
 
 def test_a_notice_shows_the_link_to_act_once_the_base_url_is_set(monkeypatch: pytest.MonkeyPatch) -> None:
