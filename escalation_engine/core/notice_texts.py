@@ -4,7 +4,8 @@
 `link`, which every notice gets); a test renders every kind in both languages, so a kind without templates
 fails. A person's language is their digest setting (`digest settings --language`), else their contract
 profile's digest language, else Dutch — the same source of truth the digests use. `link` is where to act:
-ESCALATION_ENGINE_BASE_URL + the case (empty until the web application gives that URL).
+ESCALATION_ENGINE_BASE_URL + the case's page (/escalaties/ESC-n, /plannen/PLAN-n,
+/verplichtingen/OBL-n; any other case links to its contract's page /contracten/KEY), empty without a base URL.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 import os
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import text
 from sqlmodel import Session
@@ -38,6 +40,50 @@ NOTICE_KINDS: dict[str, tuple[str, ...]] = {
     "escalation_refused": ("actor", "level_name", "reason"),
     "escalation_no_response": ("who", "subject", "level", *_DEADLINE),
     "escalation_reminder": ("who", "subject", "level", "days_left", *_DEADLINE),
+    # improvement plans: the three-step plan (B2 §5.2) and the 14-day plan after a norm failure (TP §2.1.2)
+    "plan_submitted": ("actor", "kpi", "late", "text", *_DEADLINE),
+    "plan_accepted": ("actor", "kpi", "reason"),
+    "plan_required": ("rejected_by", "rejection", "kpi", "subject", *_DEADLINE),
+    "plan_overdue": ("kpi", "every_days", *_DEADLINE),
+    "plan_reminder": ("kpi", "subject", "days_left", *_DEADLINE),
+    "plan_window_started": ("subject", "step_source", *_DEADLINE),
+    "plan_window_reminder": ("subject", *_DEADLINE),
+    "plan_due_for_step3": ("subject", *_DEADLINE),
+    "plan_step3_requested": ("actor", "subject", "reason", "source"),
+    "plan_presentation_reminder": ("requested", "subject", "rule", "source"),
+    "plan_presented": ("actor", "presented_on", "subject", "steps", "source"),
+    # step-in rights (B2 §6)
+    "stepin_requested": ("actor", "step_source", "problems", "escalations", *_DEADLINE),
+    "stepin_dialogue": ("problems", "source"),
+    "stepin_meeting_held": (
+        "actor",
+        "number",
+        "held",
+        "late",
+        "minutes",
+        "attendees",
+        "measures",
+        *_DEADLINE,
+    ),
+    "stepin_meeting_missed": ("number", *_DEADLINE),
+    "stepin_check_missed": ("second_due", *_DEADLINE),
+    "stepin_second_meeting_required": ("due", "source"),
+    "stepin_assessed": ("actor", "reason", "due", "source"),
+    "stepin_advice": ("actor", "number", "measures", "due", "source"),
+    "stepin_advice_due_passed": ("number", "measures", "due", "source"),
+    "stepin_closed": ("actor", "before", "results"),
+    "stepin_reminder": ("stage", "days_left", *_DEADLINE),
+    # KPI evaluations, sanctions heard first (B2 §5) and the waiting-room clause (TP §2.1.2)
+    "kpi_norm_missed": ("kpi", "period", "explanation", "source"),
+    "kpi_improvement_reminder": _DEADLINE,
+    "kpi_improvement_overdue": ("explanation", *_DEADLINE),
+    "sanction_case_opened": ("kpi", "period", "explanation", "allowed", "source"),
+    "sanction_proposed": ("codes", "culpability", *_DEADLINE),
+    "sanction_response_reminder": ("codes", "days_left", *_DEADLINE),
+    "waiting_room_termination_right": ("explanation", "evidence", "source"),  # evidence: one dict a month
+    # the obligations calendar (B2 §2.1): reminders and overdue; item = the obligation's view (id, title,
+    # title_en, period, due, owed_by, owed_to, rule, source); what = "reminder" or "overdue"
+    "obligation_notice": ("what", "item", "days_left", "escalation"),
 }
 
 _PREFERENCE = text(
@@ -73,9 +119,16 @@ def _profile_language(profile_json: str | None) -> str:
     return language
 
 
-def link_to(case: str | None) -> str:
+_PAGES = {"ESC": "escalaties", "PLAN": "plannen", "OBL": "verplichtingen"}  # the web application's case pages
+
+
+def link_to(case: str | None, contract_key: str) -> str:
+    """Where to act: the case's page in the web application, else the contract's page (empty without a base URL)."""
     base = os.environ.get("ESCALATION_ENGINE_BASE_URL", "").rstrip("/")
-    return f"{base}/cases/{case}" if base and case else ""
+    if not base:
+        return ""
+    page = _PAGES.get((case or "").partition("-")[0])
+    return f"{base}/{page}/{case}" if page else f"{base}/contracten/{quote(contract_key, safe='')}"
 
 
 def render_notice(kind: str, language: str, data: dict[str, Any]) -> tuple[str, str]:
@@ -97,7 +150,13 @@ def send_notice(
 ) -> None:
     """Render notice `kind` in the person's language and queue it (same transaction, once per key)."""
     language = language_of(session, contract_key, person.key)
-    values = {**data, "contract": contract_key, "case": case, "name": person.name, "link": link_to(case)}
+    values = {
+        **data,
+        "contract": contract_key,
+        "case": case,
+        "name": person.name,
+        "link": link_to(case, contract_key),
+    }
     subject, body = render_notice(kind, language, values)
     notify(
         session,

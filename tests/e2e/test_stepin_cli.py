@@ -70,7 +70,7 @@ def test_a_full_step_in_procedure_on_the_command_line(run: Run) -> None:
         tick = run("tick", "--console")
         assert [f["outcome"] for f in tick["fired"] if f["subject"] == "stepin:1"] == ["reminded (-3 d)"]
         sent = [
-            (m["to"], m["status"]) for m in tick["delivered"]["sent"] if "STEP-1: reminder" in m["subject"]
+            (m["to"], m["status"]) for m in tick["delivered"]["sent"] if "STEP-1: herinnering" in m["subject"]
         ]
         assert sorted(sent) == [("am", "sent"), ("exec", "sent")]
         frozen.move_to("2026-03-12 10:00:00")

@@ -19,8 +19,8 @@ def test_the_demo_walks_through_a_step_in_procedure_with_its_refusals() -> None:
     assert [m["number"] for m in closed["meetings"]] == [1, 2]
     assert closed["assessment_missing"] is True
     text = "\n".join(lines)
-    assert "reminder: MT meeting 1 is due in 3 day(s), on 2026-04-27" in text
-    assert "no progress assessment by 2026-05-23 — flagged" in text
+    assert "herinnering: MT-overleg 1 over 3 dag(en), uiterlijk 2026-04-27" in text
+    assert "geen beoordeling van de voortgang uiterlijk 2026-05-23 — gemarkeerd" in text
 
 
 def test_the_readme_shows_the_current_step_in_diagram() -> None:

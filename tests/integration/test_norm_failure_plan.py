@@ -54,7 +54,7 @@ def test_a_norm_failure_obliges_the_supplier_to_deliver_a_plan_within_14_days(ct
     assert data["plan_due_rule"].endswith(
         "(TP §2.1.2 (stelt Opdrachtnemer binnen 14 dagen een verbeterplan op))"
     )
-    assert ("am", "[TP] PLAN-1: improvement plan due by the end of 2026-03-16") in messages(ctx, "PLAN-1")
+    assert ("am", "[TP] PLAN-1: verbeterplan uiterlijk 2026-03-16") in messages(ctx, "PLAN-1")
     [row] = [r for r in list_deadlines(ctx) if r["case"] == "PLAN-1"]
     assert row["due_at"] == datetime(2026, 3, 16, 23, 0, tzinfo=UTC).isoformat()
     assert row["responsible"] == ["am", "board"] and row["what"] == "plan due"
@@ -150,13 +150,15 @@ def test_a_plan_not_submitted_in_time_becomes_overdue_the_client_is_told_and_rem
     assert [f["outcome"] for f in fired(report, "plan")] == ["overdue"]
     data = show_plan(ctx, "PLAN-1")
     assert (data["state"], data["overdue"]) == ("overdue", True)
-    told = [r for r, s in messages(ctx, "PLAN-1") if "overdue (was due by the end of 2026-03-16)" in s]
+    told = [r for r, s in messages(ctx, "PLAN-1") if "verbeterplan te laat (uiterlijk 2026-03-16)" in s]
     assert sorted(told) == ["am", "cmcat", "cmdef"]
     process_due(ctx, at("2026-03-23", 9))  # weekly overdue reminder
     process_due(ctx, at("2026-04-20", 9))  # after downtime: one reminder, not four
-    supplier = [s for r, s in messages(ctx, "PLAN-1") if r == "am" and s.startswith("[TP] PLAN-1: reminder")]
+    supplier = [
+        s for r, s in messages(ctx, "PLAN-1") if r == "am" and s.startswith("[TP] PLAN-1: herinnering")
+    ]
     assert len(supplier) == 4  # 2 before/on the day + 2 overdue
-    assert sum("is overdue" in s for s in supplier) == 2
+    assert sum("verbeterplan is te laat" in s for s in supplier) == 2
 
 
 def test_catch_up_after_downtime_marks_the_plan_overdue_once_without_stale_due_soon_notes(ctx: Ctx) -> None:
@@ -164,7 +166,9 @@ def test_catch_up_after_downtime_marks_the_plan_overdue_once_without_stale_due_s
     require(ctx)
     report = process_due(ctx, at("2026-04-30", 9))
     assert sorted(f["outcome"] for f in fired(report, "plan")) == ["obsolete", "obsolete", "overdue"]
-    assert not [s for _, s in messages(ctx, "PLAN-1") if "is due" in s]
+    assert not [
+        s for _, s in messages(ctx, "PLAN-1") if "moet" in s
+    ]  # "moet over … / moet vandaag zijn ingediend"
     overdue = next(e for e in audit.listing(ctx.db, case_ref="PLAN-1") if e["action"] == "plan.overdue")
     assert overdue["actor"] == "system" and overdue["payload"]["late_by_s"] > 0
 
@@ -178,7 +182,7 @@ def test_a_late_plan_is_submitted_then_rejected_with_a_new_deadline_then_accepte
     clock.set(at("2026-03-19", 10))
     data = plan_actions.submit(ctx, actor_key="am", ref="PLAN-1", text="Extra jobcoaches from April")
     assert (data["state"], data["submissions"][0]["late"]) == ("submitted", True)
-    assert any(r == "cmdef" and "submitted late" in s for r, s in messages(ctx, "PLAN-1"))
+    assert any(r == "cmdef" and "te laat ingediend" in s for r, s in messages(ctx, "PLAN-1"))
     clock.set(at("2026-03-20", 10))
     data = plan_actions.decide(
         ctx, actor_key="cmdef", ref="PLAN-1", accept=False, reason="no measurable targets"
@@ -187,9 +191,13 @@ def test_a_late_plan_is_submitted_then_rejected_with_a_new_deadline_then_accepte
     assert data["plan_due_rule"].startswith("rejection + 14 days")
     assert (
         "am",
-        "[TP] PLAN-1: improvement plan rejected by Chris CM Defensie (no measurable targets) — revised plan due "
-        "by the end of 2026-04-03",
+        "[TP] PLAN-1: verbeterplan afgewezen — herzien verbeterplan uiterlijk 2026-04-03",
     ) in messages(ctx, "PLAN-1")
+    with ctx.db.read() as session:
+        bodies = [o.body for o in session.exec(select(Outbox).where(Outbox.case_ref == "PLAN-1"))]  # type: ignore[arg-type]
+    assert any(
+        "Chris CM Defensie heeft het verbeterplan afgewezen: no measurable targets" in b for b in bodies
+    )
     assert (
         fired(process_due(ctx, at("2026-03-30", 9)), "plan") == []
     )  # the first round's overdue reminders are gone

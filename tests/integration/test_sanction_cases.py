@@ -124,7 +124,7 @@ def test_a_sanction_is_refused_before_the_supplier_was_heard_and_allowed_after_i
     assert [t.kind for t in timers] == ["reminder", "reminder", "response_due", "reminder"]
     clock.set(at("2026-03-14", 10))
     process_due(ctx)
-    reminded = [m for m in messages(ctx) if "respond to sanction" in m.subject]
+    reminded = [m for m in messages(ctx) if "herinnering: reageer op sanctie" in m.subject]
     assert {m.recipient_key for m in reminded} == {"am"}  # the supplier is reminded before the term ends
     clock.set(at("2026-03-16", 23))
     with pytest.raises(RuleRefused, match="may respond until 2026-03-16 .kpis.sanction_response"):

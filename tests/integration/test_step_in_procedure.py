@@ -53,10 +53,10 @@ def test_the_supplier_is_reminded_before_and_on_the_day_and_the_reminders_are_de
     deliver(ctx, channel)
     mine = [m for m in channel.sent if case in m.subject]
     assert sorted((m.recipient_name, m.subject.split(": ", 1)[1]) for m in mine) == [
-        ("Anna Smit", "reminder: MT meeting 1 is due in 3 day(s), on 2026-03-16"),
-        ("Anna Smit", "reminder: MT meeting 1 is due today, 2026-03-16"),
-        ("Eva Visser", "reminder: MT meeting 1 is due in 3 day(s), on 2026-03-16"),
-        ("Eva Visser", "reminder: MT meeting 1 is due today, 2026-03-16"),
+        ("Anna Smit", "herinnering: MT-overleg 1 over 3 dag(en), uiterlijk 2026-03-16"),
+        ("Anna Smit", "herinnering: MT-overleg 1 vandaag, uiterlijk 2026-03-16"),
+        ("Eva Visser", "herinnering: MT-overleg 1 over 3 dag(en), uiterlijk 2026-03-16"),
+        ("Eva Visser", "herinnering: MT-overleg 1 vandaag, uiterlijk 2026-03-16"),
     ]
 
 
@@ -73,7 +73,11 @@ def test_a_passed_meeting_deadline_is_marked_missed_and_the_category_told_once(
     data = show_step_in(ctx, case)
     assert data["state"] == "meeting_overdue"
     assert data["meeting_missed"] is True
-    told = [who for who, subject in outbox(ctx, case) if "meeting deadline 2026-03-16 missed" in subject]
+    told = [
+        who
+        for who, subject in outbox(ctx, case)
+        if "managementteamoverleg 1 (2026-03-16) verstreken" in subject
+    ]
     assert sorted(told) == ["am", "cat", "catman", "exec"]
     assert process_due(ctx).fired == []
     assert actions(ctx, case).count("stepin.meeting_missed") == 1
@@ -158,8 +162,11 @@ def test_no_assessment_by_the_30_day_check_is_flagged_and_requires_a_second_meet
     assert data["assessment_missing"] is True
     assert data["second_meeting_due"] == "2026-04-23"  # check day 9 April + 14 days (policy default)
     subjects = outbox(ctx, case)
-    assert ("cat", f"[LF] {case}: no progress assessment by 2026-04-09 — flagged") in subjects
-    assert ("exec", f"[LF] {case}: second management-team meeting required by 2026-04-23") in subjects
+    assert (
+        "cat",
+        f"[LF] {case}: geen beoordeling van de voortgang uiterlijk 2026-04-09 — gemarkeerd",
+    ) in subjects
+    assert ("exec", f"[LF] {case}: 2de managementteamoverleg nodig uiterlijk 2026-04-23") in subjects
     # the category may still record its (late) assessment; solved ends the second-meeting deadline
     data = sd.assess(ctx, actor_key="cat", ref=case, solved=True, reason="availability back at 97 %")
     assert data["state"] == "solved"
@@ -171,7 +178,7 @@ def test_the_category_is_reminded_of_the_progress_check(ctx: Ctx, clock: FixedCl
     meeting(ctx, case, "2026-03-02")
     clock.set(at("2026-04-01", 9))  # check due 1 April: reminders 29 March and 1 April at 09:00
     process_due(ctx)
-    reminded = [(who, s) for who, s in outbox(ctx, case) if "reminder" in s]
+    reminded = [(who, s) for who, s in outbox(ctx, case) if "herinnering: beoordeling van de voortgang" in s]
     assert sorted(who for who, _ in reminded) == ["cat", "cat", "catman", "catman"]
 
 
@@ -212,7 +219,9 @@ def test_insufficient_progress_leads_to_a_second_meeting_then_binding_advice_and
     data = show_step_in(ctx, case)
     assert [a["due_passed"] for a in data["advice"]] == [True, False]
     assert any(
-        "binding advice 1: due date 2026-05-01 passed" in s for who, s in outbox(ctx, case) if who == "cat"
+        "dwingend advies 1: termijn 2026-05-01 verstreken" in s
+        for who, s in outbox(ctx, case)
+        if who == "cat"
     )
     with pytest.raises(RuleRefused, match="a written result"):
         sd.close(ctx, actor_key="cat", ref=case, results="  ")
@@ -261,7 +270,9 @@ def test_a_missed_second_meeting_is_marked_and_the_category_told(ctx: Ctx, clock
     process_due(ctx)
     data = show_step_in(ctx, case)
     assert (data["state"], data["second_meeting_missed"]) == ("second_meeting_overdue", True)
-    assert ("cat", f"[LF] {case}: second meeting deadline 2026-03-16 missed") in outbox(ctx, case)
+    assert ("cat", f"[LF] {case}: termijn voor managementteamoverleg 2 (2026-03-16) verstreken") in outbox(
+        ctx, case
+    )
     assert meeting(ctx, case, "2026-03-17", actor="sm")["meetings"][1]["late"] is True
 
 

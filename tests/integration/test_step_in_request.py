@@ -27,7 +27,7 @@ def test_request_after_an_unresolved_top_level_escalation_starts_the_2_week_meet
     assert data["next"] == {"what": "management-team meeting 1 (supplier)", "due": "2026-03-16"}
     told = outbox(ctx, data["case"])
     assert {who for who, _ in told} == {"am", "exec"}
-    assert all("convene your management team by 2026-03-16" in subject for _, subject in told)
+    assert all("beleg uw managementteam uiterlijk 2026-03-16" in subject for _, subject in told)
     assert actions(ctx, data["case"]) == ["stepin.request"]
 
 

@@ -169,9 +169,9 @@ def test_the_final_responsible_manager_and_category_are_reminded_ahead_of_the_wi
     assert show_plan(ctx, plan)["window_ends"] == "2026-04-05"
     process_due(ctx, at("2026-03-22", 9))  # 14 days before
     process_due(ctx, at("2026-04-03", 9))  # 2 days before
-    reminders = [m for m in messages(ctx, plan) if "reminder" in m[1]]
+    reminders = [m for m in messages(ctx, plan) if "herinnering" in m[1]]  # Dutch by default
     assert sorted(r[0] for r in reminders) == ["cat", "cat", "exec", "exec"]
-    assert all("ends on 2026-04-05" in subject for _, subject in reminders)
+    assert all("de termijn van stap 2 eindigt op 2026-04-05" in subject for _, subject in reminders)
     assert show_plan(ctx, plan)["state"] == "step_2"
 
 
@@ -200,9 +200,7 @@ def test_the_window_passing_without_resolution_makes_the_plan_due_for_step_3_onc
     assert fired(process_due(ctx, at("2026-06-10", 9)), "plan") == []
     data = show_plan(ctx, plan)
     assert (data["state"], data["step"]) == ("step_3_due", 3)
-    assert ("cat", f"[LF] {plan}: no resolution by the end of 2026-06-02 — due for step 3") in messages(
-        ctx, plan
-    )
+    assert ("cat", f"[LF] {plan}: niet opgelost uiterlijk 2026-06-02 — toe aan stap 3") in messages(ctx, plan)
     assert [h["action"] for h in data["history"]][-1] == "plan.window_passed"
 
 
@@ -214,7 +212,7 @@ def test_catch_up_after_downtime_fires_the_window_once_and_drops_stale_reminders
     report = process_due(ctx, at("2026-08-01", 9))  # the engine was down for months
     outcomes = sorted(f["outcome"] for f in fired(report, "plan"))
     assert outcomes == ["due for step 3", "obsolete", "obsolete"]
-    assert not [m for m in messages(ctx, plan) if "reminder" in m[1]]
+    assert not [m for m in messages(ctx, plan) if "herinnering" in m[1]]
     window = next(e for e in audit.listing(ctx.db, case_ref=plan) if e["action"] == "plan.window_passed")
     assert window["payload"]["late_by_s"] > 0
 
@@ -228,10 +226,12 @@ def test_step_3_request_reminds_the_presenter_until_the_presentation_is_recorded
     clock.set(at("2026-06-04", 10))
     data = plan_steps.advance(ctx, actor_key="cat", ref=plan, reason="no improvement in three months")
     assert (data["state"], data["step3_requested_by"]) == ("step_3_requested", "cat")
-    assert any(r == "exec" and "requests your improvement plan" in s for r, s in messages(ctx, plan))
+    assert any(
+        r == "exec" and "verzoekt u uw verbeterplan te presenteren" in s for r, s in messages(ctx, plan)
+    )
     process_due(ctx, at("2026-06-11", 9))  # first weekly reminder
     process_due(ctx, at("2026-07-10", 9))  # down for weeks: one catch-up reminder, not four
-    presentation = [m for m in messages(ctx, plan) if "still to be presented" in m[1]]
+    presentation = [m for m in messages(ctx, plan) if "moet nog in de Strategische Klantenraad" in m[1]]
     assert sorted(r for r, _ in presentation) == ["cat", "cat", "exec", "exec"]
     nxt = [t for t in pending(ctx, int(plan.split("-")[1])) if t.kind == "reminder"]
     assert [t.due_at for t in nxt] == [at("2026-07-16", 9).astimezone(UTC)]
@@ -314,4 +314,5 @@ def test_window_reminders_are_delivered_to_the_final_responsible_manager_and_the
     assert len([m for m in sent.sent if "PLAN-1" in m["subject"]]) == 2
     text = buffer.getvalue()
     assert "exec@example.org" in text and "cat@example.org" in text
-    assert "reminder: the step-2 window ends on 2026-06-02" in text
+    assert "herinnering: de termijn van stap 2 eindigt op 2026-06-02" in text
+    assert "de termijn (" in text and "B2 §5.2" in text and "Handelen: escalation-engine, zaak PLAN-1" in text

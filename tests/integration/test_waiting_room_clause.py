@@ -79,10 +79,10 @@ def test_a_pass_at_6_and_misses_at_9_and_12_invoke_the_clause_as_in_seed_example
     assert [(e["moment"], e["norm_met"]) for e in twelve["evidence"]] == [(6, True), (9, False), (12, False)]
     assert twelve["inputs"]["finished_pct"] == "74.99"
     assert audit_actions(tp, "TP").count("waiting_room.termination_right") == 1
-    told = {m.recipient_key: m for m in messages(tp) if "waiting-room clause" in m.subject}
+    told = {m.recipient_key: m for m in messages(tp) if "wachtkamerclausule" in m.subject}
     assert set(told) == {"cmcat", "cmdef", "dir"}
-    assert "month 9 (2026-10-01): finished 70 %" in told["cmcat"].body
-    assert "month 12 (2027-01-01): finished 74.99 %" in told["cmcat"].body
+    assert "meetmoment maand 9 (2026-10-01): afgerond 70 %" in told["cmcat"].body
+    assert "meetmoment maand 12 (2027-01-01): afgerond 74.99 %" in told["cmcat"].body
     assert report(tp, contract_key="TP")["termination_right"]["moments"] == [9, 12]
     status = waiting_room_status(tp, contract_key="TP")
     assert [e["moment"] for e in status["evidence"]] == [6, 9, 12] and status["pending_moments"] == []

@@ -19,6 +19,15 @@ def _sample(kind: str) -> dict[str, object]:
     for number in ("days_left", "level", "late"):
         if number in data:
             data[number] = 2 if number != "late" else True
+    if "item" in data:  # an obligation: its view, its last day, rule and clause
+        data["what"] = "overdue"
+        data["item"] = {
+            **{field: f"<{field}>" for field in ("title", "title_en", "period", "due", "owed_by", "rule")},
+            **{"id": "<case>", "owed_to": ["<owed_to>"], "source": "<source>"},
+        }
+    if "evidence" in data:  # the waiting-room clause's months
+        month = {"moment": 6, "date": "<date>", "finished_pct": 80, "satisfied_pct": 70, "quality_pct": 90}
+        data["evidence"] = [{**month, "norm_met": False, "verdict": "<verdict>"}]
     return {**data, "contract": "<contract>", "case": "<case>", "name": "<name>", "link": ""}
 
 
@@ -30,21 +39,29 @@ def test_every_notice_kind_renders_in_dutch_and_english_naming_the_case_and_its_
     subject, body = render_notice(kind, language, _sample(kind))
     assert subject.startswith("[<contract>]") and "<case>" in subject + body
     assert "<name>" in body and ("Handelen:" if language == "nl" else "To act:") in body
+    if kind == "waiting_room_termination_right":
+        assert "<date>" in body and "<verdict>" in body  # every month's evidence is shown
     for field in NOTICE_KINDS[kind]:
-        if isinstance(_sample(kind)[field], str):
+        if _sample(kind)[field] == f"<{field}>":
             assert f"<{field}>" in subject + body, f"{kind}.{language} leaves out {field}"
+    if kind == "obligation_notice":
+        assert all(f"<{part}>" in body for part in ("due", "rule", "source", "owed_to")), "its deadline"
 
 
 def test_a_notice_shows_the_link_to_act_once_the_base_url_is_set(monkeypatch: pytest.MonkeyPatch) -> None:
     from escalation_engine.core.notice_texts import link_to
 
-    assert link_to("ESC-1") == ""
+    assert link_to("ESC-1", "LF") == ""
     monkeypatch.setenv("ESCALATION_ENGINE_BASE_URL", "https://contracten.example/")
-    assert link_to("ESC-1") == "https://contracten.example/cases/ESC-1"
+    assert link_to("ESC-1", "LF") == "https://contracten.example/escalaties/ESC-1"
+    assert link_to("PLAN-2", "LF") == "https://contracten.example/plannen/PLAN-2"
+    assert link_to("OBL-3", "LF") == "https://contracten.example/verplichtingen/OBL-3"
+    assert link_to("STEP-4", "LF") == "https://contracten.example/contracten/LF"  # no step-in page yet
+    assert link_to(None, "LF") == "https://contracten.example/contracten/LF"
     _, body = render_notice(
-        "escalation_refused", "nl", {**_sample("escalation_refused"), "link": link_to("ESC-1")}
+        "escalation_refused", "nl", {**_sample("escalation_refused"), "link": link_to("ESC-1", "LF")}
     )
-    assert "Handelen: https://contracten.example/cases/ESC-1" in body
+    assert "Handelen: https://contracten.example/escalaties/ESC-1" in body
 
 
 def test_an_unknown_notice_kind_is_refused() -> None:
@@ -52,7 +69,7 @@ def test_an_unknown_notice_kind_is_refused() -> None:
         render_notice("no_such_notice", "nl", {})
 
 
-TEMPLATED = ("ladder",)  # procedures whose every notice goes through NOTICE_KINDS
+TEMPLATED = ("ladder", "plans", "step_in", "kpis")  # procedures whose every notice goes through NOTICE_KINDS
 
 
 @pytest.mark.parametrize("procedure", TEMPLATED)

@@ -23,7 +23,7 @@ from escalation_engine.core.batch import by_id
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.dates import local_date
 from escalation_engine.core.errors import NotFound, RuleRefused
-from escalation_engine.core.notices import notify
+from escalation_engine.core.notice_texts import send_notice
 from escalation_engine.core.refs import case_ref, parse_ref, require_text
 from escalation_engine.core.registry import DueTimer, Registry
 from escalation_engine.core.schedule import cancel_timers
@@ -167,15 +167,18 @@ def improvement_due(ctx: Ctx, session: Session, timer: DueTimer, now: datetime) 
     ref = case_ref(PREFIX_VERDICT, row.id)
     for role in [*section.sanctions_decided_by, "account_manager"]:
         for person in people_with_role(session, contract.key, role):
-            notify(
+            send_notice(
                 session,
+                "kpi_improvement_overdue",
                 key=f"timer:{timer.id}",
                 now=now,
                 person=person,
                 contract_key=contract.key,
                 case=ref,
-                subject=f"[{contract.key}] {ref}: improvement deadline passed without recorded improvements",
-                body=f"{timer.rule} ({timer.source}) ended on {row.follow_up_due}.\n{row.explanation}",
+                explanation=row.explanation,
+                due=f"{row.follow_up_due}",
+                rule=timer.rule,
+                source=timer.source,
             )
     audit.append(
         ctx.db,
@@ -203,15 +206,17 @@ def remind(ctx: Ctx, session: Session, timer: DueTimer, now: datetime) -> str:
         return "obsolete"
     ref = case_ref(PREFIX_VERDICT, row.id)
     for person in people_with_role(session, row.contract_key, "account_manager"):
-        notify(
+        send_notice(
             session,
+            "kpi_improvement_reminder",
             key=f"timer:{timer.id}",
             now=now,
             person=person,
             contract_key=row.contract_key,
             case=ref,
-            subject=f"[{row.contract_key}] reminder: improvements for {ref} due by {row.follow_up_due}",
-            body=f"{timer.rule} ({timer.source}). Record them with `kpi improve {ref} --text …`.",
+            due=f"{row.follow_up_due}",
+            rule=timer.rule,
+            source=timer.source,
         )
     return f"reminded ({offset:+d} d)"
 

@@ -23,7 +23,7 @@ from escalation_engine.core.batch import by_id
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.dates import end_of_day, local_date
 from escalation_engine.core.errors import RuleRefused
-from escalation_engine.core.notices import notify
+from escalation_engine.core.notice_texts import send_notice
 from escalation_engine.core.refs import case_ref
 from escalation_engine.core.registry import DueTimer, Registry
 from escalation_engine.core.schedule import cancel_timers
@@ -48,10 +48,11 @@ def response_last_day(session: Session, row: SanctionCase) -> date | None:
     return due_date(profile, local_date(row.proposed_at), term_of(spec))
 
 
-def schedule_response(session: Session, row: SanctionCase, now: datetime) -> date:
-    """The response deadline and its reminders, in the proposal's transaction."""
+def schedule_response(session: Session, row: SanctionCase, now: datetime) -> tuple[date, str, str]:
+    """The response deadline and its reminders, in the proposal's transaction: (last day, rule, clause)."""
     profile, spec = _term(session, row)
     last_day = due_date(profile, local_date(now), term_of(spec))
+    rule = f"the supplier is heard before the category decides ({spec.label or SETTING})"
     schedule_deadline_with_reminders(
         session,
         profile,
@@ -62,11 +63,11 @@ def schedule_response(session: Session, row: SanctionCase, now: datetime) -> dat
         subject_id=row.id or 0,
         contract_key=row.contract_key,
         last_day=last_day,
-        rule=f"the supplier is heard before the category decides ({spec.label or SETTING})",
+        rule=rule,
         source=spec.source,
         payload={"sanction": row.id},
     )
-    return last_day
+    return last_day, rule, spec.source
 
 
 def end_hearing(session: Session, row: SanctionCase, now: datetime) -> None:
@@ -129,15 +130,19 @@ def remind(ctx: Ctx, session: Session, timer: DueTimer, now: datetime) -> str:
     ref = case_ref(PREFIX_SANCTION, row.id)
     last_day = local_date(datetime.fromisoformat(payload["deadline_at"]))
     for person in people_with_role(session, row.contract_key, "account_manager"):
-        notify(
+        send_notice(
             session,
+            "sanction_response_reminder",
             key=f"timer:{timer.id}",
             now=now,
             person=person,
             contract_key=row.contract_key,
             case=ref,
-            subject=f"[{row.contract_key}] reminder: respond to sanction {ref} by {last_day.isoformat()}",
-            body=f"{timer.rule} ({timer.source}). Respond with `sanction respond {ref} --text …`.",
+            codes=row.codes,
+            days_left=-int(payload["offset_days"]),
+            due=last_day.isoformat(),
+            rule=timer.rule,
+            source=timer.source,
         )
     return f"reminded ({int(payload['offset_days']):+d} d)"
 

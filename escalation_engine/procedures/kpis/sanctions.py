@@ -9,7 +9,7 @@ the decision. Several sanctions may apply at once; the summary shows the heavies
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session, select
@@ -20,7 +20,7 @@ from escalation_engine.core import audit
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.errors import NotFound, RuleRefused
 from escalation_engine.core.machine import fire
-from escalation_engine.core.notices import notify
+from escalation_engine.core.notice_texts import send_notice
 from escalation_engine.core.refs import case_ref, parse_ref, require_text
 from escalation_engine.core.tables import Contract, Person
 from escalation_engine.procedures.kpis.results import kpi_section
@@ -142,8 +142,7 @@ def _find(
     action = "sanction.propose" if culpable else "sanction.not_culpable"
     _audit(ctx, loaded, actor, action, before, finding, codes=list(chosen))
     if culpable:
-        schedule_response(loaded.session, loaded.row, now)
-        _tell_supplier(loaded, now)
+        _tell_supplier(loaded, now, *schedule_response(loaded.session, loaded.row, now))
 
 
 def propose(
@@ -159,20 +158,22 @@ def propose(
         return sanction_view(session, loaded.row)
 
 
-def _tell_supplier(loaded: Loaded, now: datetime) -> None:
+def _tell_supplier(loaded: Loaded, now: datetime, last_day: date, rule: str, source: str) -> None:
+    """The supplier hears of the proposal and its response term (last day, rule and clause)."""
     for person in people_with_role(loaded.session, loaded.contract.key, "account_manager"):
-        notify(
+        send_notice(
             loaded.session,
+            "sanction_proposed",
             key=f"sanction:{loaded.row.id}:proposed",
             now=now,
             person=person,
             contract_key=loaded.contract.key,
             case=loaded.ref,
-            subject=f"[{loaded.contract.key}] {loaded.ref}: sanction {loaded.row.codes} proposed",
-            body=(
-                f"The category found the supplier culpable: {loaded.row.culpability}\nProposed: {loaded.row.codes}. "
-                f"You may add your response before the category decides: sanction respond {loaded.ref} --text …"
-            ),
+            codes=loaded.row.codes,
+            culpability=loaded.row.culpability,
+            due=last_day.isoformat(),
+            rule=rule,
+            source=source,
         )
 
 

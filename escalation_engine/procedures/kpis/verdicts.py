@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from escalation_engine.contracts.people import people_with_role
 from escalation_engine.core import audit
 from escalation_engine.core.context import Ctx
-from escalation_engine.core.notices import notify
+from escalation_engine.core.notice_texts import send_notice
 from escalation_engine.core.refs import case_ref
 from escalation_engine.core.tables import Contract, Person
 from escalation_engine.procedures.kpis.findings import NewVerdict
@@ -179,18 +179,19 @@ def _tell_deciders(
     allowed = new.outcome or ", ".join(new.allowed)
     for role in section.sanctions_decided_by:
         for person in people_with_role(session, contract.key, role):
-            notify(
+            send_notice(
                 session,
+                "sanction_case_opened",
                 key=f"sanction:{case.id}:opened",
                 now=now,
                 person=person,
                 contract_key=contract.key,
                 case=ref,
-                subject=f"[{contract.key}] {ref}: {verdict.kpi} {verdict.period} missed — culpability to be found",
-                body=(
-                    f"{verdict.explanation}\nAllowed: {allowed}. Record whether the supplier is culpable "
-                    f"(sanction propose {ref} …) or waive it with a reason (B2 §5)."
-                ),
+                kpi=verdict.kpi,
+                period=verdict.period,
+                explanation=verdict.explanation,
+                allowed=allowed,
+                source="B2 §5",
             )
 
 
@@ -202,15 +203,18 @@ def _tell_supplier(
         return
     ref = case_ref(PREFIX_VERDICT, verdict.id)
     for person in people_with_role(session, contract.key, "account_manager"):
-        notify(
+        send_notice(
             session,
+            "kpi_norm_missed",
             key=f"verdict:{verdict.id}:missed",
             now=now,
             person=person,
             contract_key=contract.key,
             case=ref,
-            subject=f"[{contract.key}] {ref}: norm missed — {verdict.kpi} {verdict.period}",
-            body=verdict.explanation,
+            kpi=verdict.kpi,
+            period=verdict.period,
+            explanation=verdict.explanation,
+            source=verdict.source,
         )
 
 

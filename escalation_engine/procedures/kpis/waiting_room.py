@@ -26,7 +26,7 @@ from escalation_engine.core import audit
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.dates import local_date
 from escalation_engine.core.errors import RuleRefused
-from escalation_engine.core.notices import notify
+from escalation_engine.core.notice_texts import send_notice
 from escalation_engine.core.refs import case_ref
 from escalation_engine.core.tables import Contract
 from escalation_engine.procedures.kpis.findings import Finding, NewVerdict
@@ -225,26 +225,19 @@ def _tell_client(
     now: Any,
 ) -> None:
     ref = case_ref(PREFIX_VERDICT, row.id)
-    lines = [
-        f"month {e['moment']} ({e['date']}): finished {e['finished_pct']} %, satisfied {e['satisfied_pct']} %, "
-        f"quality {e['quality_pct']} % — {'met' if e['norm_met'] else 'MISSED'} ({e['verdict']})"
-        for e in evidence(earlier + [row])
-    ]
-    body = (
-        f"{clause.explanation}\n\nEvidence (norm: all three >= 75 %, quality KPIs 1-11 summed):\n"
-        + "\n".join(lines)
-    )
     for role in spec.notify_roles:
         for person in people_with_role(session, contract.key, role):
-            notify(
+            send_notice(
                 session,
+                "waiting_room_termination_right",
                 key=f"verdict:{row.id}:termination-right",
                 now=now,
                 person=person,
                 contract_key=contract.key,
                 case=ref,
-                subject=f"[{contract.key}] waiting-room clause: the client may terminate ({ref})",
-                body=body,
+                explanation=clause.explanation,
+                evidence=evidence(earlier + [row]),
+                source=clause.source,
             )
     audit.append(
         ctx.db,

@@ -21,11 +21,10 @@ from escalation_engine.core.context import Ctx
 from escalation_engine.core.dates import local_date
 from escalation_engine.core.errors import RuleRefused
 from escalation_engine.core.machine import fire
-from escalation_engine.core.notices import notify
+from escalation_engine.core.notice_texts import send_notice
 from escalation_engine.core.refs import case_ref
 from escalation_engine.core.registry import DueTimer, Registry
 from escalation_engine.core.tables import Person, Timer
-from escalation_engine.core.texts import render
 from escalation_engine.procedures.ladder.case import Loaded, address, write_audit
 from escalation_engine.procedures.ladder.machine import (
     EscalationModel,
@@ -39,12 +38,6 @@ from escalation_engine.procedures.obligations.calendar import obligation_view, p
 from escalation_engine.procedures.obligations.hooks import after_overdue
 from escalation_engine.procedures.obligations.tables import Obligation
 from escalation_engine.profile.model import Profile
-
-
-def language_of(session: Session, person: Person, profile: Profile) -> str:
-    from escalation_engine.procedures.obligations.digests import settings_of
-
-    return settings_of(session, person, profile).language
 
 
 def debtors(session: Session, row: Obligation) -> list[Person]:
@@ -64,26 +57,24 @@ def _tell(
     key: str,
     now: datetime,
     row: Obligation,
-    profile: Profile,
     data: dict[str, Any],
 ) -> None:
+    """Notice `obligation_notice` once to each person, in their language (digest setting, else the
+    profile's digest language, else Dutch)."""
     seen: set[str] = set()
     for person in people:
         if person.key in seen:
             continue
         seen.add(person.key)
-        subject, body = render(
-            "obligation_notice", language_of(session, person, profile), {**data, "name": person.name}
-        )
-        notify(
+        send_notice(
             session,
+            "obligation_notice",
             key=key,
             now=now,
             person=person,
             contract_key=row.contract_key,
             case=case_ref("obligation", row.id),
-            subject=subject,
-            body=body,
+            **data,
         )
 
 
@@ -112,8 +103,7 @@ def obligation_overdue(ctx: Ctx, session: Session, timer: DueTimer, now: datetim
     verdicts = after_overdue(ctx, session, row, profile, now)
     escalation = _maybe_escalate(ctx, session, row, profile, now)
     data = {
-        "kind": "overdue",
-        "contract": row.contract_key,
+        "what": "overdue",
         "item": obligation_view(session, row, now),
         "days_left": 0,
         "escalation": escalation,
@@ -124,7 +114,6 @@ def obligation_overdue(ctx: Ctx, session: Session, timer: DueTimer, now: datetim
         key=f"timer:{timer.id}",
         now=now,
         row=row,
-        profile=profile,
         data=data,
     )
     missed = "".join(f", {v['verdict']} {v['kpi']} missed" for v in verdicts)
@@ -139,17 +128,15 @@ def obligation_reminder(ctx: Ctx, session: Session, timer: DueTimer, now: dateti
     offset = int(payload_of(timer.payload)["offset_days"])
     if offset <= 0 and now >= row.due_at:
         return "obsolete"  # caught up after downtime: a "due soon" note after the deadline would mislead
-    profile = pinned_profile(get_contract(session, row.contract_key))
     days_left = (row.due_date - local_date(now)).days
     people = debtors(session, row) + (creditors(session, row) if offset > 0 else [])
     data = {
-        "kind": "reminder",
-        "contract": row.contract_key,
+        "what": "reminder",
         "item": obligation_view(session, row, now),
         "days_left": days_left,
         "escalation": None,
     }
-    _tell(session, people, key=f"timer:{timer.id}", now=now, row=row, profile=profile, data=data)
+    _tell(session, people, key=f"timer:{timer.id}", now=now, row=row, data=data)
     return f"reminded ({offset:+d} d)"
 
 

@@ -62,11 +62,16 @@ def submit(ctx: Ctx, *, actor_key: str | None, ref: str, text: str) -> dict[str,
         tell(
             loaded,
             spec.decide_roles,
+            "plan_submitted",
             key=f"plan:{loaded.ident}:a{sub.attempt}:submitted",
             now=now,
-            subject=f"improvement plan submitted{' late' if late else ''} — please accept or reject",
-            body=f"{actor.name} submitted the improvement plan for {loaded.row.kpi}"
-            f"{f' after the deadline of {last_day(sub.due_at)}' if late else ''}:\n{text}",
+            actor=actor.name,
+            kpi=loaded.row.kpi,
+            late=late,
+            due=last_day(sub.due_at),
+            rule=sub.rule,
+            source=sub.source,
+            text=text,
         )
         write_audit(
             ctx,
@@ -102,14 +107,16 @@ def decide(ctx: Ctx, *, actor_key: str | None, ref: str, accept: bool, reason: s
             tell(
                 loaded,
                 spec.supplier_notify_roles,
+                "plan_accepted",
                 key=f"plan:{loaded.ident}:a{sub.attempt}:accepted",
                 now=now,
-                subject="improvement plan accepted",
-                body=f"{actor.name} accepted the plan: {reason}",
+                actor=actor.name,
+                kpi=loaded.row.kpi,
+                reason=reason,
             )
         else:
-            why = f"improvement plan rejected by {actor.name} ({reason}) — revised plan"
-            new_round(loaded, spec, start=local_date(now), term=term_of(spec.resubmit_term), now=now, why=why)
+            term = term_of(spec.resubmit_term)
+            new_round(loaded, spec, start=local_date(now), term=term, now=now, rejected=(actor.name, reason))
         write_audit(
             ctx,
             loaded,

@@ -16,7 +16,7 @@ from escalation_engine.core import audit
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.dates import at_local_time
 from escalation_engine.core.errors import NotFound, RuleRefused
-from escalation_engine.core.notices import notify
+from escalation_engine.core.notice_texts import send_notice
 from escalation_engine.core.refs import case_ref, parse_ref
 from escalation_engine.core.schedule import schedule
 from escalation_engine.core.tables import Contract, Person
@@ -146,20 +146,21 @@ def people_in_roles(session: Session, contract_key: str, roles: Sequence[str]) -
 
 
 def tell(
-    loaded: Loaded, roles: Sequence[str], *, key: str, now: datetime, subject: str, body: str
+    loaded: Loaded, roles: Sequence[str], kind: str, *, key: str, now: datetime, **data: Any
 ) -> list[str]:
-    """Queue one message per person in `roles` (idempotent per key); returns the recipients' keys."""
+    """Queue notice `kind` to each person in `roles`, in their language (idempotent per key); returns
+    the recipients' keys."""
     people = people_in_roles(loaded.session, loaded.row.contract_key, roles)
     for person in people:
-        notify(
+        send_notice(
             loaded.session,
+            kind,
             key=key,
             now=now,
             person=person,
             contract_key=loaded.row.contract_key,
             case=loaded.ref,
-            subject=f"[{loaded.row.contract_key}] {loaded.ref}: {subject}",
-            body=body,
+            **data,
         )
     return [p.key for p in people]
 

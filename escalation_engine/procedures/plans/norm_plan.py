@@ -199,11 +199,11 @@ def new_round(
     start: date,
     term: Term,
     now: datetime,
-    why: str = "",
+    rejected: tuple[str, str] | None = None,
     fixed: FixedDue | None = None,
 ) -> PlanSubmission:
     """A deadline for the supplier's plan (end of start + term, or `fixed`), its reminders, and a message
-    to the supplier."""
+    to the supplier (naming who rejected the previous plan and why, if `rejected` = (name, reason))."""
     attempt = len(loaded.submissions) + 1
     if fixed is None:
         last, source = due_date(loaded.profile, start, term), term.source
@@ -244,11 +244,16 @@ def new_round(
     tell(
         loaded,
         [*spec.supplier_notify_roles],
+        "plan_required",
         key=f"{key}:required",
         now=now,
-        subject=f"{why or 'improvement plan'} due by the end of {last}",
-        body=f"{why + '. ' if why else ''}An improvement plan is required for {loaded.row.kpi} ({loaded.row.subject}). Submit it by the "
-        f"end of {last} (Europe/Amsterdam) — {rule}, {source}: `plan submit {loaded.ref} --text …`.",
+        rejected_by=rejected[0] if rejected else "",
+        rejection=rejected[1] if rejected else "",
+        kpi=loaded.row.kpi,
+        subject=loaded.row.subject,
+        due=f"{last}",
+        rule=rule,
+        source=source,
     )
     return sub
 

@@ -219,11 +219,14 @@ def present(ctx: Ctx, *, actor_key: str | None, ref: str, presented_on: date, st
         tell(
             loaded,
             [*spec.presentation_notify_roles, *spec.resolve_roles],
+            "plan_presented",
             key=f"plan:{loaded.ident}:presented",
             now=now,
-            subject=f"improvement plan presented on {presented_on}",
-            body=f"{actor.name} recorded the presentation of {presented_on} in the Strategic Customer Council "
-            f"({SOURCE} Stap 3).\nSubject: {loaded.row.subject}\nImprovement steps:\n{steps}",
+            actor=actor.name,
+            presented_on=f"{presented_on}",
+            source=f"{SOURCE} Stap 3",
+            subject=loaded.row.subject,
+            steps=steps,
         )
         write_audit(
             ctx,

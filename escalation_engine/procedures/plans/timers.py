@@ -68,12 +68,13 @@ def step2_window_passed(ctx: Ctx, session: Session, timer: DueTimer, now: dateti
     tell(
         loaded,
         [*spec.request_step3_roles, *spec.window_notify_roles],
+        "plan_due_for_step3",
         key=f"timer:{timer.id}",
         now=now,
-        subject=f"no resolution by the end of {last_day(timer.due_at)} — due for step 3",
-        body=f"The window after step 2 ({timer.rule}, {timer.source}) ended without the plan being resolved. "
-        f"The category may now request the improvement plan in the Strategic Customer Council: "
-        f"`plan advance {loaded.ref} --reason …`.",
+        subject=loaded.row.subject,
+        due=last_day(timer.due_at),
+        rule=timer.rule,
+        source=timer.source,
     )
     write_audit(
         ctx,
@@ -107,12 +108,14 @@ def plan_deadline_passed(ctx: Ctx, session: Session, timer: DueTimer, now: datet
     tell(
         loaded,
         [*spec.client_notify_roles, *spec.supplier_notify_roles],
+        "plan_overdue",
         key=f"timer:{timer.id}",
         now=now,
-        subject=f"improvement plan overdue (was due by the end of {day})",
-        body=f"The supplier did not submit the improvement plan for {loaded.row.kpi} by the end of {day} — "
-        f"{timer.rule}, {timer.source}. The plan is overdue; the supplier is reminded every "
-        f"{spec.overdue_reminder_every_days} days until it is submitted.",
+        kpi=loaded.row.kpi,
+        every_days=spec.overdue_reminder_every_days,
+        due=day,
+        rule=timer.rule,
+        source=timer.source,
     )
     first = date.fromordinal(date.fromisoformat(day).toordinal() + spec.overdue_reminder_every_days)
     _next_in_series(loaded, timer, "overdue", first, spec.overdue_reminder_every_days, now, attempt=attempt)
@@ -164,11 +167,13 @@ def _remind_three_step(loaded: Loaded, timer: DueTimer, payload: dict[str, Any],
         tell(
             loaded,
             spec.window_notify_roles,
+            "plan_window_reminder",
             key=f"timer:{timer.id}",
             now=now,
-            subject=f"reminder: the step-2 window ends on {day}",
-            body=f"{loaded.ref} ({loaded.row.subject}) is in step 2; the window ({timer.rule}, {timer.source}) ends "
-            f"at the end of {day} (Europe/Amsterdam). Without improvement the category may then request step 3.",
+            subject=loaded.row.subject,
+            due=day,
+            rule=timer.rule,
+            source=timer.source,
         )
         return f"reminded ({payload['days_before']} d before)"
     if loaded.row.state != StepState.STEP_3_REQUESTED.value:
@@ -177,12 +182,13 @@ def _remind_three_step(loaded: Loaded, timer: DueTimer, payload: dict[str, Any],
     tell(
         loaded,
         spec.presentation_notify_roles,
+        "plan_presentation_reminder",
         key=f"timer:{timer.id}",
         now=now,
-        subject="reminder: improvement plan still to be presented in the Strategic Customer Council",
-        body=f"The category requested on {requested:%Y-%m-%d} that the supplier's final-responsible manager presents "
-        f"an improvement plan for {loaded.ref} ({loaded.row.subject}) — {timer.source}. No presentation is recorded yet: "
-        f"`plan present {loaded.ref} --date … --steps …`.",
+        requested=f"{requested:%Y-%m-%d}",
+        subject=loaded.row.subject,
+        rule=timer.rule,
+        source=timer.source,
     )
     first = date.fromisoformat(payload["first_day"])
     _next_in_series(loaded, timer, "presentation", first, spec.presentation_reminder_every_days, now)
@@ -199,19 +205,21 @@ def _remind_supplier(loaded: Loaded, timer: DueTimer, payload: dict[str, Any], n
     if payload["series"] == "submission":
         if now >= current.due_at:
             return "obsolete"  # caught up after downtime: the deadline handler reports instead
-        when = (
-            "is due today" if payload["offset_days"] == 0 else f"is due in {-payload['offset_days']} day(s)"
-        )
+        days_left = -int(payload["offset_days"])
     else:
-        when = "is overdue"
+        days_left = -1  # overdue
     tell(
         loaded,
         spec.supplier_notify_roles,
+        "plan_reminder",
         key=f"timer:{timer.id}",
         now=now,
-        subject=f"reminder: improvement plan {when} (deadline: end of {day})",
-        body=f"The improvement plan for {loaded.row.kpi} ({loaded.row.subject}) {when}; deadline the end of "
-        f"{day} — {current.rule}, {current.source}. Submit it with `plan submit {loaded.ref} --text …`.",
+        kpi=loaded.row.kpi,
+        subject=loaded.row.subject,
+        days_left=days_left,
+        due=day,
+        rule=current.rule,
+        source=current.source,
     )
     if payload["series"] == "overdue":
         first = date.fromisoformat(payload["first_day"])

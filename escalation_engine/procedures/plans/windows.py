@@ -50,12 +50,14 @@ def enter_step2(ctx: Ctx, loaded: Loaded, spec: ThreeStepPlanSpec, now: datetime
     tell(
         loaded,
         [*spec.window_notify_roles, *spec.advance_roles],
+        "plan_window_started",
         key=f"{key}:started",
         now=now,
-        subject=f"step 2 — improvement window runs until the end of {last}",
-        body=f"{loaded.ref} ({loaded.row.subject}) is in step 2: category, participant(s) and supplier consult "
-        f"on the situation and how it must improve ({SOURCE} Stap 2). Without improvement by the end of {last} "
-        f"(Europe/Amsterdam) — {rule}, {term.source} — the category may request step 3.",
+        subject=loaded.row.subject,
+        step_source=f"{SOURCE} Stap 2",
+        due=f"{last}",
+        rule=rule,
+        source=term.source,
     )
 
 
@@ -77,10 +79,11 @@ def request_step3(loaded: Loaded, spec: ThreeStepPlanSpec, actor: Person, reason
     tell(
         loaded,
         [spec.presenter_role],
+        "plan_step3_requested",
         key=f"plan:{loaded.ident}:step3:requested",
         now=now,
-        subject="the category requests your improvement plan in the Strategic Customer Council",
-        body=f"{actor.name} ({actor.role}) requests, under {SOURCE} Stap 3, that the supplier's final-responsible "
-        f"manager presents an improvement plan with concrete and verifiable steps in the Strategic Customer "
-        f"Council.\nSubject: {loaded.row.subject}\nReason: {reason}",
+        actor=f"{actor.name} ({actor.role})",
+        source=f"{SOURCE} Stap 3",
+        subject=loaded.row.subject,
+        reason=reason,
     )

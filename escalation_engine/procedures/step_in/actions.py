@@ -167,15 +167,16 @@ def _start(
     tell(
         loaded,
         supplier_people(loaded),
+        "stepin_requested",
         key=f"stepin:{loaded.ident}:requested",
         now=now,
-        subject=f"step-in requested — convene your management team by {day}",
-        body=(
-            f"{actor_name} (the category) requests step-in on contract {loaded.row.contract_key} ({SOURCE}).\n"
-            f"Problems: {now_reason}\nEscalations concerned: {', '.join(json.loads(loaded.row.escalations)) or '-'}\n"
-            f"Convene a meeting of your management team, attended by the category and/or the participant, by the "
-            f"end of {day} (Europe/Amsterdam) — {rule}, {term.source}."
-        ),
+        actor=actor_name,
+        step_source=SOURCE,
+        problems=now_reason,
+        escalations=", ".join(json.loads(loaded.row.escalations)) or "-",
+        due=f"{day}",
+        rule=rule,
+        source=term.source,
     )
     record_audit(
         ctx,
@@ -199,10 +200,11 @@ def _dialogue(ctx: Ctx, loaded: Loaded, reason: str) -> None:
     tell(
         loaded,
         supplier_people(loaded),
+        "stepin_dialogue",
         key=f"stepin:{loaded.ident}:dialogue",
         now=now,
-        subject="no step-in — the category seeks a solution in dialogue",
-        body=f"Problems: {reason}\nOutcome: {DIALOGUE}.",
+        problems=reason,
+        source=SOURCE,
     )
     record_audit(
         ctx,

@@ -16,7 +16,7 @@ from escalation_engine.core import audit
 from escalation_engine.core.batch import grouped
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.errors import NotFound, RuleRefused
-from escalation_engine.core.notices import notify
+from escalation_engine.core.notice_texts import send_notice
 from escalation_engine.core.refs import case_ref, parse_ref
 from escalation_engine.core.registry import DueTimer
 from escalation_engine.core.tables import Contract, Person, Timer
@@ -195,18 +195,19 @@ def supplier_people(loaded: Loaded) -> list[Person]:
 
 
 def tell(
-    loaded: Loaded, recipients: list[Person], *, key: str, now: datetime, subject: str, body: str
+    loaded: Loaded, recipients: list[Person], kind: str, *, key: str, now: datetime, **data: Any
 ) -> None:
+    """Queue notice `kind` to each recipient, in their language (idempotent per key)."""
     for person in recipients:
-        notify(
+        send_notice(
             loaded.session,
+            kind,
             key=key,
             now=now,
             person=person,
             contract_key=loaded.row.contract_key,
             case=loaded.ref,
-            subject=f"[{loaded.row.contract_key}] {loaded.ref}: {subject}",
-            body=body,
+            **data,
         )
 
 

@@ -67,7 +67,7 @@ def assess(ctx: Ctx, *, actor_key: str | None, ref: str, solved: bool, reason: s
             actor.key,
             now,
         )
-        note = _after_assessment(loaded, solved, now)
+        second_due = _after_assessment(loaded, solved, now)
         touch(loaded, now)
         record_audit(
             ctx, loaded, now=now, actor=actor, action=f"stepin.assess.{verdict}", before=before, reason=reason
@@ -75,27 +75,28 @@ def assess(ctx: Ctx, *, actor_key: str | None, ref: str, solved: bool, reason: s
         tell(
             loaded,
             supplier_people(loaded),
+            "stepin_assessed",
             key=f"stepin:{loaded.ident}:assessed",
             now=now,
-            subject=f"progress assessed: {verdict.replace('_', ' ')}",
-            body=f"{actor.name} ({actor.role}): {reason}\n{note}",
+            actor=f"{actor.name} ({actor.role})",
+            reason=reason,
+            due=second_due,
+            source=loaded.rules.source,
         )
         return step_in_view(loaded, now)
 
 
 def _after_assessment(loaded: Loaded, solved: bool, now: datetime) -> str:
-    """End the check; solved ends any second-meeting deadline, insufficient progress starts one."""
+    """End the check; solved ends any second-meeting deadline ("" returned), insufficient progress starts
+    one (its last day returned)."""
     cancel_stage(loaded, "check", now)
     if solved:
         cancel_stage(loaded, "meeting2", now)
-        return "The category found the problems solved; the procedure will be closed with its result."
+        return ""
     if loaded.row.second_meeting_due_at is None:
         schedule_second_meeting(loaded, now=now, start=local_date(now))
     assert loaded.row.second_meeting_due_at is not None
-    return (
-        f"The category found the progress insufficient: convene a second meeting of your management team "
-        f"by the end of {last_day(loaded.row.second_meeting_due_at)} ({loaded.rules.source})."
-    )
+    return last_day(loaded.row.second_meeting_due_at)
 
 
 def _refuse_before_second_meeting(loaded: Loaded) -> None:
@@ -171,11 +172,14 @@ def _announce_advice(
     tell(
         loaded,
         supplier_people(loaded),
+        "stepin_advice",
         key=f"stepin:{loaded.ident}:advice{number}",
         now=now,
-        subject=f"binding advice {number}" + (f" — due {due}" if due else ""),
-        body=f"{actor.name} ({actor.role}) lays down binding advice ({loaded.rules.source}):\n{measures}\n"
-        + (f"Carry it out by the end of {due} (Europe/Amsterdam)." if due else "No due date set."),
+        actor=f"{actor.name} ({actor.role})",
+        number=number,
+        measures=measures,
+        due=f"{due}" if due else "",
+        source=loaded.rules.source,
     )
 
 
@@ -205,9 +209,11 @@ def close(ctx: Ctx, *, actor_key: str | None, ref: str, results: str) -> dict[st
         tell(
             loaded,
             supplier_people(loaded) + category_people(loaded),
+            "stepin_closed",
             key=f"stepin:{loaded.ident}:closed",
             now=now,
-            subject="step-in procedure closed",
-            body=f"{actor.name} ({actor.role}) closed {loaded.ref} (was {before.replace('_', ' ')}).\nResult: {loaded.row.results}",
+            actor=f"{actor.name} ({actor.role})",
+            before=before.replace("_", " "),
+            results=loaded.row.results,
         )
         return step_in_view(loaded, now)

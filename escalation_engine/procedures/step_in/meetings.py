@@ -77,9 +77,9 @@ def record_meeting(
         session.add(meeting)
         loaded.meetings.append(meeting)
         cancel_stage(loaded, f"meeting{number}", now)
-        note = _after_meeting(loaded, number, held, now)
+        check = _after_meeting(loaded, number, held, now)
         touch(loaded, now)
-        _record(ctx, loaded, meeting, actor, before, note, now)
+        _record(ctx, loaded, meeting, actor, before, check, now)
         return step_in_view(loaded, now)
 
 
@@ -97,7 +97,13 @@ def _late(loaded: Loaded, number: int, held: date) -> bool:
 
 
 def _record(
-    ctx: Ctx, loaded: Loaded, meeting: StepInMeeting, actor: Person, before: str, note: str, now: datetime
+    ctx: Ctx,
+    loaded: Loaded,
+    meeting: StepInMeeting,
+    actor: Person,
+    before: str,
+    check: dict[str, str],
+    now: datetime,
 ) -> None:
     number, held = meeting.number, meeting.held_on
     record_audit(
@@ -119,25 +125,31 @@ def _record(
     tell(
         loaded,
         category_people(loaded),
+        "stepin_meeting_held",
         key=f"stepin:{loaded.ident}:meeting{number}",
         now=now,
-        subject=f"management-team meeting {number} held on {held}",
-        body=f"{actor.name} ({actor.role}) recorded meeting {number} held on {held}"
-        f"{' (after its deadline)' if meeting.late else ''}.\nMinutes: {meeting.minutes}\n"
-        f"Attendees: {meeting.attendees or '-'}\nMeasures: {meeting.measures or '-'}\n{note}",
+        actor=f"{actor.name} ({actor.role})",
+        number=number,
+        held=f"{held}",
+        late=bool(meeting.late),
+        minutes=meeting.minutes,
+        attendees=meeting.attendees or "-",
+        measures=meeting.measures or "-",
+        **check,
     )
 
 
-def _after_meeting(loaded: Loaded, number: int, held: date, now: datetime) -> str:
+def _after_meeting(loaded: Loaded, number: int, held: date, now: datetime) -> dict[str, str]:
+    """After meeting 1 the progress check's deadline (its last day, rule and clause); after meeting 2 none."""
     if number == 2:
-        return "You may now lay down binding advice (stepin advise) or close the procedure with its result."
+        return {"due": "", "rule": "", "source": loaded.rules.source}
     term = term_of(loaded.rules.progress_check)
     day = due_date(loaded.profile, held, term)
     rule = f"progress check: meeting + {term.amount} calendar {term.unit}"
     loaded.row.check_due_at = schedule_step_deadline(
         loaded, now=now, stage="check", kind="progress_check", last_day=day, rule=rule, source=term.source
     )
-    return f"Record by the end of {day} whether the problems are solved or progress is insufficient — {rule}, {term.source}."
+    return {"due": f"{day}", "rule": rule, "source": term.source}
 
 
 def schedule_second_meeting(loaded: Loaded, *, now: datetime, start: date) -> date:

@@ -94,14 +94,16 @@ def meeting_missed(ctx: Ctx, session: Session, timer: DueTimer, now: datetime) -
         what="no management-team meeting recorded",
     )
     loaded.row.meeting_missed_at = timer.due_at
-    body = f"The supplier did not convene its management-team meeting by the end of {day} — {timer.rule}, {timer.source}."
     tell(
         loaded,
         category_people(loaded) + supplier_people(loaded),
+        "stepin_meeting_missed",
         key=f"timer:{timer.id}",
         now=now,
-        subject=f"meeting deadline {day} missed",
-        body=body,
+        number=1,
+        due=day,
+        rule=timer.rule,
+        source=timer.source,
     )
     return "meeting missed"
 
@@ -124,20 +126,22 @@ def check_without_assessment(ctx: Ctx, session: Session, timer: DueTimer, now: d
     tell(
         loaded,
         category_people(loaded),
+        "stepin_check_missed",
         key=f"timer:{timer.id}",
         now=now,
-        subject=f"no progress assessment by {day} — flagged",
-        body=f"No assessment was recorded by the end of {day} ({timer.rule}, {timer.source}). The problems count as not solved: "
-        f"a second management-team meeting is required by the end of {second}. Record your assessment (stepin assess) still.",
+        due=day,
+        rule=timer.rule,
+        source=timer.source,
+        second_due=f"{second}",
     )
     tell(
         loaded,
         supplier_people(loaded),
+        "stepin_second_meeting_required",
         key=f"timer:{timer.id}:supplier",
         now=now,
-        subject=f"second management-team meeting required by {second}",
-        body=f"30 calendar days after the meeting the problems are not recorded as solved ({timer.source}). "
-        f"Convene a second meeting of your management team by the end of {second}.",
+        due=f"{second}",
+        source=timer.source,
     )
     return "assessment missing: flagged"
 
@@ -156,14 +160,16 @@ def second_meeting_missed(ctx: Ctx, session: Session, timer: DueTimer, now: date
         what="no second management-team meeting recorded",
     )
     loaded.row.second_meeting_missed_at = timer.due_at
-    body = f"The supplier did not convene its second management-team meeting by the end of {day} — {timer.rule}, {timer.source}."
     tell(
         loaded,
         category_people(loaded) + supplier_people(loaded),
+        "stepin_meeting_missed",
         key=f"timer:{timer.id}",
         now=now,
-        subject=f"second meeting deadline {day} missed",
-        body=body,
+        number=2,
+        due=day,
+        rule=timer.rule,
+        source=timer.source,
     )
     return "second meeting missed"
 
@@ -184,11 +190,13 @@ def advice_due_passed(ctx: Ctx, session: Session, timer: DueTimer, now: datetime
     tell(
         loaded,
         category_people(loaded) + supplier_people(loaded),
+        "stepin_advice_due_passed",
         key=f"timer:{timer.id}",
         now=now,
-        subject=f"binding advice {advice.number}: due date {day} passed",
-        body=f"The due date of binding advice {advice.number} ({advice.measures}) ended {day} ({timer.source}). "
-        "The category checks whether it was carried out.",
+        number=advice.number,
+        measures=advice.measures,
+        due=day,
+        source=timer.source,
     )
     return "advice due date passed"
 
@@ -230,16 +238,18 @@ def remind(ctx: Ctx, session: Session, timer: DueTimer, now: datetime) -> str:
         return "obsolete"  # done already, or caught up after the deadline: a "due soon" note would mislead
     offset = int(payload["offset_days"])
     day = last_day(deadline_at)
-    when = f"is due today, {day}" if offset == 0 else f"is due in {-offset} day(s), on {day}"
     stage = stage_of(timer)
     tell(
         loaded,
         _reminded(loaded, stage),
+        "stepin_reminder",
         key=f"timer:{timer.id}",
         now=now,
-        subject=f"reminder: {_STAGE_LABEL.get(stage, stage.replace('advice', 'binding advice '))} {when}",
-        body=f"Step-in {loaded.ref} on contract {loaded.row.contract_key}: the {timer.rule} {when} "
-        f"(Europe/Amsterdam; {timer.source}).",
+        stage=stage,
+        days_left=-offset,
+        due=day,
+        rule=timer.rule,
+        source=timer.source,
     )
     return f"reminded ({offset:+d} d)"
 
