@@ -5,25 +5,19 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from sqlmodel import select
 from support import register
 
 from escalation_engine.accounts.admin import make_shared
-from escalation_engine.accounts.passwords import set_password
-from escalation_engine.accounts.tokens import issue
+from escalation_engine.accounts.passwords import give_password as accounts_give_password
 from escalation_engine.app.context import Ctx
 from escalation_engine.app.registration import add_contract, add_person
 from escalation_engine.core.principal import Principal, acting
-from escalation_engine.core.tables import Account
 
 PASSWORD = "een lang genoeg wachtwoord"
 
 
 def give_password(ctx: Ctx, email: str, password: str = PASSWORD) -> None:
-    with ctx.db.write() as session:
-        account = session.exec(select(Account).where(Account.email == email)).one()
-        secret = issue(ctx, session, account, kind="reset", now=ctx.clock.now(), expires_at=None)
-    set_password(ctx, link_secret=secret, password=password)
+    accounts_give_password(ctx, email=email, password=password)
 
 
 def shared_world(ctx: Ctx) -> None:

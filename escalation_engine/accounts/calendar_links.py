@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from escalation_engine.accounts.rules import secret_hash
 from escalation_engine.accounts.tables import AccountToken
-from escalation_engine.accounts.tokens import issue
+from escalation_engine.accounts.tokens import issue, live_account
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.principal import Principal
 from escalation_engine.core.tables import Account
@@ -40,13 +39,8 @@ def has_link(ctx: Ctx, account_id: int) -> bool:
 
 def resolve(ctx: Ctx, secret: str) -> Principal | None:
     """The account a calendar link belongs to (it acts as a read-only principal), or None."""
-    if not secret or len(secret) > 200:
+    found = live_account(ctx, secret, CALENDAR)
+    if found is None:
         return None
-    with ctx.db.read() as session:
-        row = session.exec(select(AccountToken).where(AccountToken.token_hash == secret_hash(secret))).first()
-        if row is None or row.kind != CALENDAR or row.revoked_at is not None:
-            return None
-        account = session.get(Account, row.account_id)
-        if account is None or account.disabled_at is not None:
-            return None
-        return Principal(auth="calendar", account_id=account.id, account=account.email)
+    _, account = found
+    return Principal(auth="calendar", account_id=account.id, account=account.email)

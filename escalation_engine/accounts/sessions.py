@@ -3,15 +3,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlmodel import select
 
 from escalation_engine.accounts.rules import new_secret, secret_hash
 from escalation_engine.accounts.tables import AccountToken
+from escalation_engine.accounts.tokens import live_account
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.principal import Principal
-from escalation_engine.core.tables import Account
 
 SESSION_COOKIE = "ee_session"
 SESSION = "session"
@@ -36,24 +36,13 @@ def start(ctx: Ctx, principal: Principal) -> str:
 
 
 def resume(ctx: Ctx, secret: str | None) -> Principal | None:
-    if not secret or len(secret) > 200:
+    found = live_account(ctx, secret, SESSION)
+    if found is None:
         return None
-    now: datetime = ctx.clock.now()
-    with ctx.db.read() as session:
-        row = session.exec(select(AccountToken).where(AccountToken.token_hash == secret_hash(secret))).first()
-        if row is None or row.kind != SESSION or row.revoked_at is not None:
-            return None
-        if row.expires_at is not None and row.expires_at <= now:
-            return None
-        account = session.get(Account, row.account_id)
-        if account is None or account.disabled_at is not None:
-            return None
-        return Principal(
-            auth=row.label or "password",
-            account_id=account.id,
-            account=account.email,
-            is_admin=account.is_admin,
-        )
+    row, account = found
+    return Principal(
+        auth=row.label or "password", account_id=account.id, account=account.email, is_admin=account.is_admin
+    )
 
 
 def end(ctx: Ctx, secret: str | None) -> None:

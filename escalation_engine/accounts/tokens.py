@@ -145,24 +145,33 @@ def _view(row: AccountToken, account: Account, now: datetime) -> dict[str, Any]:
     }
 
 
-def authenticate(ctx: Ctx, secret: str) -> Principal:
-    """The principal a personal token proves, or RuleRefused (unknown, revoked, expired, disabled)."""
-    refused = RuleRefused(
-        "the personal token is not valid (unknown, revoked or expired): create a new one with "
-        "`account token create`, or ask an administrator",
-        rule="a proven account on a shared database",
-        source="accounts: shared mode",
-    )
+def live_account(ctx: Ctx, secret: str | None, kind: str) -> tuple[AccountToken, Account] | None:
+    """The token of `kind` this secret is, with its account, if it still works: known, not revoked, not
+    expired, its account not disabled. The one check behind personal tokens, sessions and calendar links."""
     if not secret or not secret.strip() or len(secret) > 200:
-        raise refused
+        return None
     now = ctx.clock.now()
     with ctx.db.read() as session:
         row = session.exec(select(AccountToken).where(AccountToken.token_hash == secret_hash(secret))).first()
-        if row is None or row.kind != PERSONAL or row.revoked_at is not None:
-            raise refused
+        if row is None or row.kind != kind or row.revoked_at is not None:
+            return None
         if row.expires_at is not None and row.expires_at <= now:
-            raise refused
+            return None
         account = session.get(Account, row.account_id)
         if account is None or account.disabled_at is not None:
-            raise refused
-        return Principal(auth=TOKEN, account_id=account.id, account=account.email, is_admin=account.is_admin)
+            return None
+        return row, account
+
+
+def authenticate(ctx: Ctx, secret: str) -> Principal:
+    """The principal a personal token proves, or RuleRefused (unknown, revoked, expired, disabled)."""
+    found = live_account(ctx, secret, PERSONAL)
+    if found is None:
+        raise RuleRefused(
+            "the personal token is not valid (unknown, revoked or expired): create a new one with "
+            "`account token create`, or ask an administrator",
+            rule="a proven account on a shared database",
+            source="accounts: shared mode",
+        )
+    _, account = found
+    return Principal(auth=TOKEN, account_id=account.id, account=account.email, is_admin=account.is_admin)

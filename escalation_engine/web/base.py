@@ -92,6 +92,11 @@ class Req:
 Handler = Callable[[Req], Any]
 
 
+def refusal_status(exc: EngineError) -> int:
+    """The HTTP status of a refusal shown on its page: 400 for bad input (exit 2), else 409."""
+    return 400 if exc.exit_code == 2 else 409
+
+
 def _language(request: Request, principal: Principal | None, ctx: Ctx) -> str:
     asked = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE)
     if asked in LANGUAGES:
@@ -166,7 +171,7 @@ def _handle(
     except EngineError as exc:  # a refusal outside a form (forms show it themselves)
         return req.page(
             "error.html",
-            status=400 if exc.exit_code == 2 else 409,
+            status=refusal_status(exc),
             title=req.t("Geweigerd"),
             message=exc.message,
         )

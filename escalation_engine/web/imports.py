@@ -13,7 +13,7 @@ from escalation_engine.contracts.lookup import get_contract
 from escalation_engine.core.errors import BadInput, EngineError, NotFound
 from escalation_engine.procedures.kpis.results_import import import_file
 from escalation_engine.procedures.kpis.surveys import import_grades
-from escalation_engine.web.base import Req
+from escalation_engine.web.base import Req, refusal_status
 
 MAX_BYTES = 5 * 1024 * 1024
 KINDS = ("kpi", "survey")
@@ -89,7 +89,7 @@ def import_post(req: Req) -> Response:
     except NotFound:
         raise
     except EngineError as exc:
-        return _page(req, key, status=400 if exc.exit_code == 2 else 409, refusal=exc.as_dict())
+        return _page(req, key, status=refusal_status(exc), refusal=exc.as_dict())
     return _page(
         req, key, done=req.t("Geïmporteerd") + f": {result.get('imported', result.get('grades', ''))}"
     )

@@ -13,7 +13,7 @@ from escalation_engine.core import audit
 from escalation_engine.core.errors import EngineError, NotFound
 from escalation_engine.procedures.ladder import actions as esc
 from escalation_engine.procedures.ladder.queries import show_escalation
-from escalation_engine.web.base import Req
+from escalation_engine.web.base import Req, refusal_status
 from escalation_engine.web.work import memberships
 
 OPEN = ("addressed", "responded", "window_passed", "assessed_sufficient", "assessed_insufficient")
@@ -93,7 +93,7 @@ def act(req: Req) -> Response:
     except NotFound:
         raise
     except EngineError as exc:
-        return _page(req, ref, status=400 if exc.exit_code == 2 else 409, refusal=exc.as_dict())
+        return _page(req, ref, status=refusal_status(exc), refusal=exc.as_dict())
     return req.redirect(f"/escalaties/{ref}?done=1#melding")
 
 
@@ -114,5 +114,5 @@ def open_case(req: Req) -> Response:
     except EngineError as exc:
         from escalation_engine.web.contracts import contract_page
 
-        return contract_page(req, refusal=exc.as_dict(), status=400 if exc.exit_code == 2 else 409)
+        return contract_page(req, refusal=exc.as_dict(), status=refusal_status(exc))
     return req.redirect(f"/escalaties/{view['case']}?done=1#melding")

@@ -13,7 +13,7 @@ from escalation_engine.core.errors import BadInput, EngineError, NotFound
 from escalation_engine.procedures.obligations.fulfil import fulfil
 from escalation_engine.procedures.obligations.queries import show_obligation
 from escalation_engine.procedures.obligations.reopen import reopen
-from escalation_engine.web.base import Req
+from escalation_engine.web.base import Req, refusal_status
 from escalation_engine.web.work import memberships
 
 
@@ -58,5 +58,5 @@ def obligation_act(req: Req) -> Response:
     except NotFound:
         raise
     except EngineError as exc:
-        return _page(req, ref, status=400 if exc.exit_code == 2 else 409, refusal=exc.as_dict())
+        return _page(req, ref, status=refusal_status(exc), refusal=exc.as_dict())
     return req.redirect(f"/verplichtingen/{ref}?done=1#melding")

@@ -14,7 +14,7 @@ from escalation_engine.core.errors import BadInput, EngineError, NotFound
 from escalation_engine.procedures.plans import actions, three_step
 from escalation_engine.procedures.plans.case import norm_spec, three_step_spec
 from escalation_engine.procedures.plans.queries import show_plan
-from escalation_engine.web.base import Req
+from escalation_engine.web.base import Req, refusal_status
 from escalation_engine.web.work import memberships
 
 THREE_STEP_FORMS = {  # state → (form, the spec's role list)
@@ -110,5 +110,5 @@ def plan_act(req: Req) -> Response:
     except NotFound:
         raise
     except EngineError as exc:
-        return _page(req, ref, status=400 if exc.exit_code == 2 else 409, refusal=exc.as_dict())
+        return _page(req, ref, status=refusal_status(exc), refusal=exc.as_dict())
     return req.redirect(f"/plannen/{ref}?done=1#melding")

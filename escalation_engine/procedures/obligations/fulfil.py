@@ -22,7 +22,8 @@ from escalation_engine.procedures.obligations.calendar import (
     horizon_of,
     obligation_view,
 )
-from escalation_engine.procedures.obligations.profile import ObligationsSpec, owed_to_grant
+from escalation_engine.procedures.obligations.profile import ObligationsSpec
+from escalation_engine.procedures.obligations.queries import fulfiller_grant
 from escalation_engine.procedures.obligations.tables import Obligation
 
 
@@ -77,10 +78,8 @@ def fulfil(ctx: Ctx, *, ref: str, on: date, reference: str | None, actor_key: st
 
 
 def require_fulfiller(session: Session, row: Obligation, person: Person) -> None:
-    spec = pinned_profile(get_contract(session, row.contract_key)).spec.obligations
-    item = next((i for i in spec.items if i.key == row.code), None) if spec else None
-    grant = spec.fulfillers(item) if spec and item else owed_to_grant(row.owed_to_roles.split(","))
-    if person.role not in grant.roles:  # the same grant as queries.fulfiller_roles
+    grant = fulfiller_grant(session, row)
+    if person.role not in grant.roles:
         what = f"{case_ref('obligation', row.id)} ({row.title_en})"
         raise RuleRefused(
             f"recording the fulfilment of {what} is for {' or '.join(grant.roles)} "
