@@ -1,5 +1,6 @@
-"""The contracts the person is on, and a contract's page: open escalations by level, deadlines, and the form
-to open an escalation."""
+"""The contracts the person is on, and a contract's page: open escalations by level (filter by state and
+participant, 50 a page), improvement plans, step-in procedures, KPI verdicts (filter by KPI and period) and
+sanctions, open obligations and deadlines, and the forms to open an escalation or request step-in."""
 
 from __future__ import annotations
 
@@ -10,10 +11,22 @@ from starlette.responses import Response
 from escalation_engine.app.registration import list_contracts
 from escalation_engine.contracts.lookup import get_contract
 from escalation_engine.core.deadlines import list_deadlines
+from escalation_engine.core.errors import BadInput, EngineError, NotFound
 from escalation_engine.core.visibility import sight
+from escalation_engine.procedures.kpis.queries import list_verdicts
+from escalation_engine.procedures.kpis.sanction_views import list_sanctions
 from escalation_engine.procedures.ladder.queries import STATE_FILTERS, list_escalations
-from escalation_engine.web.base import Req
-from escalation_engine.web.work import link_of, memberships
+from escalation_engine.procedures.obligations.calendar import list_obligations
+from escalation_engine.procedures.plans.queries import list_plans
+from escalation_engine.procedures.step_in.actions import request as request_step_in
+from escalation_engine.procedures.step_in.views import list_step_ins
+from escalation_engine.web.base import Req, refusal_status
+from escalation_engine.web.cases import roles_on
+from escalation_engine.web.step_in import may_request
+from escalation_engine.web.work import link_of
+
+PAGE = 50
+SHOWN = 50  # the other lists: the first 50, with a count of the rest
 
 
 def contracts_page(req: Req) -> Response:
@@ -23,6 +36,31 @@ def contracts_page(req: Req) -> Response:
     return req.page("contracts.html", title=req.t("Contracten"), contracts=rows)
 
 
+def _page_number(req: Req) -> int:
+    text = req.request.query_params.get("pagina", "1")
+    return max(1, min(int(text), 10**6)) if text.isdigit() else 1
+
+
+def _escalations(req: Req, key: str, state: str, participant: str, number: int) -> tuple[list[Any], bool]:
+    """One page of escalations and whether another page follows (one row more is read to know)."""
+    start = (number - 1) * PAGE
+    if participant:  # filtered on the page: the view has no participant filter of its own yet
+        rows = [
+            c
+            for c in list_escalations(req.ctx, contract_key=key, state=state)
+            if c["participant"] == participant
+        ]
+        return rows[start : start + PAGE], len(rows) > start + PAGE
+    rows = list_escalations(req.ctx, contract_key=key, state=state, limit=PAGE + 1, offset=start)
+    return rows[:PAGE], len(rows) > PAGE
+
+
+def _kpi_filters(req: Req) -> tuple[str, str]:
+    kpi = req.request.query_params.get("kpi", "").strip()[:80]
+    period = req.request.query_params.get("periode", "").strip()[:10]
+    return kpi, period
+
+
 def contract_page(req: Req, *, refusal: dict[str, Any] | None = None, status: int = 200) -> Response:
     key = req.request.path_params["key"]
     with req.ctx.db.read() as session:
@@ -30,14 +68,16 @@ def contract_page(req: Req, *, refusal: dict[str, Any] | None = None, status: in
         title = contract.title
     state = req.request.query_params.get("state", "open")
     state = state if state in STATE_FILTERS else "open"
-    participant = req.request.query_params.get("participant", "")
-    cases = [
-        c
-        for c in list_escalations(req.ctx, contract_key=key, state=state)
-        if not participant or c["participant"] == participant
+    participant = req.request.query_params.get("participant", "").strip()[:200]
+    number = _page_number(req)
+    cases, more = _escalations(req, key, state, participant, number)
+    kpi, period = _kpi_filters(req)
+    verdicts = list_verdicts(req.ctx, contract_key=key, kpi=kpi or None, period=period or None)
+    verdicts.reverse()  # newest first
+    deadlines = [
+        {**d, "link": link_of(d["case"])} for d in list_deadlines(req.ctx, contract_key=key, limit=SHOWN)
     ]
-    deadlines = [{**d, "link": link_of(d["case"])} for d in list_deadlines(req.ctx, contract_key=key)]
-    roles = {p.role for p in memberships(req) if p.contract_key == key}
+    obligations = list_obligations(req.ctx, contract_key=key, state="open")
     return req.page(
         "contract.html",
         status=status,
@@ -45,11 +85,47 @@ def contract_page(req: Req, *, refusal: dict[str, Any] | None = None, status: in
         key=key,
         contract_title=title,
         cases=cases,
+        page_number=number,
+        more=more,
+        plans=list_plans(req.ctx, contract_key=key, state="open")[:SHOWN],
+        step_ins=list_step_ins(req.ctx, contract_key=key, state="all")[-SHOWN:],
+        verdicts=verdicts[:SHOWN],
+        verdicts_hidden=max(0, len(verdicts) - SHOWN),
+        sanctions=list_sanctions(req.ctx, contract_key=key)[-SHOWN:],
+        obligations=obligations[:SHOWN],
+        obligations_hidden=max(0, len(obligations) - SHOWN),
         deadlines=deadlines,
+        shown=SHOWN,
         state=state,
         states=STATE_FILTERS,
         participant=participant,
-        can_open=bool(roles),
+        kpi=kpi,
+        period=period,
+        can_open=bool(roles_on(req, key)),
+        can_request_step_in=may_request(req, key),
         refusal=refusal,
         values=req.data,
     )
+
+
+def request_case(req: Req) -> Response:
+    """POST /contracten/{key}/step-in: the category requests step-in, with its culpability finding."""
+    contract = req.request.path_params["key"]
+    named = [part.strip() for part in req.field("escalations").replace(";", ",").split(",") if part.strip()]
+    try:
+        if req.field("culpability") not in ("culpable", "outside"):
+            raise BadInput(req.t("Kies of de oorzaken aan Opdrachtnemer te wijten zijn (B2 §6)."))
+        view = request_step_in(
+            req.ctx,
+            actor_key=None,
+            contract_key=contract,
+            reason=req.field("reason"),
+            escalations=named,
+            override=req.field("override") or None,
+            culpable=req.field("culpability") == "culpable",
+        )
+    except NotFound:
+        raise
+    except EngineError as exc:
+        return contract_page(req, refusal=exc.as_dict(), status=refusal_status(exc))
+    return req.redirect(f"/step-in/{view['case']}?done=1#melding")

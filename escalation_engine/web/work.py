@@ -12,7 +12,14 @@ from escalation_engine.core.deadlines import list_deadlines
 from escalation_engine.procedures.obligations.calendar import list_obligations
 from escalation_engine.web.base import Req
 
-LINKS = {"ESC": "/escalaties/", "OBL": "/verplichtingen/", "PLAN": "/plannen/"}
+LINKS = {
+    "ESC": "/escalaties/",
+    "OBL": "/verplichtingen/",
+    "PLAN": "/plannen/",
+    "STEP": "/step-in/",
+    "SAN": "/sancties/",
+    "VER": "/kpi-oordelen/",
+}
 
 
 def memberships(req: Req) -> list[Any]:

@@ -4,96 +4,38 @@ every page (zero WCAG 2.1 A/AA violations). Skipped, with the reason, where Chro
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_support import axe as _axe
+from browser_support import chromium, person, require_browser, serving
 from web_support import PASSWORD, shared_world
 
 from escalation_engine.app.context import Ctx
 from escalation_engine.core.db import Database
-from escalation_engine.web.app import create_app
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("ESCALATION_ENGINE_CHROMIUM", "/usr/bin/chromium")
-AXE = Path(
-    os.environ.get("ESCALATION_ENGINE_AXE", ROOT / ".ci" / "axe" / "node_modules" / "axe-core" / "axe.min.js")
-)
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-playwright_api = pytest.importorskip(
-    "playwright.sync_api", reason="Playwright is not installed (pip install -e '.[dev]')"
-)
-if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install -y chromium)", allow_module_level=True)
-if not AXE.exists():
-    pytest.skip(
-        f"axe-core not found at {AXE} (npm install --prefix .ci/axe axe-core@4.14)", allow_module_level=True
-    )
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+playwright_api = require_browser()
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import uvicorn
-
     db = Database(f"sqlite:///{tmp_path_factory.mktemp('web') / 'web.db'}")
     db.upgrade()
     shared_world(Ctx(db=db))
-    port = _free_port()
-    config = uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not running.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert running.started, "the web server did not start"
-    yield f"http://127.0.0.1:{port}"
-    running.should_exit = True
-    thread.join(timeout=10)
+    with serving(db) as url:
+        yield url
     db.dispose()
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
-
-
-def _axe(page: Any) -> None:
-    """axe-core is injected as an inline script: the contexts bypass the CSP for it (the CSP itself is tested
-    at the HTTP level and by test_the_csp_blocks_inline_script_in_the_browser)."""
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
-    violations = [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
-    assert violations == [], f"{page.url}: {violations}"
+    with chromium(playwright_api) as running:
+        yield running
 
 
 def _person(browser: Any, server: str, email: str) -> Any:
-    page = browser.new_context(locale="nl-NL", bypass_csp=True).new_page()
-    page.goto(f"{server}/")
-    assert "/aanmelden" in page.url
-    _axe(page)
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Aanmelden").click()
-    page.wait_for_url(f"{server}/")
-    _axe(page)
-    return page
+    return person(browser, server, email)
 
 
 def test_a_whole_escalation_as_three_people_in_three_browsers(browser: Any, server: str) -> None:

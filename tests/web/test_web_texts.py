@@ -19,7 +19,12 @@ def _msgids() -> set[str | tuple[str, str]]:
             for _, _, message, _ in babel_extract(
                 handle, ("_", "gettext", "ngettext"), [], {"extensions": "jinja2.ext.i18n"}
             ):
-                found.add(message if isinstance(message, str) else (message[0], message[1]))
+                if isinstance(message, str):
+                    found.add(message)
+                elif message[1] is None:  # _("… %(n)s …", n=…): the keyword arguments are not texts
+                    found.add(message[0])
+                else:
+                    found.add((message[0], message[1]))
     for module in WEB.glob("*.py"):
         with module.open("rb") as handle:
             for _, _, message, _ in extract_python(handle, ["t"], [], {}):

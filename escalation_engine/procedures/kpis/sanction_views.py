@@ -90,3 +90,19 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "heaviest_proposed": top_proposed.value if top_proposed else None,
         "rule": "several sanctions become one at the heaviest level (B2 §1); order S1 < S4 < S2 < S3 < S5 (policy default)",
     }
+
+
+def show_sanction(ctx: Ctx, ref: str) -> dict[str, Any]:
+    """One sanction case, not found for an account that may not see its contract or participant."""
+    from escalation_engine.core.errors import NotFound
+    from escalation_engine.core.refs import parse_ref
+    from escalation_engine.core.visibility import require_visible
+
+    ident = parse_ref(PREFIX_SANCTION, ref)
+    with ctx.db.read() as session:
+        row = session.get(SanctionCase, ident)
+        if row is None:
+            raise NotFound(f"sanction {case_ref(PREFIX_SANCTION, ident)} not found")
+        view = sanction_view(session, row)
+        require_visible(session, view, case_ref(PREFIX_SANCTION, ident))
+        return view

@@ -1,0 +1,65 @@
+"""What every case page shares: the person's roles and sides on the case's contract, the case's timeline, and
+acting on a case — the engine's action runs, a refusal is shown on the same page (nothing written), success
+returns to the page with a confirmation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from starlette.responses import Response
+
+from escalation_engine.core import audit
+from escalation_engine.core.errors import BadInput, EngineError, NotFound
+from escalation_engine.web.base import Req, refusal_status
+from escalation_engine.web.work import memberships
+
+Action = Callable[[Req, str], object]
+Page = Callable[..., Response]
+
+
+def roles_on(req: Req, contract_key: str) -> set[str]:
+    """The signed-in person's roles on one contract."""
+    return {p.role for p in memberships(req) if p.contract_key == contract_key}
+
+
+def sides_on(req: Req, contract_key: str) -> set[str]:
+    """The signed-in person's sides (client, participant, supplier) on one contract."""
+    return {p.side for p in memberships(req) if p.contract_key == contract_key}
+
+
+def timeline(req: Req, ref: str) -> list[dict[str, Any]]:
+    """The audit trail of one case, oldest first: who, when, which role, what, why."""
+    return audit.listing(req.ctx.db, case_ref=ref)
+
+
+def done_message(req: Req) -> str | None:
+    return req.t("Vastgelegd.") if req.request.query_params.get("done") else None
+
+
+def day_field(req: Req, name: str, label: str) -> Any:
+    """A date typed in a form, or BadInput naming the field and the format."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(req.field(name))
+    except ValueError:
+        raise BadInput(label + ": " + req.t("vul een datum in als JJJJ-MM-DD")) from None
+
+
+def act_on(
+    req: Req, actions: Mapping[str, Action], show: Callable[[str], object], page: Page, url: str
+) -> Response:
+    """POST /<kind>/{ref}/{action}: not found for what the person may not see or an unknown action; a
+    refusal on the page (400 for bad input, 409 for a rule), a redirect to the page after success."""
+    ref, action = req.request.path_params["ref"], req.request.path_params["action"]
+    if action not in actions:
+        raise NotFound(action)
+    show(ref)
+    try:
+        actions[action](req, ref)
+    except NotFound:
+        raise
+    except EngineError as exc:
+        return page(req, ref, status=refusal_status(exc), refusal=exc.as_dict())
+    return req.redirect(f"{url}{ref}?done=1#melding")
