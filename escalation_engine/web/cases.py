@@ -63,3 +63,14 @@ def act_on(
     except EngineError as exc:
         return page(req, ref, status=refusal_status(exc), refusal=exc.as_dict())
     return req.redirect(f"{url}{ref}?done=1#melding")
+
+
+def triggers_from(transitions: list[dict[str, Any]], state: str) -> set[str]:
+    """The triggers the procedure's machine accepts in `state` (guards aside): a form is offered only for
+    what the machine could do now, read from the machine's own transition table."""
+    found = set()
+    for transition in transitions:
+        sources = transition["source"]
+        if state in (sources if isinstance(sources, list) else [sources]):
+            found.add(str(transition["trigger"]))
+    return found

@@ -12,30 +12,36 @@ from escalation_engine.contracts.lookup import get_contract, pinned_profile
 from escalation_engine.core import audit
 from escalation_engine.core.errors import EngineError, NotFound
 from escalation_engine.procedures.ladder import actions as esc
+from escalation_engine.procedures.ladder.machine import TRANSITIONS
+from escalation_engine.procedures.ladder.machine import EscTrigger as T
 from escalation_engine.procedures.ladder.queries import show_escalation
 from escalation_engine.web.base import Req, refusal_status
-from escalation_engine.web.work import memberships
-
-OPEN = ("addressed", "responded", "window_passed", "assessed_sufficient", "assessed_insufficient")
+from escalation_engine.web.cases import roles_on, triggers_from
 
 
 def _actions(req: Req, view: dict[str, Any]) -> list[str]:
-    """Which forms to offer: by the person's role on the contract and the case's state (the engine decides)."""
-    roles = {p.role for p in memberships(req) if p.contract_key == view["contract"]}
-    if view["state"] in ("closed", "refused"):
-        return []
+    """Which forms to offer: what the machine accepts in the case's state, for the person's role on the
+    contract (the engine still decides when the form is sent)."""
+    roles = roles_on(req, view["contract"])
+    possible = triggers_from(TRANSITIONS, view["state"])
     with req.ctx.db.read() as session:
         ladder = pinned_profile(get_contract(session, view["contract"])).ladder
     level = ladder.level(view["level"])
     offered = []
-    if level.counterpart in roles and view["state"] == "addressed":
-        offered += ["respond", "refuse"]
-    if roles & set(ladder.assessors(view["level"])) and view["state"] in ("responded", "window_passed"):
+    if level.counterpart in roles and T.RESPOND in possible:
+        offered.append("respond")
+    if level.counterpart in roles and T.REFUSE in possible:
+        offered.append("refuse")
+    if roles & set(ladder.assessors(view["level"])) and T.ASSESS_SUFFICIENT in possible:
         offered.append("assess")
-    if view["level"] < ladder.top and roles & set(ladder.level(view["level"] + 1).raised_by):
+    if (
+        view["level"] < ladder.top
+        and roles & set(ladder.level(view["level"] + 1).raised_by)
+        and T.RAISE in possible
+    ):
         offered.append("raise")
     raisers = {r for n in range(1, view["level"] + 1) for r in ladder.level(n).raised_by}
-    if roles & raisers:
+    if roles & raisers and T.CLOSE in possible:
         offered.append("close")
     return offered
 

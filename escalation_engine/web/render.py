@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from escalation_engine.web.labels import DEADLINES, STATES, labeller
+
 HERE = Path(__file__).resolve().parent
 LANGUAGES = ("nl", "en")
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -52,6 +54,9 @@ def environment(language: str) -> Environment:
     )
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
     env.filters["local"] = local
+    gettext = translations(language).gettext
+    env.filters["state"] = labeller(STATES, gettext)
+    env.filters["deadline"] = labeller(DEADLINES, gettext)
     return env
 
 

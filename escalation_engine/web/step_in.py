@@ -13,16 +13,14 @@ from escalation_engine.contracts.lookup import get_contract, pinned_profile
 from escalation_engine.core.errors import EngineError
 from escalation_engine.procedures.step_in import decisions, meetings
 from escalation_engine.procedures.step_in.case import step_in_rules
+from escalation_engine.procedures.step_in.machine import TRANSITIONS
+from escalation_engine.procedures.step_in.machine import StepInTrigger as T
 from escalation_engine.procedures.step_in.profile import StepInSpec
 from escalation_engine.procedures.step_in.views import show_step_in
 from escalation_engine.web.base import Req
-from escalation_engine.web.cases import act_on, day_field, done_message, roles_on, timeline
+from escalation_engine.web.cases import act_on, day_field, done_message, roles_on, timeline, triggers_from
 
 URL = "/step-in/"
-MEETING_STATES = ("awaiting_meeting", "meeting_overdue", "awaiting_second_meeting", "second_meeting_overdue")
-ASSESS_STATES = ("monitoring", "awaiting_second_meeting", "second_meeting_overdue")
-ADVISE_STATES = ("second_meeting_held", "advised")
-CLOSED_STATES = ("new", "dialogue", "closed")
 
 
 def rules_for(req: Req, contract_key: str) -> StepInSpec:
@@ -41,20 +39,22 @@ def may_request(req: Req, contract_key: str) -> bool:
 
 
 def _forms(req: Req, view: dict[str, Any]) -> list[str]:
-    state = view["state"]
-    if state in CLOSED_STATES:
+    """The forms for what the step-in machine accepts in this state, by the person's role."""
+    possible = triggers_from(TRANSITIONS, view["state"])
+    if not possible:
         return []
     rules = rules_for(req, view["contract"])
     roles = roles_on(req, view["contract"])
     forms = []
-    if roles & set(rules.meetings_recorded_by) and state in MEETING_STATES:
+    if roles & set(rules.meetings_recorded_by) and possible & {T.HOLD_MEETING, T.HOLD_SECOND_MEETING}:
         forms.append("meeting")
     if roles & set(rules.requested_by):
-        if state in ASSESS_STATES and not view["assessment"]:
+        if T.ASSESS_SOLVED in possible and not view["assessment"]:
             forms.append("assess")
-        if state in ADVISE_STATES:
+        if T.ADVISE in possible:
             forms.append("advise")
-        forms.append("close")
+        if T.CLOSE in possible:
+            forms.append("close")
     return forms
 
 

@@ -57,6 +57,12 @@ def test_a_whole_escalation_as_three_people_in_three_browsers(browser: Any, serv
     anna.wait_for_url("**done=1**")
     _axe(anna)
 
+    dirk.goto(case_url)
+    dirk.get_by_label("Voldoende", exact=True).check()
+    dirk.get_by_label("Toelichting").fill("Binnen een week op norm")
+    dirk.get_by_role("button", name="Beoordeling vastleggen").click()
+    dirk.wait_for_url("**done=1**")
+
     carla = _person(browser, server, "cat@example.org")
     carla.goto(case_url)
     carla.get_by_label("Maatregelen").fill("Extra planners")

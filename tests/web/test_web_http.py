@@ -205,12 +205,13 @@ def test_the_next_page_after_sign_in_stays_on_this_site(site: Ctx) -> None:
 def test_my_work_lists_what_the_person_must_act_on_by_its_last_day(site: Ctx) -> None:
     case = open_case(signed_in(site, "dcm@example.org"), "LF", "Levering")
     page = signed_in(site, "am@example.org").get("/").text
-    assert case in page and "response due" in page and "B2 §5.1" in page
+    assert case in page and "reactietermijn" in page and "B2 §5.1" in page
 
 
 def test_english_on_request(site: Ctx) -> None:
+    open_case(signed_in(site, "dcm@example.org"), "LF", "Levering")
     page = signed_in(site, "am@example.org").get("/?lang=en").text
-    assert 'lang="en"' in page and "My work" in page
+    assert 'lang="en"' in page and "My work" in page and "response window" in page
 
 
 def _obligation_for(ctx: Ctx, role: str, not_role: str) -> str:

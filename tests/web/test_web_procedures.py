@@ -217,3 +217,41 @@ def test_the_contract_page_shows_escalations_a_page_at_a_time(
         seen += re.findall(r'<td><a href="/escalaties/(ESC-\d+)"', section)
         assert ('rel="next"' in page.text) == (number < 3)
     assert sorted(seen) == sorted(made)
+
+
+def test_after_the_response_window_passed_the_case_page_still_offers_respond_and_assess(site: Ctx) -> None:
+    from datetime import timedelta
+
+    from escalation_engine.core.clock import FixedClock
+    from escalation_engine.core.timers import process_due
+
+    case = str(
+        esc.open_escalation(
+            site,
+            actor_key="dcm",
+            contract_key="LF",
+            subject="Geen reactie",
+            norm=None,
+            participant=None,
+            threatened=False,
+        )["case"]
+    )
+    assert isinstance(site.clock, FixedClock)
+    site.clock.advance(timedelta(days=8))
+    process_due(site)
+    assert esc_state(site, case) == "no_response"
+    anna, dirk, carla = (signed_in(site, f"{who}@example.org") for who in ("am", "dcm", "cat"))
+    assert "Reactie vastleggen" in anna.get(f"/escalaties/{case}").text
+    assert "Beoordeling vastleggen" in dirk.get(f"/escalaties/{case}").text
+    assert "Opschalen" not in carla.get(f"/escalaties/{case}").text  # raising needs an insufficient verdict
+    answer = post(
+        dirk, f"/escalaties/{case}", f"/escalaties/{case}/assess", verdict="insufficient", reason="stil"
+    )
+    assert answer.status_code == 303, answer.text  # type: ignore[attr-defined]
+    assert "Opschalen" in carla.get(f"/escalaties/{case}").text
+
+
+def esc_state(ctx: Ctx, case: str) -> str:
+    from escalation_engine.procedures.ladder.queries import show_escalation
+
+    return str(show_escalation(ctx, case)["state"])
