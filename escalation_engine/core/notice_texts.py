@@ -84,6 +84,9 @@ NOTICE_KINDS: dict[str, tuple[str, ...]] = {
     # the obligations calendar (B2 §2.1): reminders and overdue; item = the obligation's view (id, title,
     # title_en, period, due, owed_by, owed_to, rule, source); what = "reminder" or "overdue"
     "obligation_notice": ("what", "item", "days_left", "escalation"),
+    # the periodic digest per person (B2 §2.1, §5.1): title = the contract's; overdue and soon = obligation
+    # views (as in obligation_notice, plus mine and days); deadlines = `deadlines` rows, a failed one flagged
+    "digest": ("title", "today", "frequency", "horizon", "overdue", "soon", "deadlines"),
 }
 
 _PREFERENCE = text(
@@ -135,6 +138,31 @@ def render_notice(kind: str, language: str, data: dict[str, Any]) -> tuple[str, 
     if kind not in NOTICE_KINDS:
         raise KeyError(f"unknown notice kind {kind!r}: add it to NOTICE_KINDS with its templates")
     return render(f"notices/{kind}", language, data)
+
+
+def queue_rendered(
+    session: Session,
+    *,
+    key: str,
+    now: datetime,
+    person: Recipient,
+    contract_key: str,
+    rendered: list[tuple[str, str]],
+) -> None:
+    """Queue notices already rendered by `render_notice` as one message (a person's digests of several
+    contracts on one day): the first subject (+ how many more), the bodies one after the other."""
+    subject = rendered[0][0] if len(rendered) == 1 else f"{rendered[0][0]} (+{len(rendered) - 1})"
+    body = "\n\n".join(part for _, part in rendered)
+    notify(
+        session,
+        key=key,
+        now=now,
+        person=person,
+        contract_key=contract_key,
+        case=None,
+        subject=subject,
+        body=body,
+    )
 
 
 def send_notice(

@@ -20,12 +20,11 @@ from escalation_engine.contracts.lookup import get_contract, pinned_profile
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.dates import at_local_time, local_date
 from escalation_engine.core.deadlines import REMINDER, deadline_rows
-from escalation_engine.core.notices import notify
+from escalation_engine.core.notice_texts import link_to, queue_rendered, render_notice
 from escalation_engine.core.refs import case_ref
 from escalation_engine.core.registry import DueTimer, Registry
 from escalation_engine.core.schedule import schedule
 from escalation_engine.core.tables import Contract, Person, Timer
-from escalation_engine.core.texts import render
 from escalation_engine.procedures.obligations.calendar import status_of
 from escalation_engine.procedures.obligations.parties import open_obligations_for
 from escalation_engine.procedures.obligations.tables import DigestPreference
@@ -189,7 +188,8 @@ def queue_digest(registry: Registry, session: Session, person: Person, now: date
     contract = get_contract(session, person.contract_key)
     profile = pinned_profile(contract)
     data = compose(registry, session, person, contract, profile, now)
-    subject, body = render("digest", data["language"], data)
+    values = {**data, "case": None, "link": link_to(None, contract.key)}
+    subject, body = render_notice("digest", data["language"], values)
     empty = not (data["overdue"] or data["soon"] or data["deadlines"])
     assert person.id is not None
     view = {
@@ -224,16 +224,13 @@ def digest_due(ctx: Ctx, session: Session, timer: DueTimer, now: datetime) -> st
     if not views:
         return "nothing due"
     lead = members[0]  # one digest per account and day, whichever of its contracts' timers fires first
-    subject = views[0]["subject"] if len(views) == 1 else f"{views[0]['subject']} (+{len(views) - 1})"
-    notify(
+    queue_rendered(
         session,
         key=f"digest:{lead.id}:{day.isoformat()}",
         now=now,
         person=lead,
         contract_key=lead.contract_key,
-        case=None,
-        subject=subject,
-        body="\n\n".join(v["body"] for v in views),
+        rendered=[(v["subject"], v["body"]) for v in views],
     )
     return f"digest ({sum(v['items'] for v in views)} item(s))"
 
