@@ -32,7 +32,13 @@ def _sample(kind: str) -> dict[str, object]:
         item = {"id": "<case>", "title": "<title>", "title_en": "<title>", "period": "", "due": "<due>"}
         item |= {"days": 3, "mine": True, "owed_by": "<owed_by>", "rule": "<rule>", "source": "<source>"}
         deadline = {"case": "<case>", "what": "<what>", "subject": "", "due": "<due>", "overdue": True}
-        deadline |= {"state": "failed", "error": "<error>", "timer": 7, "rule": "<rule>", "source": "<source>"}
+        deadline |= {
+            "state": "failed",
+            "error": "<error>",
+            "timer": 7,
+            "rule": "<rule>",
+            "source": "<source>",
+        }
         data |= {"overdue": [item], "soon": [item], "deadlines": [deadline], "frequency": "weekly"}
         return {**data, "contract": "<contract>", "case": None, "name": "<name>", "link": ""}
     return {**data, "contract": "<contract>", "case": "<case>", "name": "<name>", "link": ""}
