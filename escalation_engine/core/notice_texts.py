@@ -20,6 +20,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from escalation_engine.core.notices import Recipient, notify
+from escalation_engine.core.rule_texts import localise_fields
 from escalation_engine.core.texts import render
 
 DEFAULT_LANGUAGE = "nl"
@@ -137,7 +138,7 @@ def link_to(case: str | None, contract_key: str) -> str:
 def render_notice(kind: str, language: str, data: dict[str, Any]) -> tuple[str, str]:
     if kind not in NOTICE_KINDS:
         raise KeyError(f"unknown notice kind {kind!r}: add it to NOTICE_KINDS with its templates")
-    return render(f"notices/{kind}", language, data)
+    return render(f"notices/{kind}", language, localise_fields(data, language))
 
 
 def queue_rendered(

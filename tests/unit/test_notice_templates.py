@@ -110,3 +110,39 @@ def test_a_templated_procedure_writes_no_notice_text_inline(procedure: str) -> N
                 and getattr(node.func, "id", getattr(node.func, "attr", "")) == "notify"
             ):
                 pytest.fail(f"{path.name}:{node.lineno} queues an inline notice: use send_notice and a kind")
+
+
+RULE = "response window: addressed + 5 days"
+EXPLANATION = (
+    "B2 §2.2 (decentral): DJI had 93.50 % availability in 2026-03, below the norm of >= 95.00 % (Slecht). The "
+    "supplier shows and implements its improvements in the following month, 2026-04 (2026-04-01 to "
+    "2026-04-30). The category may apply one or more of S1, S2, S3, S5."
+)
+WORDED = [
+    kind
+    for kind in sorted(NOTICE_KINDS)
+    if {"rule", "explanation", "item", "deadlines"} & {*NOTICE_KINDS[kind]}
+]
+
+
+@pytest.mark.parametrize("kind", WORDED)
+def test_a_dutch_notice_shows_its_rule_and_explanation_in_dutch_and_an_english_one_in_english(
+    kind: str,
+) -> None:
+    data = _sample(kind)
+    for field in ("rule", "explanation"):
+        if field in data:
+            data[field] = RULE if field == "rule" else EXPLANATION
+    for nested in ("item",):
+        if isinstance(data.get(nested), dict):
+            data[nested] = {**data[nested], "rule": RULE}  # type: ignore[dict-item]
+    if kind == "digest":
+        data["deadlines"] = [{**data["deadlines"][0], "rule": RULE}]  # type: ignore[index]
+    dutch = "\n".join(render_notice(kind, "nl", data))
+    english = "\n".join(render_notice(kind, "en", data))
+    if "rule" in data or "item" in data or kind == "digest":
+        assert "reactietermijn: geadresseerd + 5 dagen" in dutch and RULE not in dutch
+        assert RULE in english
+    if "explanation" in data:
+        assert "onder de norm van >= 95.00 % (Slecht)" in dutch and "below the norm" not in dutch
+        assert EXPLANATION in english
