@@ -7,9 +7,11 @@ replaced longest first; WORDS are the units and small words left over (applied l
 
 from __future__ import annotations
 
+from typing import Any
+
 _N = r"(\d+(?:\.\d+)?)"
 
-SENTENCES: list[tuple[str, str]] = [
+SENTENCES: list[tuple[str, Any]] = [
     # KPI verdicts: delivery reliability (B2 §2.2)
     (
         rf"\(decentral\): (.+?) had {_N} % availability in (\S+), meeting the norm of >= {_N} % \(Goed\)\.",
@@ -37,8 +39,8 @@ SENTENCES: list[tuple[str, str]] = [
         r" Onder de norm: \1. De Categorie spreekt met Opdrachtnemer de termijn af waarbinnen die moet "
         r"verbeteren en kan een of meer van \2 toepassen.",
     ),
-    (r"the norm is met \(een", r"de norm is gehaald (een"),
-    (r"the norm is missed \(een", r"de norm is niet gehaald (een"),
+    (r"dus de norm is met \(een", r"dus de norm is gehaald (een"),
+    (r"dus de norm is missed \(een", r"dus de norm is niet gehaald (een"),
     # one recorded value against its norm, and the KPIs judged against an obligation (B2 §2.1)
     (rf" in (\S+): {_N} % meets the norm of >= {_N} %\.", r" in \1: \2 % voldoet aan de norm van >= \3 %."),
     (rf" in (\S+): {_N} % is below the norm of >= {_N} %\.", r" in \1: \2 % ligt onder de norm van >= \3 %."),
@@ -81,6 +83,7 @@ SENTENCES: list[tuple[str, str]] = [
         r", meetmoment maand \1 (kwaliteits-KPI's 1-11 opgeteld): ",
     ),
     (rf": norm missed on (.+?) \(below {_N} %\)\.", r": norm niet gehaald op \1 (onder \2 %)."),
+    (r"(?<=niet gehaald op )(.+?)(?= \(onder)", lambda m: _criteria(m.group(1))),
     (rf": norm met \(all three >= {_N} %\)\.", r": norm gehaald (alle drie >= \1 %)."),
     (r": waiting-room norm at the measurement moments ", r": wachtkamernorm op de meetmomenten "),
     (r"month (\d+): met\b", r"maand \1: gehaald"),
@@ -98,6 +101,47 @@ SENTENCES: list[tuple[str, str]] = [
     (
         r" The norm was not missed at two consecutive moments: the clause is not invoked\.",
         r" De norm is niet op twee opeenvolgende momenten gemist: de clausule wordt niet ingeroepen.",
+    ),
+    # the customer-satisfaction survey (B2 §2.3)
+    (
+        rf": response {_N} % is below the minimum of {_N} %: the survey round is not valid and judges nothing "
+        r"— no verdict, no sanction\. \(Scores for information: ",
+        r": respons \1 % ligt onder het minimum van \2 %: de meting is niet geldig en oordeelt niets — geen "
+        r"oordeel, geen sanctie. (Scores ter informatie: ",
+    ),
+    (
+        r"\) Hold the survey again with enough responses and import that round\.",
+        r") Houd de meting opnieuw met voldoende respons en lees die ronde in.",
+    ),
+    (r": (\d+) topic\(s\) scored; ", r": \1 onderwerp(en) gescoord; "),
+    (r"(Slecht \(< 4\)|Matig \(>= 4, < 7\)): none\b", r"\1: geen"),
+    (r" Not graded \(not counted\): ", r" Niet beoordeeld (niet meegeteld): "),
+    (r"Two or more scores below 4 -> proposed ", r"Twee of meer scores onder 4 -> voorgesteld: "),
+    (
+        r"A score below 7 and at most one below 4 -> proposed ",
+        r"Een score onder 7 en hoogstens één onder 4 -> voorgesteld: ",
+    ),
+    (r"Every score is 7 or more -> no sanction\.", r"Elke score is 7 of hoger -> geen sanctie."),
+    (
+        r"S4\+: S4 combined with one or more of ([S\d, ]+), at the category's choice \(B2 §2\.3\)",
+        r"S4+: S4 samen met een of meer van \1, naar keuze van de Categorie (B2 §2.3)",
+    ),
+    (
+        r"S4: Improvements must be visible in the next customer-satisfaction survey \(KTO\)",
+        r"S4: in de volgende KTO moeten verbeteringen zichtbaar zijn",
+    ),
+    (
+        r" The category decides whether to apply it, only if the supplier is culpable \(B2 §5\)\.",
+        r" De Categorie besluit of die wordt toegepast, alleen als Opdrachtnemer verwijtbaar is (B2 §5).",
+    ),
+    (
+        rf" Response unknown: cannot check the minimum response of {_N} %\.",
+        r" Respons onbekend: het minimum van \1 % kan niet worden gecontroleerd.",
+    ),
+    (rf" Response {_N} % meets the minimum of {_N} %\.", r" Respons \1 % haalt het minimum van \2 %."),
+    (
+        rf" Response {_N} % is below, survey not valid for the minimum of {_N} %\.",
+        r" Respons \1 % ligt onder het minimum van \2 %: de meting is niet geldig.",
     ),
     # deadline rules the procedures compose
     (
@@ -122,7 +166,21 @@ SENTENCES: list[tuple[str, str]] = [
     (r"^weekly digest", r"wekelijkse samenvatting"),
 ]
 
+_CRITERIA = {"finished": "afgerond", "satisfied": "tevredenheid", "quality": "kwaliteit"}
+
+
+def _criteria(listed: str) -> str:
+    """The waiting-room criteria a moment missed ("finished, quality") in Dutch."""
+    return ", ".join(_CRITERIA.get(key, key) for key in listed.split(", "))
+
+
 PHRASES: dict[str, str] = {
+    # the waiting-room criteria (TP §2.1.2)
+    "modules finished within their terms": "modules binnen hun termijnen afgerond",
+    "modules carried out to the re-integrant's satisfaction (grade >= 7)": (
+        "modules naar tevredenheid van de re-integrant uitgevoerd (cijfer >= 7)"
+    ),
+    "delivered output meeting the quality requirements": "geleverde output die aan de kwaliteitseisen voldoet",
     # term labels of the shipped profiles (workflows/*.yaml)
     "response window of the counterpart": "reactietermijn van de wederpartij",
     "improvement window after step 2": "verbetertermijn na stap 2",
