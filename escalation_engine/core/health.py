@@ -24,16 +24,23 @@ def _outbox(session: Session, status: str) -> int:
     return int(session.exec(select(func.count()).select_from(Outbox).where(Outbox.status == status)).one())
 
 
+def dead_timers(session: Session) -> list[dict[str, Any]]:
+    """Every timer given up after a failed firing, soonest first (as `timers failed` lists them)."""
+    query = select(Timer).where(Timer.status == "failed").order_by(col(Timer.due_at), col(Timer.id))
+    return [failed_row(timer) for timer in session.exec(query)]
+
+
+def operator_findings(session: Session) -> dict[str, Any] | None:
+    """What an administrator's digest adds: the dead timers and the notices failed for good (None: none)."""
+    found = {"failed_timers": dead_timers(session), "outbox_failed": _outbox(session, "failed")}
+    return found if found["failed_timers"] or found["outbox_failed"] else None
+
+
 def timer_health(session: Session, now: datetime) -> dict[str, Any]:
     """Counts of the timer table and the outbox, the dead timers themselves and the next deadline."""
     pending = Timer.status == "pending"
     ready = or_(col(Timer.next_attempt_at).is_(None), col(Timer.next_attempt_at) <= now)
-    dead = [
-        failed_row(t)
-        for t in session.exec(
-            select(Timer).where(Timer.status == "failed").order_by(col(Timer.due_at), col(Timer.id))
-        )
-    ]
+    dead = dead_timers(session)
     following = session.exec(
         select(Timer)
         .where(pending, Timer.kind != REMINDER, col(Timer.due_at) > now)

@@ -86,8 +86,9 @@ NOTICE_KINDS: dict[str, tuple[str, ...]] = {
     # title_en, period, due, owed_by, owed_to, rule, source); what = "reminder" or "overdue"
     "obligation_notice": ("what", "item", "days_left", "escalation"),
     # the periodic digest per person (B2 §2.1, §5.1): title = the contract's; overdue and soon = obligation
-    # views (as in obligation_notice, plus mine and days); deadlines = `deadlines` rows, a failed one flagged
-    "digest": ("title", "today", "frequency", "horizon", "overdue", "soon", "deadlines"),
+    # views (as in obligation_notice, plus mine and days); deadlines = `deadlines` rows, a failed one flagged;
+    # operator = for an administrator, every dead timer (`timers failed` rows) and failed notice, else None
+    "digest": ("title", "today", "frequency", "horizon", "overdue", "soon", "deadlines", "operator"),
 }
 
 _PREFERENCE = text(

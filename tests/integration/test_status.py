@@ -107,3 +107,29 @@ def test_status_counts_timers_waiting_to_retry_and_notices_failed_for_good(
         session.add(notice)
     data = engine_status(ctx)
     assert not data["healthy"] and data["outbox_failed"] == 1 and "refused for good" in data["findings"][0]
+
+
+def test_an_administrators_digest_names_every_dead_timer_and_others_do_not(
+    ctx: Ctx, clock: FixedClock
+) -> None:
+    from escalation_engine.accounts.admin import make_shared
+    from escalation_engine.procedures.obligations.digest_actions import send_digests
+
+    case = _open(ctx)
+    make_shared(ctx, admin_email="cat@example.org", name="Carla")  # Carla (category) administers the engine
+    timer = _response_timer(ctx, case)
+    with ctx.db.write() as session:
+        broken = session.get(Timer, timer.id)
+        assert broken is not None
+        broken.payload = "{}"
+        session.add(broken)
+    clock.set(AFTER_WINDOW)
+    process_due(ctx)
+    [admin] = send_digests(ctx, person_key="cat", contract_key="LF", dry_run=True)
+    assert "Voor de beheerder: 1 termijn(en) niet afgegaan" in admin["body"]
+    assert (
+        f"timer {timer.id}: {case} (LF) response due" in admin["body"] and "timers retry ID" in admin["body"]
+    )
+    [supplier] = send_digests(ctx, person_key="am", contract_key="LF", dry_run=True)
+    assert "Voor de beheerder" not in supplier["body"]
+    assert f"timers retry {timer.id}" in supplier["body"]  # her own deadline, flagged NOT FIRED

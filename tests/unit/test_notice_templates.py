@@ -40,6 +40,8 @@ def _sample(kind: str) -> dict[str, object]:
             "source": "<source>",
         }
         data |= {"overdue": [item], "soon": [item], "deadlines": [deadline], "frequency": "weekly"}
+        dead = {"timer": 9, "case": "<case>", "contract": "<contract>", "what": "<what>", "due": "<due>"}
+        data["operator"] = {"failed_timers": [{**dead, "error": "<error>"}], "outbox_failed": 1}
         return {**data, "contract": "<contract>", "case": None, "name": "<name>", "link": ""}
     return {**data, "contract": "<contract>", "case": "<case>", "name": "<name>", "link": ""}
 
@@ -59,6 +61,7 @@ def test_every_notice_kind_renders_in_dutch_and_english_naming_the_case_and_its_
             assert f"<{field}>" in subject + body, f"{kind}.{language} leaves out {field}"
     if kind == "digest":
         assert "timers retry 7" in body, "a deadline whose timer failed says how the operator retries it"
+        assert "timer 9:" in body and "timers retry ID" in body, "an administrator's digest names dead timers"
     if kind == "obligation_notice":
         assert all(f"<{part}>" in body for part in ("due", "rule", "source", "owed_to")), "its deadline"
 

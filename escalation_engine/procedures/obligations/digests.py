@@ -24,7 +24,8 @@ from escalation_engine.core.notice_texts import link_to, queue_rendered, render_
 from escalation_engine.core.refs import case_ref
 from escalation_engine.core.registry import DueTimer, Registry
 from escalation_engine.core.schedule import schedule
-from escalation_engine.core.tables import Contract, Person, Timer
+from escalation_engine.core.health import operator_findings
+from escalation_engine.core.tables import Account, Contract, Person, Timer
 from escalation_engine.procedures.obligations.calendar import status_of
 from escalation_engine.procedures.obligations.parties import open_obligations_for
 from escalation_engine.procedures.obligations.tables import DigestPreference
@@ -169,7 +170,10 @@ def compose(
     for entry in deadline_rows(registry, session, list(session.exec(query.order_by(col(Timer.due_at)))), now):
         if person.key in entry["responsible"] and date.fromisoformat(entry["due"]) <= until:
             deadlines.append(entry)
+    account = session.get(Account, person.account_id) if person.account_id is not None else None
     return {
+        # an administrator's digest also names every dead timer and failed notice (the operator's look)
+        "operator": operator_findings(session) if account is not None and account.is_admin else None,
         "contract": contract.key,
         "title": contract.title,
         "name": person.name,
@@ -190,7 +194,7 @@ def queue_digest(registry: Registry, session: Session, person: Person, now: date
     data = compose(registry, session, person, contract, profile, now)
     values = {**data, "case": None, "link": link_to(None, contract.key)}
     subject, body = render_notice("digest", data["language"], values)
-    empty = not (data["overdue"] or data["soon"] or data["deadlines"])
+    empty = not (data["overdue"] or data["soon"] or data["deadlines"] or data["operator"])
     assert person.id is not None
     view = {
         "person": person.key,
