@@ -20,11 +20,11 @@ from escalation_engine.contracts.lookup import get_contract, pinned_profile
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.dates import at_local_time, local_date
 from escalation_engine.core.deadlines import REMINDER, deadline_rows
+from escalation_engine.core.health import operator_findings
 from escalation_engine.core.notice_texts import link_to, queue_rendered, render_notice
 from escalation_engine.core.refs import case_ref
 from escalation_engine.core.registry import DueTimer, Registry
 from escalation_engine.core.schedule import schedule
-from escalation_engine.core.health import operator_findings
 from escalation_engine.core.tables import Account, Contract, Person, Timer
 from escalation_engine.procedures.obligations.calendar import status_of
 from escalation_engine.procedures.obligations.parties import open_obligations_for
