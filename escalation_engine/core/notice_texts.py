@@ -6,6 +6,8 @@ fails. A person's language is their digest setting (`digest settings --language`
 profile's digest language, else Dutch — the same source of truth the digests use. `link` is where to act:
 ESCALATION_ENGINE_BASE_URL + the case's page (/escalaties/ESC-n, /plannen/PLAN-n,
 /verplichtingen/OBL-n; any other case links to its contract's page /contracten/KEY), empty without a base URL.
+A rule or an explanation among the values (stored in English) is shown in the notice's language
+(`rule_texts.localise_fields`).
 """
 
 from __future__ import annotations
