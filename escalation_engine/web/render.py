@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from escalation_engine.core.rule_texts import localise
+
 HERE = Path(__file__).resolve().parent
 LANGUAGES = ("nl", "en")
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -52,6 +54,7 @@ def environment(language: str) -> Environment:
     )
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
     env.filters["local"] = local
+    env.filters["rule"] = lambda text: localise(text or "", language)  # a stored rule in the page's language
     return env
 
 
