@@ -165,6 +165,7 @@ LAZY_COMMANDS = {
     "demo": "cmd_ops",
     "serve": "cmd_web",
     "timers": "cmd_timers",
+    "status": "cmd_status",
     "obligations": "cmd_obligations",
     "obligation": "cmd_obligations",
     "digest": "cmd_obligations",

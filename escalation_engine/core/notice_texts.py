@@ -6,6 +6,8 @@ fails. A person's language is their digest setting (`digest settings --language`
 profile's digest language, else Dutch — the same source of truth the digests use. `link` is where to act:
 ESCALATION_ENGINE_BASE_URL + the case's page (/escalaties/ESC-n, /plannen/PLAN-n,
 /verplichtingen/OBL-n; any other case links to its contract's page /contracten/KEY), empty without a base URL.
+A rule or an explanation among the values (stored in English) is shown in the notice's language
+(`rule_texts.localise_fields`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from escalation_engine.core.notices import Recipient, notify
+from escalation_engine.core.rule_texts import localise_fields
 from escalation_engine.core.texts import render
 
 DEFAULT_LANGUAGE = "nl"
@@ -84,6 +87,10 @@ NOTICE_KINDS: dict[str, tuple[str, ...]] = {
     # the obligations calendar (B2 §2.1): reminders and overdue; item = the obligation's view (id, title,
     # title_en, period, due, owed_by, owed_to, rule, source); what = "reminder" or "overdue"
     "obligation_notice": ("what", "item", "days_left", "escalation"),
+    # the periodic digest per person (B2 §2.1, §5.1): title = the contract's; overdue and soon = obligation
+    # views (as in obligation_notice, plus mine and days); deadlines = `deadlines` rows, a failed one flagged;
+    # operator = for an administrator, every dead timer (`timers failed` rows) and failed notice, else None
+    "digest": ("title", "today", "frequency", "horizon", "overdue", "soon", "deadlines", "operator"),
 }
 
 _PREFERENCE = text(
@@ -134,7 +141,32 @@ def link_to(case: str | None, contract_key: str) -> str:
 def render_notice(kind: str, language: str, data: dict[str, Any]) -> tuple[str, str]:
     if kind not in NOTICE_KINDS:
         raise KeyError(f"unknown notice kind {kind!r}: add it to NOTICE_KINDS with its templates")
-    return render(f"notices/{kind}", language, data)
+    return render(f"notices/{kind}", language, localise_fields(data, language))
+
+
+def queue_rendered(
+    session: Session,
+    *,
+    key: str,
+    now: datetime,
+    person: Recipient,
+    contract_key: str,
+    rendered: list[tuple[str, str]],
+) -> None:
+    """Queue notices already rendered by `render_notice` as one message (a person's digests of several
+    contracts on one day): the first subject (+ how many more), the bodies one after the other."""
+    subject = rendered[0][0] if len(rendered) == 1 else f"{rendered[0][0]} (+{len(rendered) - 1})"
+    body = "\n\n".join(part for _, part in rendered)
+    notify(
+        session,
+        key=key,
+        now=now,
+        person=person,
+        contract_key=contract_key,
+        case=None,
+        subject=subject,
+        body=body,
+    )
 
 
 def send_notice(

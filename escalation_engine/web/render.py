@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from escalation_engine.core.rule_texts import localise
 from escalation_engine.web.labels import DEADLINES, STATES, labeller
 
 HERE = Path(__file__).resolve().parent
@@ -57,6 +58,7 @@ def environment(language: str) -> Environment:
     gettext = translations(language).gettext
     env.filters["state"] = labeller(STATES, gettext)
     env.filters["deadline"] = labeller(DEADLINES, gettext)
+    env.filters["rule"] = lambda text: localise(text or "", language)  # a stored rule in the page's language
     return env
 
 

@@ -78,7 +78,7 @@ def test_the_weekly_digest_lists_overdue_and_soon_due_obligations_in_dutch(
     assert mail.subject == "[LF] Overzicht verplichtingen en termijnen — 2026-03-23"
     assert "Te laat (1):" in mail.body and "Plan van aanpak 'Social return'" in mail.body
     assert "uiterlijk 2026-02-15, 36 dag(en) te laat — u bent aan zet" in mail.body
-    assert "regel: award 2025-11-15 + 3 months — B2 §2.1.2 PI1" in mail.body
+    assert "regel: gunning 2025-11-15 + 3 maanden — B2 §2.1.2 PI1" in mail.body  # the rule in Dutch too
     # the user group of Q1 (due 31 March) is within the 14-day horizon; the category owes it
     assert "Binnenkort (binnen 14 dagen, 1):" in mail.body and "verschuldigd door category" in mail.body
     assert pending_digest_timer(ctx, "LF", "am").idempotency_key.endswith(":2026-03-30")

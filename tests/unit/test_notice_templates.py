@@ -28,6 +28,21 @@ def _sample(kind: str) -> dict[str, object]:
     if "evidence" in data:  # the waiting-room clause's months
         month = {"moment": 6, "date": "<date>", "finished_pct": 80, "satisfied_pct": 70, "quality_pct": 90}
         data["evidence"] = [{**month, "norm_met": False, "verdict": "<verdict>"}]
+    if kind == "digest":  # no case of its own: obligation views and `deadlines` rows, a failed one flagged
+        item = {"id": "<case>", "title": "<title>", "title_en": "<title>", "period": "", "due": "<due>"}
+        item |= {"days": 3, "mine": True, "owed_by": "<owed_by>", "rule": "<rule>", "source": "<source>"}
+        deadline = {"case": "<case>", "what": "<what>", "subject": "", "due": "<due>", "overdue": True}
+        deadline |= {
+            "state": "failed",
+            "error": "<error>",
+            "timer": 7,
+            "rule": "<rule>",
+            "source": "<source>",
+        }
+        data |= {"overdue": [item], "soon": [item], "deadlines": [deadline], "frequency": "weekly"}
+        dead = {"timer": 9, "case": "<case>", "contract": "<contract>", "what": "<what>", "due": "<due>"}
+        data["operator"] = {"failed_timers": [{**dead, "error": "<error>"}], "outbox_failed": 1}
+        return {**data, "contract": "<contract>", "case": None, "name": "<name>", "link": ""}
     return {**data, "contract": "<contract>", "case": "<case>", "name": "<name>", "link": ""}
 
 
@@ -44,6 +59,9 @@ def test_every_notice_kind_renders_in_dutch_and_english_naming_the_case_and_its_
     for field in NOTICE_KINDS[kind]:
         if _sample(kind)[field] == f"<{field}>":
             assert f"<{field}>" in subject + body, f"{kind}.{language} leaves out {field}"
+    if kind == "digest":
+        assert "timers retry 7" in body, "a deadline whose timer failed says how the operator retries it"
+        assert "timer 9:" in body and "timers retry ID" in body, "an administrator's digest names dead timers"
     if kind == "obligation_notice":
         assert all(f"<{part}>" in body for part in ("due", "rule", "source", "owed_to")), "its deadline"
 
@@ -69,7 +87,21 @@ def test_an_unknown_notice_kind_is_refused() -> None:
         render_notice("no_such_notice", "nl", {})
 
 
-TEMPLATED = ("ladder", "plans", "step_in", "kpis")  # procedures whose every notice goes through NOTICE_KINDS
+# procedures whose every notice goes through NOTICE_KINDS: all of them (a new procedure is in it by itself)
+TEMPLATED = sorted(p.name for p in (PACKAGE / "procedures").iterdir() if (p / "__init__.py").exists())
+
+
+def test_every_procedure_is_checked_for_inline_notices() -> None:
+    assert {"ladder", "plans", "step_in", "kpis", "obligations"} <= set(TEMPLATED)
+
+
+def test_every_notice_template_on_disk_is_a_kind_and_every_kind_has_both_languages() -> None:
+    folder = PACKAGE / "templates" / "notices"
+    on_disk = {p.name.split(".")[0] for p in folder.glob("*.txt.j2") if not p.name.startswith("_")}
+    assert on_disk == set(NOTICE_KINDS), "templates without a kind, or kinds without templates"
+    for kind in NOTICE_KINDS:
+        for language in LANGUAGES:
+            assert (folder / f"{kind}.{language}.txt.j2").is_file(), f"{kind} has no {language} template"
 
 
 @pytest.mark.parametrize("procedure", TEMPLATED)
@@ -81,3 +113,39 @@ def test_a_templated_procedure_writes_no_notice_text_inline(procedure: str) -> N
                 and getattr(node.func, "id", getattr(node.func, "attr", "")) == "notify"
             ):
                 pytest.fail(f"{path.name}:{node.lineno} queues an inline notice: use send_notice and a kind")
+
+
+RULE = "response window: addressed + 5 days"
+EXPLANATION = (
+    "B2 §2.2 (decentral): DJI had 93.50 % availability in 2026-03, below the norm of >= 95.00 % (Slecht). The "
+    "supplier shows and implements its improvements in the following month, 2026-04 (2026-04-01 to "
+    "2026-04-30). The category may apply one or more of S1, S2, S3, S5."
+)
+WORDED = [
+    kind
+    for kind in sorted(NOTICE_KINDS)
+    if {"rule", "explanation", "item", "deadlines"} & {*NOTICE_KINDS[kind]}
+]
+
+
+@pytest.mark.parametrize("kind", WORDED)
+def test_a_dutch_notice_shows_its_rule_and_explanation_in_dutch_and_an_english_one_in_english(
+    kind: str,
+) -> None:
+    data = _sample(kind)
+    for field in ("rule", "explanation"):
+        if field in data:
+            data[field] = RULE if field == "rule" else EXPLANATION
+    for nested in ("item",):
+        if isinstance(data.get(nested), dict):
+            data[nested] = {**data[nested], "rule": RULE}  # type: ignore[dict-item]
+    if kind == "digest":
+        data["deadlines"] = [{**data["deadlines"][0], "rule": RULE}]  # type: ignore[index]
+    dutch = "\n".join(render_notice(kind, "nl", data))
+    english = "\n".join(render_notice(kind, "en", data))
+    if "rule" in data or "item" in data or kind == "digest":
+        assert "reactietermijn: geadresseerd + 5 dagen" in dutch and RULE not in dutch
+        assert RULE in english
+    if "explanation" in data:
+        assert "onder de norm van >= 95.00 % (Slecht)" in dutch and "below the norm" not in dutch
+        assert EXPLANATION in english

@@ -14,7 +14,7 @@ from escalation_engine.core import audit
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.dates import local_date
 from escalation_engine.core.errors import BadInput, NotFound
-from escalation_engine.core.notices import notify
+from escalation_engine.core.notice_texts import queue_rendered
 from escalation_engine.core.tables import Person, Timer
 from escalation_engine.core.texts import LANGUAGES
 from escalation_engine.procedures.obligations.digests import (
@@ -50,15 +50,13 @@ def send_digests(
             key = f"digest:{person.id}:{local_date(now).isoformat()}"
             view["queued"] = not dry_run and not view["empty"]
             if view["queued"]:
-                notify(
+                queue_rendered(
                     session,
                     key=key,
                     now=now,
                     person=person,
                     contract_key=person.contract_key,
-                    case=None,
-                    subject=view["subject"],
-                    body=view["body"],
+                    rendered=[(view["subject"], view["body"])],
                 )
             out.append(view)
         return out

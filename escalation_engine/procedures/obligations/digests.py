@@ -20,12 +20,12 @@ from escalation_engine.contracts.lookup import get_contract, pinned_profile
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.dates import at_local_time, local_date
 from escalation_engine.core.deadlines import REMINDER, deadline_rows
-from escalation_engine.core.notices import notify
+from escalation_engine.core.health import operator_findings
+from escalation_engine.core.notice_texts import link_to, queue_rendered, render_notice
 from escalation_engine.core.refs import case_ref
 from escalation_engine.core.registry import DueTimer, Registry
 from escalation_engine.core.schedule import schedule
-from escalation_engine.core.tables import Contract, Person, Timer
-from escalation_engine.core.texts import render
+from escalation_engine.core.tables import Account, Contract, Person, Timer
 from escalation_engine.procedures.obligations.calendar import status_of
 from escalation_engine.procedures.obligations.parties import open_obligations_for
 from escalation_engine.procedures.obligations.tables import DigestPreference
@@ -170,7 +170,10 @@ def compose(
     for entry in deadline_rows(registry, session, list(session.exec(query.order_by(col(Timer.due_at)))), now):
         if person.key in entry["responsible"] and date.fromisoformat(entry["due"]) <= until:
             deadlines.append(entry)
+    account = session.get(Account, person.account_id) if person.account_id is not None else None
     return {
+        # an administrator's digest also names every dead timer and failed notice (the operator's look)
+        "operator": operator_findings(session) if account is not None and account.is_admin else None,
         "contract": contract.key,
         "title": contract.title,
         "name": person.name,
@@ -189,8 +192,9 @@ def queue_digest(registry: Registry, session: Session, person: Person, now: date
     contract = get_contract(session, person.contract_key)
     profile = pinned_profile(contract)
     data = compose(registry, session, person, contract, profile, now)
-    subject, body = render("digest", data["language"], data)
-    empty = not (data["overdue"] or data["soon"] or data["deadlines"])
+    values = {**data, "case": None, "link": link_to(None, contract.key)}
+    subject, body = render_notice("digest", data["language"], values)
+    empty = not (data["overdue"] or data["soon"] or data["deadlines"] or data["operator"])
     assert person.id is not None
     view = {
         "person": person.key,
@@ -224,16 +228,13 @@ def digest_due(ctx: Ctx, session: Session, timer: DueTimer, now: datetime) -> st
     if not views:
         return "nothing due"
     lead = members[0]  # one digest per account and day, whichever of its contracts' timers fires first
-    subject = views[0]["subject"] if len(views) == 1 else f"{views[0]['subject']} (+{len(views) - 1})"
-    notify(
+    queue_rendered(
         session,
         key=f"digest:{lead.id}:{day.isoformat()}",
         now=now,
         person=lead,
         contract_key=lead.contract_key,
-        case=None,
-        subject=subject,
-        body="\n\n".join(v["body"] for v in views),
+        rendered=[(v["subject"], v["body"]) for v in views],
     )
     return f"digest ({sum(v['items'] for v in views)} item(s))"
 
