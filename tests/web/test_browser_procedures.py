@@ -111,3 +111,22 @@ def test_the_month_view_in_dutch_and_english(browser: Any, world: Any) -> None:
     anna.goto(f"{server}/contracten/LF/maand?m=2026-03&lang=en")
     assert anna.get_attribute("html", "lang") == "en" and "March 2026" in anna.inner_text("h1")
     axe(anna)
+
+
+def test_the_escalation_filter_swaps_the_list_in_place_with_htmx(browser: Any, world: Any) -> None:
+    server, refs = world
+    carla = person(browser, server, "cat@example.org")
+    carla.goto(f"{server}/contracten/LF")
+    carla.evaluate("window.notReloaded = true")
+    assert refs["top"] in carla.inner_text("#escalaties-blok")
+    carla.select_option("#state", "closed")
+    carla.get_by_role("button", name="Filteren").first.click()
+    carla.wait_for_url("**state=closed**")
+    carla.wait_for_function(
+        "(ref) => !document.querySelector('#escalaties-blok').innerText.includes(ref)", arg=refs["top"]
+    )
+    assert carla.evaluate("window.notReloaded") is True  # the list was swapped, the page not reloaded
+    assert "Geen escalaties met deze filters." in carla.inner_text("#escalaties-blok")
+    axe(carla)
+    carla.go_back()
+    carla.wait_for_url(f"{server}/contracten/LF")
