@@ -1,33 +1,37 @@
-"""Audit review: the whole trail the person may see, with filters (contract, case, person, action, period), the
-result of `audit verify`, and an export for an auditor (CSV, and the page itself prints)."""
+"""Audit review: the whole trail the person may see, newest first and 100 rows a page, with filters (contract,
+case, person, action, period) in SQL, the result of `audit verify` on request, and an export for an auditor
+(CSV of every matching row, and the page itself prints)."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 from starlette.responses import Response
 
 from escalation_engine.core import audit
+from escalation_engine.core.audit_search import search
 from escalation_engine.core.exports import spreadsheet_safe
 from escalation_engine.web.base import Req
 
 FILTERS = ("contract", "case", "person", "action", "from", "to")
 
 
-def _rows(req: Req) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    chosen = {name: req.request.query_params.get(name, "").strip() for name in FILTERS}
-    rows = audit.listing(req.ctx.db, case_ref=chosen["case"] or None, contract_key=chosen["contract"] or None)
-    if chosen["person"]:
-        rows = [r for r in rows if chosen["person"] in (r["actor"], r.get("account"))]
-    if chosen["action"]:
-        rows = [r for r in rows if r["action"].startswith(chosen["action"])]
-    low, high = _day(chosen, "from"), _day(chosen, "to")
-    if low is not None:
-        rows = [r for r in rows if date.fromisoformat(r["recorded_at"][:10]) >= low]
-    if high is not None:
-        rows = [r for r in rows if date.fromisoformat(r["recorded_at"][:10]) <= high]
-    return rows, chosen
+PAGE = 100
+
+
+def _filters(req: Req) -> tuple[dict[str, Any], dict[str, str]]:
+    chosen = {name: req.request.query_params.get(name, "").strip()[:200] for name in FILTERS}
+    wanted = {
+        "contract_key": chosen["contract"] or None,
+        "case_ref": chosen["case"] or None,
+        "person": chosen["person"] or None,
+        "action": chosen["action"] or None,
+        "since": _day(chosen, "from"),
+        "until": _day(chosen, "to"),
+    }
+    return wanted, chosen
 
 
 def _day(chosen: dict[str, str], name: str) -> date | None:
@@ -39,11 +43,22 @@ def _day(chosen: dict[str, str], name: str) -> date | None:
 
 
 def audit_page(req: Req) -> Response:
-    rows, chosen = _rows(req)
-    result = audit.verify(req.ctx.db)
-    query = "&".join(f"{k}={v}" for k, v in chosen.items() if v)
+    """Newest first, 100 a page; `audit verify` runs when asked (`?controle=1`): it reads the whole chain."""
+    wanted, chosen = _filters(req)
+    text = req.request.query_params.get("pagina", "1")
+    number = max(1, min(int(text), 10**6)) if text.isdigit() else 1
+    rows = search(req.ctx.db, **wanted, newest_first=True, limit=PAGE + 1, offset=(number - 1) * PAGE)
+    check = req.request.query_params.get("controle") == "1"
+    query = "&".join(f"{k}={quote(v)}" for k, v in chosen.items() if v)
     return req.page(
-        "audit.html", title=req.t("Audittrail"), rows=rows, chosen=chosen, verify=result, query=query
+        "audit.html",
+        title=req.t("Audittrail"),
+        rows=rows[:PAGE],
+        more=len(rows) > PAGE,
+        page_number=number,
+        chosen=chosen,
+        verify=audit.verify(req.ctx.db) if check else None,
+        query=query,
     )
 
 
@@ -69,7 +84,8 @@ def audit_csv(req: Req) -> Response:
     import csv
     import io
 
-    rows, _ = _rows(req)
+    wanted, _ = _filters(req)
+    rows = search(req.ctx.db, **wanted)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
