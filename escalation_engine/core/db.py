@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,8 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlmodel import Session
 
 from escalation_engine.core.errors import BadInput
+
+_SNAPSHOT: ContextVar[tuple[Database, Session] | None] = ContextVar("read_snapshot", default=None)
 
 DEFAULT_DB_FILE = "escalation-engine.db"
 SCHEMA_REVISION = "0010"
@@ -90,8 +93,28 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        """A read transaction — or, inside `snapshot()`, the snapshot's own session."""
+        shared = _SNAPSHOT.get()
+        if shared is not None and shared[0] is self:
+            yield shared[1]
+            return
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             yield session
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Every `read()` within shares one read transaction: a page that reads several views sees one
+        consistent state and loads the contract, its profile and what the account may see once. Only for
+        reading: a write inside would not be seen by the snapshot's reads."""
+        if _SNAPSHOT.get() is not None:
+            yield
+            return
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            token = _SNAPSHOT.set((self, session))
+            try:
+                yield
+            finally:
+                _SNAPSHOT.reset(token)
 
     def lock_audit_chain(self, session: Session) -> None:
         """Serialise appends to the hash chain (SQLite is already serialised by BEGIN IMMEDIATE)."""

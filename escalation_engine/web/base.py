@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -129,6 +130,12 @@ def page(
     return endpoint
 
 
+def _reading(site: Site, request: Request, signed_in: bool) -> AbstractContextManager[None]:
+    """A signed-in page (GET) reads in one snapshot; a form (POST) writes, then reads what it wrote; the
+    sign-in pages may write on GET (single sign-on's return) and read as they go."""
+    return site.db.snapshot() if request.method == "GET" and signed_in else nullcontext()
+
+
 def _handle(
     site: Site, handler: Callable[[Req], Response], request: Request, data: dict[str, str], signed_in: bool
 ) -> Response:
@@ -159,7 +166,7 @@ def _handle(
                 ),
             )
     try:
-        with acting(principal):
+        with acting(principal), _reading(site, request, signed_in):
             return handler(req)
     except NotFound:
         return req.page(
