@@ -145,10 +145,11 @@ def start_cli(db_url: str, *args: str, person: str | None = None) -> subprocess.
 
 
 def start_daemon(db_url: str, log: Path, *, console: bool = True) -> subprocess.Popen[str]:
-    """`escalation-engine run --interval 0.2` (with console delivery, for tests), its output into `log`,
-    in a process group of its own so `stop` and `daemon` can end it and anything it started."""
+    """`escalation-engine run --interval 0.2 --accept-jump` (with console delivery, for tests), its output
+    into `log`, in a process group of its own so `stop` and `daemon` can end it and anything it started.
+    The seeded cases were opened weeks ago (a downtime): the operator accepts that jump of the clock."""
     env = {**os.environ, "ESCALATION_ENGINE_DB": db_url}
-    args = [EXE, "run", "--interval", "0.2", *(["--console"] if console else [])]
+    args = [EXE, "run", "--interval", "0.2", "--accept-jump", *(["--console"] if console else [])]
     with log.open("a") as out:
         return subprocess.Popen(args, stdout=out, stderr=out, text=True, env=env, start_new_session=True)
 
@@ -220,3 +221,14 @@ def sqlite_dump(path: Path) -> list[str]:
         return list(conn.iterdump())
     finally:
         conn.close()
+
+
+def all_rows(db: Database) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table (both backends), to compare before and after a refused command."""
+    from escalation_engine.app.schema import METADATA
+
+    with db.engine.connect() as conn:
+        return {
+            name: [tuple(row) for row in conn.execute(select(table).order_by(*table.primary_key.columns))]
+            for name, table in sorted(METADATA.tables.items())
+        }

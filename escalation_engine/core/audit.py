@@ -8,7 +8,7 @@ import io
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -20,6 +20,9 @@ from escalation_engine.core.tables import AuditEvent, Person
 from escalation_engine.core.visibility import restrict, sight
 
 GENESIS = "0" * 64
+# A row may be dated a little before the one before it (two processes' clocks, a firing's instant taken
+# just before a concurrent action's); further back, `verify` says the clock ran backwards.
+BACKWARDS_TOLERANCE = timedelta(minutes=5)
 _FIELDS = (
     "id",
     "recorded_at",
@@ -178,10 +181,17 @@ def verify(
     cut chain is not."""
     problems: list[str] = []
     prev_hash, expected_id, rows = GENESIS, 1, 0
+    prev_at, prev_id = None, 0
     wanted = dict(checkpoints)
     head_seen = expected_head is None
     for event in _stream(db):
         rows += 1
+        if prev_at is not None and event.recorded_at < prev_at - BACKWARDS_TOLERANCE:
+            problems.append(
+                f"audit row {event.id} is dated {_at(event.recorded_at)}, before row {prev_id} "
+                f"({_at(prev_at)}): the clock ran backwards"
+            )
+        prev_at, prev_id = event.recorded_at, event.id or 0
         if event.id != expected_id:
             missing = (
                 f"{expected_id}" if event.id == expected_id + 1 else f"{expected_id}–{(event.id or 0) - 1}"
@@ -207,6 +217,10 @@ def verify(
     for ident in sorted(wanted):
         problems.append(f"audit row {ident} of a signed checkpoint is missing (the tail was cut)")
     return VerifyResult(ok=not problems, rows=rows, head=prev_hash, problems=problems)
+
+
+def _at(instant: datetime) -> str:
+    return instant.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def as_record(event: AuditEvent) -> dict[str, Any]:
