@@ -43,13 +43,16 @@ def verify_command(
         )
     data = {**result.as_dict(), "checkpoints": len(pairs)}
     checked = f", {len(pairs)} signed checkpoint(s) hold" if pairs else ""
-    app.out(
-        data,
-        lambda: click.echo(
+
+    def human() -> None:
+        click.echo(
             f"audit trail ok: {result.rows} rows, head {result.head}{checked}; every case's stored state is "
             "what its audit rows replay to"
-        ),
-    )
+        )
+        for finding in result.backwards:
+            click.echo(f"warning: {finding}", err=True)
+
+    app.out(data, human)
 
 
 def checkpoint_command(app: App, key_file: Path | None, output: Path | None) -> None:

@@ -7,7 +7,7 @@ import hashlib
 import io
 import json
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -161,9 +161,17 @@ class VerifyResult:
     rows: int
     head: str
     problems: list[str]
+    # rows dated before the row before them: the chain holds, but the clock ran backwards (a warning)
+    backwards: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"ok": self.ok, "rows": self.rows, "head": self.head, "problems": self.problems}
+        return {
+            "ok": self.ok,
+            "rows": self.rows,
+            "head": self.head,
+            "problems": self.problems,
+            "backwards": self.backwards,
+        }
 
 
 def _stream(db: Database) -> Iterator[AuditEvent]:
@@ -178,8 +186,10 @@ def verify(
 ) -> VerifyResult:
     """Recompute the chain; name every edited row and every missing row. A kept head (`expected_head`) and
     every checkpoint (row id, hash) must still be in the chain: rows added since are fine, a rewritten or
-    cut chain is not."""
+    cut chain is not. A row dated more than BACKWARDS_TOLERANCE before the row before it is named in
+    `backwards` (the clock ran backwards: visible, though the chain holds)."""
     problems: list[str] = []
+    backwards: list[str] = []
     prev_hash, expected_id, rows = GENESIS, 1, 0
     prev_at, prev_id = None, 0
     wanted = dict(checkpoints)
@@ -187,7 +197,7 @@ def verify(
     for event in _stream(db):
         rows += 1
         if prev_at is not None and event.recorded_at < prev_at - BACKWARDS_TOLERANCE:
-            problems.append(
+            backwards.append(
                 f"audit row {event.id} is dated {_at(event.recorded_at)}, before row {prev_id} "
                 f"({_at(prev_at)}): the clock ran backwards"
             )
@@ -216,7 +226,7 @@ def verify(
         )
     for ident in sorted(wanted):
         problems.append(f"audit row {ident} of a signed checkpoint is missing (the tail was cut)")
-    return VerifyResult(ok=not problems, rows=rows, head=prev_hash, problems=problems)
+    return VerifyResult(ok=not problems, rows=rows, head=prev_hash, problems=problems, backwards=backwards)
 
 
 def _at(instant: datetime) -> str:
