@@ -230,3 +230,34 @@ def test_the_daemon_holds_a_jumped_clock_at_every_beat_and_resumes_when_the_cloc
         assert accept == {"jump": False}  # once: the next jump is held again
     with freeze_time("2026-05-08 08:00:00"):
         assert "held" in metronome(db, accept)
+
+
+def test_a_running_daemon_holds_a_jumped_clock_beat_after_beat_and_resumes_once_the_jump_is_accepted(
+    tmp_path: Path,
+) -> None:
+    from faults_support import cli as run_cli
+    from faults_support import counts, daemon, seed_due, stop, wait_until
+
+    from escalation_engine.core.clock import SystemClock
+
+    url = f"sqlite:///{tmp_path / 'engine.db'}"
+    db = Database(url)
+    db.upgrade()
+    register(Ctx(db=db, clock=FixedClock(SystemClock().now() - timedelta(days=20))))
+    seed_due(db, 20, SystemClock().now() - timedelta(days=20))  # the newest audit row: 20 days ago
+    log = tmp_path / "daemon.log"
+    with daemon(url, log, accept_jump=False) as running:
+        wait_until(lambda: log.read_text().count("beat: HELD") >= 3, 300, "three held beats")
+        assert counts(db)["fired"] == 0 and running.poll() is None  # held, not stopped
+        assert "20.0 days after the engine's last known time" in log.read_text()
+        accepted = run_cli(url, "tick", "--accept-jump", "--console")
+        assert accepted.returncode == 0, accepted.stderr
+        held = log.read_text().count("beat: HELD")
+        import time
+
+        time.sleep(2)  # about ten beats of 0.2 s: none of them holds any more
+        assert log.read_text().count("beat: HELD") <= held + 1  # at most the beat running during the tick
+        assert running.poll() is None
+        assert stop(running) == 0
+    assert counts(db)["due"] == 0
+    db.dispose()
