@@ -144,11 +144,15 @@ def start_cli(db_url: str, *args: str, person: str | None = None) -> subprocess.
     return subprocess.Popen([EXE, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
 
-def start_daemon(db_url: str, log: Path, *, console: bool = True) -> subprocess.Popen[str]:
-    """`escalation-engine run --interval 0.2` (with console delivery, for tests), its output into `log`,
-    in a process group of its own so `stop` and `daemon` can end it and anything it started."""
+def start_daemon(
+    db_url: str, log: Path, *, console: bool = True, accept_jump: bool = True
+) -> subprocess.Popen[str]:
+    """`escalation-engine run --interval 0.2 --accept-jump` (with console delivery, for tests), its output
+    into `log`, in a process group of its own so `stop` and `daemon` can end it and anything it started.
+    The seeded cases were opened weeks ago (a downtime): the operator accepts that jump of the clock."""
     env = {**os.environ, "ESCALATION_ENGINE_DB": db_url}
-    args = [EXE, "run", "--interval", "0.2", *(["--console"] if console else [])]
+    args = [EXE, "run", "--interval", "0.2", *(["--accept-jump"] if accept_jump else [])]
+    args += ["--console"] if console else []
     with log.open("a") as out:
         return subprocess.Popen(args, stdout=out, stderr=out, text=True, env=env, start_new_session=True)
 
@@ -173,9 +177,9 @@ def kill_group(process: subprocess.Popen[str]) -> None:
 
 
 @contextmanager
-def daemon(db_url: str, log: Path) -> Iterator[subprocess.Popen[str]]:
+def daemon(db_url: str, log: Path, *, accept_jump: bool = True) -> Iterator[subprocess.Popen[str]]:
     """A running daemon that is ended in every outcome of the block (an assertion, a timeout, ^C)."""
-    process = start_daemon(db_url, log)
+    process = start_daemon(db_url, log, accept_jump=accept_jump)
     try:
         yield process
     finally:
@@ -220,3 +224,14 @@ def sqlite_dump(path: Path) -> list[str]:
         return list(conn.iterdump())
     finally:
         conn.close()
+
+
+def all_rows(db: Database) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table (both backends), to compare before and after a refused command."""
+    from escalation_engine.app.schema import METADATA
+
+    with db.engine.connect() as conn:
+        return {
+            name: [tuple(row) for row in conn.execute(select(table).order_by(*table.primary_key.columns))]
+            for name, table in sorted(METADATA.tables.items())
+        }

@@ -33,14 +33,27 @@ Beat = Callable[[dict[str, Any]], None]
 _listeners: list[Beat] = []
 
 
-def in_chunks(ctx: Ctx, channel: Channel | None, on_chunk: Beat, *, chunk: int = BEAT_CHUNK) -> None:
+def in_chunks(
+    ctx: Ctx,
+    channel: Channel | None,
+    on_chunk: Beat,
+    *,
+    chunk: int = BEAT_CHUNK,
+    accept_jump: bool = False,
+    how_to_accept: str = "`escalation-engine tick --accept-jump`",
+) -> None:
     """Fire what is due and deliver the outbox, `chunk` timers at a time, until nothing is due: a long
-    catch-up after downtime keeps its memory bounded and sends messages as it proceeds (daemon and tick)."""
+    catch-up after downtime keeps its memory bounded and sends messages as it proceeds (daemon and tick).
+
+    The clock is guarded first (core/clock_guard.py): a clock too far ahead of the engine's last known
+    time (unless `accept_jump`), or behind it, raises `ClockHeld` before anything is fired or sent."""
+    from escalation_engine.core.clock_guard import ClockGuard, max_jump
     from escalation_engine.core.outbox import deliver
     from escalation_engine.core.timers import process_due
 
+    guard = ClockGuard(bound=max_jump(), accept_jump=accept_jump, how_to_accept=how_to_accept)
     while True:
-        fired = process_due(ctx, limit=chunk)
+        fired = process_due(ctx, limit=chunk, guard=guard)
         report = fired.as_dict()
         # without a channel (no SMTP settings) nothing is sent: the notices stay queued
         report["delivered"] = (
@@ -51,10 +64,15 @@ def in_chunks(ctx: Ctx, channel: Channel | None, on_chunk: Beat, *, chunk: int =
             return
 
 
-def metronome(db: Database) -> dict[str, Any]:
-    """One beat: fire what is due, then deliver queued messages. Safe to run any number of times."""
+def metronome(db: Database, accept: dict[str, bool] | None = None) -> dict[str, Any]:
+    """One beat: fire what is due, then deliver queued messages. Safe to run any number of times.
+
+    A held clock (too far ahead of the engine's last known time, or behind it) fires and sends nothing:
+    the beat reports `held` (the operator's message) and the daemon keeps beating, so a corrected clock
+    resumes. `accept["jump"]` (`run --accept-jump`) accepts one jump, on the first beat that is not held."""
     from escalation_engine.app.context import Ctx
     from escalation_engine.core.channels import configured_channel
+    from escalation_engine.core.clock_guard import ClockHeld
 
     last: dict[str, Any] = {}
 
@@ -63,8 +81,25 @@ def metronome(db: Database) -> dict[str, Any]:
         for listener in _listeners:
             listener(chunk)
 
-    in_chunks(Ctx(db=db), configured_channel(), report)
+    accept = accept if accept is not None else {}
+    try:
+        in_chunks(
+            Ctx(db=db),
+            configured_channel(),
+            report,
+            accept_jump=accept.get("jump", False),
+            how_to_accept="`escalation-engine tick --accept-jump` (the daemon resumes at its next beat) or by "
+            "restarting the daemon with `run --accept-jump`",
+        )
+    except ClockHeld as held:
+        report({"held": held.message, **_nothing()})
+        return last
+    accept["jump"] = False
     return last
+
+
+def _nothing() -> dict[str, Any]:
+    return {"fired": [], "retrying": [], "failed": [], "delivered": {"sent": [], "failed": []}}
 
 
 class SingleDaemonLock:
@@ -105,6 +140,7 @@ def run_daemon(
     stop: threading.Event | None = None,
     on_beat: Beat | None = None,
     install_signals: bool = True,
+    accept_jump: bool = False,
 ) -> None:
     """Run until SIGINT/SIGTERM (or `stop` is set); stops cleanly after the running beat."""
     from apscheduler.jobstores.memory import MemoryJobStore
@@ -138,7 +174,7 @@ def run_daemon(
             trigger="interval",
             seconds=interval,
             id=JOB_ID,
-            args=[db],  # the database by reference: no URL in any table
+            args=[db, {"jump": accept_jump}],  # the database by reference: no URL in any table
             next_run_time=SystemClock().now(),
         )
         scheduler.start()

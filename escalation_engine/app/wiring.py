@@ -1,15 +1,21 @@
 """Every procedure wired into the core's registry, explicitly and once: its timer handlers, its deadline
-describers and the hooks it answers. A procedure with timers that is not listed here never fires."""
+describers and the hooks it answers (its cases for the audit replay among them). A procedure with timers
+that is not listed here never fires."""
 
 from __future__ import annotations
 
 from escalation_engine.core.registry import Registry
 from escalation_engine.procedures.kpis import follow_up as kpi_follow_up
 from escalation_engine.procedures.kpis import obligation_kpis, sanction_hearing
+from escalation_engine.procedures.kpis import replay as kpi_replay
+from escalation_engine.procedures.ladder import replay as ladder_replay
 from escalation_engine.procedures.ladder import timers as ladder_timers
 from escalation_engine.procedures.obligations import digests, horizon
+from escalation_engine.procedures.obligations import replay as obligation_replay
 from escalation_engine.procedures.obligations import timers as obligation_timers
+from escalation_engine.procedures.plans import replay as plan_replay
 from escalation_engine.procedures.plans import timers as plan_timers
+from escalation_engine.procedures.step_in import replay as step_in_replay
 from escalation_engine.procedures.step_in import timers as step_in_timers
 
 REGISTRATIONS = (
@@ -22,6 +28,12 @@ REGISTRATIONS = (
     obligation_timers.register,
     horizon.register,
     digests.register,
+    # each procedure's cases for `audit verify`'s replay of the trail against the stored states
+    ladder_replay.register,
+    plan_replay.register,
+    step_in_replay.register,
+    kpi_replay.register,
+    obligation_replay.register,
 )
 
 

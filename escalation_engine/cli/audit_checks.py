@@ -31,8 +31,10 @@ def verify_command(
                 bad_signatures.append(
                     f"the checkpoint of row {checkpoint.id} ({checkpoint.at}) is not signed by this key"
                 )
+    from escalation_engine.core.replay import disagreements
+
     result = svc.verify(app.ctx().db, expected_head, pairs)
-    problems = bad_signatures + result.problems
+    problems = bad_signatures + result.problems + disagreements(app.ctx())
     if problems:
         raise RuleRefused(
             "audit trail does not verify: " + "; ".join(problems),
@@ -41,7 +43,16 @@ def verify_command(
         )
     data = {**result.as_dict(), "checkpoints": len(pairs)}
     checked = f", {len(pairs)} signed checkpoint(s) hold" if pairs else ""
-    app.out(data, lambda: click.echo(f"audit trail ok: {result.rows} rows, head {result.head}{checked}"))
+
+    def human() -> None:
+        click.echo(
+            f"audit trail ok: {result.rows} rows, head {result.head}{checked}; every case's stored state is "
+            "what its audit rows replay to"
+        )
+        for finding in result.backwards:
+            click.echo(f"warning: {finding}", err=True)
+
+    app.out(data, human)
 
 
 def checkpoint_command(app: App, key_file: Path | None, output: Path | None) -> None:

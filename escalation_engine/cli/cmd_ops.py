@@ -70,15 +70,24 @@ def deadlines(
     )
 
 
+ACCEPT_JUMP_HELP = (
+    "The clock is right although it is further ahead of the engine's last known time than "
+    "ESCALATION_ENGINE_MAX_CLOCK_JUMP allows (default 7 days), e.g. after a long downtime: fire what came due."
+)
+
+
 @click.command()
 @click.option("--console", is_flag=True, help=CONSOLE_HELP)
+@click.option("--accept-jump", is_flag=True, help=ACCEPT_JUMP_HELP)
 @pass_app
-def tick(app: App, console: bool) -> None:
+def tick(app: App, console: bool, accept_jump: bool) -> None:
     """Fire everything due now (each deadline once), deliver reminders, then exit (for cron and tests).
 
     After long downtime it works in chunks of 1,000 timers like the daemon (messages go out as it proceeds)
     and shows its progress on a terminal. Exits 1 when a message could not be sent (it stays queued).
-    Without SMTP settings nothing is sent: it says so and the notices stay queued."""
+    Without SMTP settings nothing is sent: it says so and the notices stay queued. A clock more than
+    ESCALATION_ENGINE_MAX_CLOCK_JUMP ahead of the last tick (or the newest audit row) is refused (exit 3)
+    unless --accept-jump; a clock behind it is refused too: nothing is fired or undone."""
     from escalation_engine.app import daemon
 
     report: dict[str, Any] = {
@@ -106,7 +115,7 @@ def tick(app: App, console: bool) -> None:
 
     ctx = app.ctx()
     channel = channel_or_warn(app, ctx, console=console)
-    daemon.in_chunks(ctx, channel, chunk, chunk=daemon.BEAT_CHUNK)
+    daemon.in_chunks(ctx, channel, chunk, chunk=daemon.BEAT_CHUNK, accept_jump=accept_jump)
     from escalation_engine.core.outbox import queued
 
     report["delivered"]["channel"] = channel.name if channel is not None else None
@@ -152,12 +161,15 @@ def tick(app: App, console: bool) -> None:
     help="Seconds between beats.",
 )
 @click.option("--console", is_flag=True, help=CONSOLE_HELP)
+@click.option("--accept-jump", is_flag=True, help=ACCEPT_JUMP_HELP + " Once, at the first beat.")
 @pass_app
-def run(app: App, interval: float, console: bool) -> None:
+def run(app: App, interval: float, console: bool, accept_jump: bool) -> None:
     """The daemon: fires due timers and sends reminders until SIGINT/SIGTERM (without SMTP settings the
-    reminders stay queued; --console only for the demo and tests)."""
+    reminders stay queued; --console only for the demo and tests). A clock too far ahead of the last tick
+    (ESCALATION_ENGINE_MAX_CLOCK_JUMP) or behind it is held: each beat says so and fires nothing."""
     from escalation_engine.app.daemon import run_daemon
     from escalation_engine.core.channels import CONSOLE_ENV, configured_channel
+    from escalation_engine.core.clock_guard import max_jump
 
     ctx = app.ctx()
     if console:
@@ -165,7 +177,11 @@ def run(app: App, interval: float, console: bool) -> None:
     if configured_channel() is None:
         click.echo(no_channel_warning(), err=True)
 
+    max_jump()  # a bad bound is refused at start (exit 2), not at every beat
+
     def beat(report: dict[str, Any]) -> None:
+        if report.get("held"):
+            click.echo(f"beat: HELD, nothing fired or sent — {report['held']}", err=True)
         fired, sent = len(report["fired"]), len(report["delivered"]["sent"])
         if fired or sent:
             click.echo(f"beat: fired {fired} timer(s), delivered {sent} message(s)", err=True)
@@ -187,7 +203,7 @@ def run(app: App, interval: float, console: bool) -> None:
         f"every {interval:g} s; stop with Ctrl-C",
         err=True,
     )
-    run_daemon(ctx.db, interval=interval, on_beat=beat)
+    run_daemon(ctx.db, interval=interval, on_beat=beat, accept_jump=accept_jump)
     click.echo("stopped cleanly", err=True)
     if app.as_json:
         output.emit_json({"stopped": True})

@@ -7,8 +7,8 @@ import hashlib
 import io
 import json
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -20,6 +20,9 @@ from escalation_engine.core.tables import AuditEvent, Person
 from escalation_engine.core.visibility import restrict, sight
 
 GENESIS = "0" * 64
+# A row may be dated a little before the one before it (two processes' clocks, a firing's instant taken
+# just before a concurrent action's); further back, `verify` says the clock ran backwards.
+BACKWARDS_TOLERANCE = timedelta(minutes=5)
 _FIELDS = (
     "id",
     "recorded_at",
@@ -158,9 +161,17 @@ class VerifyResult:
     rows: int
     head: str
     problems: list[str]
+    # rows dated before the row before them: the chain holds, but the clock ran backwards (a warning)
+    backwards: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"ok": self.ok, "rows": self.rows, "head": self.head, "problems": self.problems}
+        return {
+            "ok": self.ok,
+            "rows": self.rows,
+            "head": self.head,
+            "problems": self.problems,
+            "backwards": self.backwards,
+        }
 
 
 def _stream(db: Database) -> Iterator[AuditEvent]:
@@ -175,13 +186,22 @@ def verify(
 ) -> VerifyResult:
     """Recompute the chain; name every edited row and every missing row. A kept head (`expected_head`) and
     every checkpoint (row id, hash) must still be in the chain: rows added since are fine, a rewritten or
-    cut chain is not."""
+    cut chain is not. A row dated more than BACKWARDS_TOLERANCE before the row before it is named in
+    `backwards` (the clock ran backwards: visible, though the chain holds)."""
     problems: list[str] = []
+    backwards: list[str] = []
     prev_hash, expected_id, rows = GENESIS, 1, 0
+    prev_at, prev_id = None, 0
     wanted = dict(checkpoints)
     head_seen = expected_head is None
     for event in _stream(db):
         rows += 1
+        if prev_at is not None and event.recorded_at < prev_at - BACKWARDS_TOLERANCE:
+            backwards.append(
+                f"audit row {event.id} is dated {_at(event.recorded_at)}, before row {prev_id} "
+                f"({_at(prev_at)}): the clock ran backwards"
+            )
+        prev_at, prev_id = event.recorded_at, event.id or 0
         if event.id != expected_id:
             missing = (
                 f"{expected_id}" if event.id == expected_id + 1 else f"{expected_id}–{(event.id or 0) - 1}"
@@ -206,7 +226,11 @@ def verify(
         )
     for ident in sorted(wanted):
         problems.append(f"audit row {ident} of a signed checkpoint is missing (the tail was cut)")
-    return VerifyResult(ok=not problems, rows=rows, head=prev_hash, problems=problems)
+    return VerifyResult(ok=not problems, rows=rows, head=prev_hash, problems=problems, backwards=backwards)
+
+
+def _at(instant: datetime) -> str:
+    return instant.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def as_record(event: AuditEvent) -> dict[str, Any]:

@@ -155,3 +155,12 @@ class DatabaseIdentity(SQLModel, table=True):
     __tablename__ = "database_identity"
     id: int | None = Field(default=None, primary_key=True)
     identifier: str = Field(max_length=64)
+
+
+class EngineClock(SQLModel, table=True):
+    """One row: the instant of the last tick (a daemon beat or `tick`), written in the tick's first
+    transaction; a clock far ahead of it or behind it is held (core/clock_guard.py)."""
+
+    __tablename__ = "engine_clock"
+    id: int | None = Field(default=None, primary_key=True)
+    last_tick_at: datetime | None = _instant(nullable=True)

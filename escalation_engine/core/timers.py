@@ -15,6 +15,7 @@ A failed timer is listed by `deadlines` and `timers failed` and fired again by `
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -82,8 +83,17 @@ def _claim(session: Session, now: datetime) -> DueTimer | None:
     return None if row is None else DueTimer(*row)
 
 
-def process_due(ctx: Ctx, now: datetime | None = None, *, limit: int | None = None) -> TickReport:
-    """Fire every timer due at `now` (default: the clock), oldest first; returns what happened."""
+def process_due(
+    ctx: Ctx,
+    now: datetime | None = None,
+    *,
+    limit: int | None = None,
+    guard: Callable[[Session, datetime], None] | None = None,
+) -> TickReport:
+    """Fire every timer due at `now` (default: the clock), oldest first; returns what happened.
+
+    `guard` (the clock's, for `tick` and the daemon) runs in the first transaction before anything is
+    claimed: it records the tick's instant with the first firing, or refuses and nothing is written."""
     ctx.registry.require_wired()
     now = (now or ctx.clock.now()).astimezone(UTC)  # the audit chain hashes the instant as stored (UTC)
     report = TickReport()
@@ -91,6 +101,8 @@ def process_due(ctx: Ctx, now: datetime | None = None, *, limit: int | None = No
         claimed: dict[str, Any] | None = None
         try:
             with ctx.db.write() as session:
+                if guard is not None:
+                    guard(session, now)
                 timer = _claim(session, now)
                 if timer is None:
                     break
@@ -102,6 +114,7 @@ def process_due(ctx: Ctx, now: datetime | None = None, *, limit: int | None = No
                 status = "fired" if outcome != "obsolete" else "skipped"
                 session.flush()  # the handler's ORM changes go first, then the timer row is marked
                 session.connection().execute(_MARK, {"ident": timer.id, "status": status, "at": now})
+            guard = None  # committed with this firing (a failed firing rolls it back: the next one guards)
             report.fired.append({**claimed, "outcome": outcome})  # after the commit: it did happen
         except Exception as error:  # one bad timer must not stop the others; its firing was rolled back
             if claimed is None:

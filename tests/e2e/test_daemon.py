@@ -70,7 +70,9 @@ def test_the_daemon_catches_up_on_deadlines_that_passed_while_it_was_down(tmp_pa
         )
         for n in range(3)
     ]
-    daemon = start_daemon(url, "--console")
+    daemon = start_daemon(
+        url, "--console", "--accept-jump"
+    )  # three weeks down: the operator accepts the jump
     try:
         now_ctx = Ctx(db=db)
         wait_while_progressing(
@@ -113,7 +115,7 @@ def test_a_daemon_without_a_mail_channel_says_so_at_start_and_keeps_the_reminder
     )
     env_free = {k: v for k, v in os.environ.items() if "SMTP" not in k and k != "ESCALATION_ENGINE_CONSOLE"}
     daemon = subprocess.Popen(
-        engine("run", "--interval", "0.3", db=url),
+        engine("run", "--interval", "0.3", "--accept-jump", db=url),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -1,5 +1,6 @@
-"""`tick` after long downtime works in chunks like the daemon (messages go out between chunks) and shows
-its progress on a terminal; with --json its output is one clean JSON document."""
+"""`tick` after long downtime (40 days: the operator accepts the clock's jump with --accept-jump) works in
+chunks like the daemon (messages go out between chunks) and shows its progress on a terminal; with --json
+its output is one clean JSON document."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def _tick_on_a_terminal(db: Path, *args: str) -> tuple[str, str]:
     """Run `tick` with stderr on a pseudo-terminal (as a user at a shell sees it); (stdout, stderr)."""
     leader, follower = pty.openpty()
     process = subprocess.Popen(
-        [sys.executable, "-m", "escalation_engine", "--db", str(db), *args, "tick"],
+        [sys.executable, "-m", "escalation_engine", "--db", str(db), *args, "tick", "--accept-jump"],
         stdout=subprocess.PIPE,
         stderr=follower,
         text=True,

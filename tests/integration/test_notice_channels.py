@@ -41,7 +41,7 @@ def statuses(db: Database) -> list[str]:
 
 def test_tick_without_a_channel_says_so_loudly_and_keeps_every_notice_queued(ctx: Ctx) -> None:
     opened(ctx)
-    result = cli("--json", "tick", db=ctx.db.url)
+    result = cli("--json", "tick", "--accept-jump", db=ctx.db.url)
     assert result.exit_code == 0
     assert (
         "NO NOTIFICATION CHANNEL CONFIGURED" in result.stderr
@@ -51,7 +51,9 @@ def test_tick_without_a_channel_says_so_loudly_and_keeps_every_notice_queued(ctx
     assert (delivered["sent"], delivered["channel"]) == ([], None)
     assert delivered["queued"] == len(statuses(ctx.db)) >= 1
     assert set(statuses(ctx.db)) == {"pending"}  # queued, never marked sent
-    console = cli("--json", "tick", "--console", db=ctx.db.url)  # the demo's and tests' explicit choice
+    console = cli(
+        "--json", "tick", "--console", "--accept-jump", db=ctx.db.url
+    )  # the demo's and tests' explicit choice
     assert console.exit_code == 0 and "✉ to Anna Smit" in console.stderr
     assert set(statuses(ctx.db)) == {"sent"}
 
@@ -67,7 +69,7 @@ def test_tick_sends_over_smtp_with_message_ids_unique_across_databases(
     try:
         for db in (ctx.db, other):
             opened(Ctx(db=db, clock=ctx.clock))
-            result = cli("--json", "tick", db=db.url)
+            result = cli("--json", "tick", "--accept-jump", db=db.url)
             assert result.exit_code == 0, result.output
             assert "NO NOTIFICATION CHANNEL" not in result.stderr
             assert json.loads(result.stdout)["delivered"]["channel"] == "smtp"
@@ -85,7 +87,7 @@ def test_an_smtp_failure_makes_tick_exit_non_zero_and_the_notice_stays_queued(
     opened(ctx)
     monkeypatch.setenv("ESCALATION_ENGINE_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("ESCALATION_ENGINE_SMTP_PORT", str(free_port()))  # nobody listens there
-    result = cli("--json", "tick", db=ctx.db.url)
+    result = cli("--json", "tick", "--accept-jump", db=ctx.db.url)
     assert result.exit_code == 1
     assert "could not be sent" in result.stderr
     report = json.loads(result.stdout)  # still exactly one JSON document, with the failures
