@@ -57,9 +57,36 @@ def audit_page(req: Req) -> Response:
         more=len(rows) > PAGE,
         page_number=number,
         chosen=chosen,
-        verify=audit.verify(req.ctx.db) if check else None,
+        verify=_check(req) if check else None,
         query=query,
     )
+
+
+def _check(req: Req) -> dict[str, Any]:
+    """`audit verify` as the page shows it: the hash chain and every case's stored state against what its
+    audit rows replay to. An administrator sees every finding; others see the findings on the cases they may
+    see, and only that there are others (no references, no row numbers)."""
+    from escalation_engine.core.replay import disagreements
+    from escalation_engine.core.visibility import sight
+
+    chain = audit.verify(req.ctx.db)
+    drift = disagreements(req.ctx)
+    with req.ctx.db.read() as session:
+        everything = sight(session).contracts is None
+    if everything:
+        shown, hidden = chain.problems + drift, 0
+    else:
+        shown = [text for text in drift if search(req.ctx.db, case_ref=text.split(":", 1)[0], limit=1)]
+        hidden = len(chain.problems) + len(drift) - len(shown)
+    return {
+        "ok": chain.ok and not drift,
+        "everything": everything,
+        "rows": chain.rows,
+        "head": chain.head,
+        "problems": shown,
+        "hidden": hidden,
+        "backwards": chain.backwards if everything else [],
+    }
 
 
 COLUMNS = (

@@ -130,3 +130,17 @@ def test_a_supplier_reviews_only_the_trail_of_its_own_contracts(site: Ctx) -> No
     page = signed_in(site, "am@example.org").get("/audit").text
     assert hidden not in page
     assert search(site.db, case_ref=hidden)  # it exists (as the operator sees it)
+
+
+def test_the_check_names_a_state_changed_behind_the_engines_back_only_to_those_who_may_see_it(
+    site: Ctx,
+) -> None:
+    mine = opened(site, "Zichtbaar")
+    elsewhere = opened(site, "Elders", contract="OTHER", who="odcm")
+    with site.db.engine.begin() as connection:
+        connection.execute(text("UPDATE escalation SET state = 'closed' WHERE id IN (1, 2)"))
+    admin = signed_in(site, "cat@example.org").get("/audit?controle=1").text  # cat is the administrator
+    assert "De audittrail klopt niet" in admin and mine in admin and elsewhere in admin
+    supplier = signed_in(site, "am@example.org").get("/audit?controle=1").text
+    assert mine in supplier and elsewhere not in supplier
+    assert "buiten wat u mag zien" in supplier
