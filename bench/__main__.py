@@ -42,8 +42,8 @@ def _job(name: str, work: Path, count: int) -> dict[str, Any]:
 def timer_firing(work: Path, n: int) -> dict[str, Any]:
     print(f"… timer firing, N={n:,} (seeding with bulk SQL)", file=sys.stderr)
     _job("seed_timers", work, n)
-    engine = _job("fire_timers", work, n)
-    floor = _job("floor", work, n)
+    engine = _job("fire_timers", work, n)  # the engine and its floor, interleaved
+    floor = {"rate": engine["floor_rate"]}
     return {"n": n, "engine": engine, "floor": floor, "ratio": engine["rate"] / floor["rate"]}
 
 

@@ -11,7 +11,11 @@ from escalation_engine.cli.root import App
 
 
 def verify_command(
-    app: App, expected_head: str | None, checkpoints_file: Path | None, public_key: Path | None
+    app: App,
+    expected_head: str | None,
+    checkpoints_file: Path | None,
+    public_key: Path | None,
+    since_checkpoint: bool = False,
 ) -> None:
     from escalation_engine.core import audit as svc
     from escalation_engine.core.errors import BadInput, RuleRefused
@@ -31,7 +35,10 @@ def verify_command(
                 bad_signatures.append(
                     f"the checkpoint of row {checkpoint.id} ({checkpoint.at}) is not signed by this key"
                 )
-    result = svc.verify(app.ctx().db, expected_head, pairs)
+    if since_checkpoint and not pairs:
+        raise BadInput("--since-checkpoint needs --checkpoints and --public-key with a signed checkpoint")
+    since = max(pairs) if since_checkpoint else None
+    result = svc.verify(app.ctx().db, expected_head, pairs, since)
     problems = bad_signatures + result.problems
     if problems:
         raise RuleRefused(
@@ -39,9 +46,10 @@ def verify_command(
             rule="append-only audit trail",
             source="audit verify",
         )
-    data = {**result.as_dict(), "checkpoints": len(pairs)}
+    data = {**result.as_dict(), "checkpoints": len(pairs), "since_row": since[0] if since else None}
     checked = f", {len(pairs)} signed checkpoint(s) hold" if pairs else ""
-    app.out(data, lambda: click.echo(f"audit trail ok: {result.rows} rows, head {result.head}{checked}"))
+    rows = f"{result.rows} rows after the checkpoint of row {since[0]}" if since else f"{result.rows} rows"
+    app.out(data, lambda: click.echo(f"audit trail ok: {rows}, head {result.head}{checked}"))
 
 
 def checkpoint_command(app: App, key_file: Path | None, output: Path | None) -> None:

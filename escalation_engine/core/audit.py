@@ -163,24 +163,35 @@ class VerifyResult:
         return {"ok": self.ok, "rows": self.rows, "head": self.head, "problems": self.problems}
 
 
-def _stream(db: Database) -> Iterator[AuditEvent]:
+def _stream(db: Database, after: int = 0) -> Iterator[AuditEvent]:
     with db.read() as session:
-        yield from session.exec(
-            select(AuditEvent).order_by(col(AuditEvent.id)).execution_options(yield_per=1000)
-        )
+        query = select(AuditEvent).where(col(AuditEvent.id) > after).order_by(col(AuditEvent.id))
+        yield from session.exec(query.execution_options(yield_per=1000))
 
 
 def verify(
-    db: Database, expected_head: str | None = None, checkpoints: Sequence[tuple[int, str]] = ()
+    db: Database,
+    expected_head: str | None = None,
+    checkpoints: Sequence[tuple[int, str]] = (),
+    since: tuple[int, str] | None = None,
 ) -> VerifyResult:
     """Recompute the chain; name every edited row and every missing row. A kept head (`expected_head`) and
     every checkpoint (row id, hash) must still be in the chain: rows added since are fine, a rewritten or
-    cut chain is not."""
+    cut chain is not. From a signed checkpoint (`since`: its row id and head), only the rows after it are
+    read and checked (the checkpoint vouches for the chain up to its row): linear in the rows since."""
     problems: list[str] = []
     prev_hash, expected_id, rows = GENESIS, 1, 0
-    wanted = dict(checkpoints)
-    head_seen = expected_head is None
-    for event in _stream(db):
+    if since is not None:
+        prev_hash, expected_id = since[1], since[0] + 1
+        with db.read() as session:
+            anchor = session.get(AuditEvent, since[0])
+        if anchor is None or anchor.hash != since[1]:
+            problems.append(
+                f"audit row {since[0]} is not the row the checkpoint signed (the chain was rewritten or cut)"
+            )
+    wanted = {ident: head for ident, head in checkpoints if ident >= expected_id}
+    head_seen = expected_head is None or expected_head == prev_hash
+    for event in _stream(db, expected_id - 1):
         rows += 1
         if event.id != expected_id:
             missing = (

@@ -34,8 +34,9 @@ def list_deadlines(
     limit: int | None = None,
     offset: int = 0,
 ) -> list[dict[str, Any]]:
-    """The open deadlines, soonest first; `limit`/`offset` page through them (in SQL, except with
-    `person_key`: who is responsible is known only once a deadline is described)."""
+    """The open deadlines, soonest first; `limit`/`offset` page through them in SQL. With `person_key`, who
+    is responsible is known only once a deadline is described: a page is then filled from chunks of
+    PERSON_CHUNK deadlines, soonest first, and stops as soon as it is full."""
     require_page(limit, offset)
     ctx.registry.require_wired()
     now = ctx.clock.now()
@@ -50,13 +51,27 @@ def list_deadlines(
         if not person_key:
             timers = list(session.exec(page(query, limit, offset)))
             return visible(session, deadline_rows(ctx.registry, session, timers, now))
-        timers = list(session.exec(query))
-        rows = [
-            row
-            for row in deadline_rows(ctx.registry, session, timers, now)
-            if person_key in row["responsible"]
-        ]
-        return visible(session, rows)[offset : None if limit is None else offset + limit]
+        if limit is None:
+            timers = list(session.exec(query))
+            return visible(session, _theirs(ctx.registry, session, timers, now, person_key))[offset:]
+        rows: list[dict[str, Any]] = []
+        start = 0
+        while len(rows) < offset + limit:  # described a chunk at a time until the page is full
+            timers = list(session.exec(page(query, PERSON_CHUNK, start)))
+            rows.extend(visible(session, _theirs(ctx.registry, session, timers, now, person_key)))
+            if len(timers) < PERSON_CHUNK:
+                break
+            start += PERSON_CHUNK
+        return rows[offset : offset + limit]
+
+
+PERSON_CHUNK = 500  # deadlines described per step of a `--person` page
+
+
+def _theirs(
+    registry: Registry, session: Session, timers: list[Timer], now: datetime, person_key: str
+) -> list[dict[str, Any]]:
+    return [row for row in deadline_rows(registry, session, timers, now) if person_key in row["responsible"]]
 
 
 def deadline_rows(

@@ -1,0 +1,165 @@
+"""Lists at scale: one page of 50 rows of every list and overview at 2,000 and 20,000 escalations.
+
+The escalations are opened through the service (`open_escalation`: level 1 addressed, its deadline and
+reminders, notices and audit), not with bulk SQL, so the tables hold what real use leaves. Seeding 20,000
+takes minutes, so the seed is kept: a SQLite file under the temp dir, or a PostgreSQL database, named by
+SEED_VERSION and the size (change SEED_VERSION when the seed or the schema changes). Each list is timed
+in-process (the service call, no CLI start-up), median of RUNS after one warm-up.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+SEED_VERSION = 1
+RUNS = 7
+PAGE = 50
+PG = os.environ.get("ESCALATION_ENGINE_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
+CACHE = Path(tempfile.gettempdir()) / "ee-bench-cache"
+
+
+def _lists(total: int) -> dict[str, Callable[[Any], Any]]:
+    from escalation_engine.core.deadlines import list_deadlines
+    from escalation_engine.procedures.kpis.queries import list_verdicts
+    from escalation_engine.procedures.kpis.report import report
+    from escalation_engine.procedures.kpis.sanction_views import list_sanctions
+    from escalation_engine.procedures.ladder.queries import list_escalations
+    from escalation_engine.procedures.obligations.listing import list_obligations
+    from escalation_engine.procedures.plans.queries import list_plans
+    from escalation_engine.procedures.step_in.views import list_step_ins
+
+    return {
+        "escalation list": lambda ctx: list_escalations(ctx, state="all", limit=PAGE),
+        "escalation list --contract --state (last page)": lambda ctx: list_escalations(
+            ctx, contract_key="LF", state="open", limit=PAGE, offset=max(total - PAGE, 0)
+        ),
+        "deadlines": lambda ctx: list_deadlines(ctx, limit=PAGE),
+        "deadlines --contract --within 7": lambda ctx: list_deadlines(
+            ctx, contract_key="LF", within_days=7, limit=PAGE
+        ),
+        "deadlines --person": lambda ctx: list_deadlines(ctx, person_key="am", limit=PAGE),
+        "obligations": lambda ctx: list_obligations(ctx, state="all", limit=PAGE),
+        "plan list": lambda ctx: list_plans(ctx, state="all", limit=PAGE),
+        "stepin list": lambda ctx: list_step_ins(ctx, state="all", limit=PAGE),
+        "sanction list": lambda ctx: list_sanctions(ctx, contract_key=None, limit=PAGE),
+        "kpi verdicts": lambda ctx: list_verdicts(ctx, contract_key="LF", limit=PAGE),
+        "kpi report": lambda ctx: report(ctx, contract_key="LF"),
+        "digest selection": _digest,
+    }
+
+
+def _count(ctx: Any) -> int:
+    from sqlmodel import func, select
+
+    from escalation_engine.procedures.ladder.tables import Escalation
+
+    with ctx.db.read() as session:
+        return int(session.exec(select(func.count()).select_from(Escalation)).one())
+
+
+def _digest(ctx: Any) -> Any:
+    from escalation_engine.contracts.people import get_person
+    from escalation_engine.procedures.obligations.digests import queue_digest
+
+    with ctx.db.read() as session:
+        return queue_digest(ctx.registry, session, get_person(session, "LF", "am"), ctx.clock.now())
+
+
+def _seed(url: str, n: int, have: int) -> None:
+    from .seed import context, fresh_engine, open_escalations
+
+    ctx = fresh_engine(url) if have == 0 else context(url)
+    open_escalations(ctx, n - have, first=have)
+    ctx.db.dispose()
+
+
+def sqlite_seed(work: Path, n: int) -> tuple[str, float]:
+    """A copy of the cached SQLite seed of `n` escalations in `work` (seeded first if not cached; a smaller
+    cached seed is continued); returns the URL and the seconds seeding took now (0 when cached)."""
+    CACHE.mkdir(exist_ok=True)
+    cached = CACHE / f"scale-v{SEED_VERSION}-{n}.db"
+    seconds = 0.0
+    if not cached.exists():
+        smaller = sorted(
+            CACHE.glob(f"scale-v{SEED_VERSION}-*.db"), key=lambda p: int(p.stem.rsplit("-", 1)[1])
+        )
+        base = next((p for p in reversed(smaller) if int(p.stem.rsplit("-", 1)[1]) < n), None)
+        building = CACHE / f"building-{os.getpid()}.db"
+        have = 0
+        if base is not None:
+            shutil.copyfile(base, building)
+            have = int(base.stem.rsplit("-", 1)[1])
+        t0 = time.perf_counter()
+        _seed(f"sqlite:///{building}", n, have)
+        seconds = time.perf_counter() - t0
+        building.replace(cached)
+    target = work / f"scale-{n}.db"
+    shutil.copyfile(cached, target)
+    return f"sqlite:///{target}", seconds
+
+
+def pg_seed(n: int) -> tuple[str, float]:
+    """The PostgreSQL database `ee_bench_v<SEED_VERSION>_<n>` (created and seeded if missing, from the
+    smaller seed as a template when there is one); returns its URL and the seconds seeding took now."""
+    import psycopg
+
+    server = PG.rsplit("/", 1)[0]
+    name = f"ee_bench_v{SEED_VERSION}_{n}"
+    with psycopg.connect(PG, autocommit=True) as conn:
+        have = {
+            row[0] for row in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE 'ee_bench_%'")
+        }
+        if name in have:
+            return f"{server}/{name}", 0.0
+        smaller = sorted(
+            (int(d.rsplit("_", 1)[1]), d)
+            for d in have
+            if d.startswith(f"ee_bench_v{SEED_VERSION}_") and "_tmp" not in d
+        )
+        base = next(((size, d) for size, d in reversed(smaller) if size < n), None)
+        building = f"{name}_tmp"
+        conn.execute(f'DROP DATABASE IF EXISTS "{building}"')
+        if base is not None:
+            conn.execute(f'CREATE DATABASE "{building}" TEMPLATE "{base[1]}"')
+        else:
+            conn.execute(f'CREATE DATABASE "{building}"')
+    t0 = time.perf_counter()
+    _seed(f"{server}/{building}", n, base[0] if base else 0)
+    seconds = time.perf_counter() - t0
+    with psycopg.connect(PG, autocommit=True) as conn:
+        conn.execute(f'ALTER DATABASE "{building}" RENAME TO "{name}"')
+    return f"{server}/{name}", seconds
+
+
+def measure(url: str, runs: int = RUNS) -> dict[str, Any]:
+    """The median milliseconds of each list on the database at `url` (and the rows it returned)."""
+    from escalation_engine.core.clock import FixedClock
+
+    from .seed import context
+
+    ctx = context(url, FixedClock(datetime(2026, 3, 4, 9, 0, tzinfo=UTC)))
+    results: dict[str, Any] = {"escalations": _count(ctx)}
+    for name, listing in _lists(results["escalations"]).items():
+        listing(ctx)  # warm-up: imports, the contract's profile, the database's caches
+        times = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            rows = listing(ctx)
+            times.append(time.perf_counter() - t0)
+        size = len(rows) if isinstance(rows, list) else 1
+        results[name] = {"ms": 1000 * statistics.median(times), "rows": size}
+    ctx.db.dispose()
+    return results
+
+
+def scale(work: Path, backend: str, n: int) -> dict[str, Any]:
+    url, seeded = sqlite_seed(work, n) if backend == "sqlite" else pg_seed(n)
+    return {"backend": backend, "n": n, "seed_seconds": seeded, **measure(url)}
