@@ -23,7 +23,10 @@ SEED_VERSION = 1
 RUNS = 7
 PAGE = 50
 PG = os.environ.get("ESCALATION_ENGINE_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
-CACHE = Path(tempfile.gettempdir()) / "ee-bench-cache"
+CACHE = Path(
+    os.environ.get("ESCALATION_ENGINE_BENCH_CACHE") or Path(tempfile.gettempdir()) / "ee-bench-cache"
+)
+TAIL = 1_000  # `audit verify --since-checkpoint` with a checkpoint this many rows before the head
 
 
 def _lists(total: int) -> dict[str, Callable[[Any], Any]]:
@@ -156,8 +159,33 @@ def measure(url: str, runs: int = RUNS) -> dict[str, Any]:
             times.append(time.perf_counter() - t0)
         size = len(rows) if isinstance(rows, list) else 1
         results[name] = {"ms": 1000 * statistics.median(times), "rows": size}
+    results["audit verify"] = _audit(ctx)
     ctx.db.dispose()
     return results
+
+
+def _audit(ctx: Any) -> dict[str, Any]:
+    """`audit verify` over the whole chain, and from a checkpoint TAIL rows before the head."""
+    from escalation_engine.core import audit
+
+    t0 = time.perf_counter()
+    whole = audit.verify(ctx.db)
+    full_s = time.perf_counter() - t0
+    assert whole.ok, whole.problems
+    anchor = max(whole.rows - TAIL, 1)
+    head = next(row["hash"] for row in audit.listing(ctx.db) if row["id"] == anchor)
+    t0 = time.perf_counter()
+    tail = audit.verify(ctx.db, since=(anchor, head))
+    tail_s = time.perf_counter() - t0
+    assert tail.ok and tail.head == whole.head, tail.problems
+    return {
+        "rows": whole.rows,
+        "ms": 1000 * full_s,
+        "us_per_row": 1e6 * full_s / whole.rows,
+        "since_checkpoint_rows": tail.rows,
+        "since_checkpoint_ms": 1000 * tail_s,
+        "since_checkpoint_us_per_row": 1e6 * tail_s / max(tail.rows, 1),
+    }
 
 
 def scale(work: Path, backend: str, n: int) -> dict[str, Any]:

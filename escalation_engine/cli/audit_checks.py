@@ -46,7 +46,7 @@ def verify_command(
             rule="append-only audit trail",
             source="audit verify",
         )
-    data = {**result.as_dict(), "checkpoints": len(pairs), "since_row": since[0] if since else None}
+    data = {**result.as_dict(), "checkpoints": len(pairs), **({"since_row": since[0]} if since else {})}
     checked = f", {len(pairs)} signed checkpoint(s) hold" if pairs else ""
     rows = f"{result.rows} rows after the checkpoint of row {since[0]}" if since else f"{result.rows} rows"
     app.out(data, lambda: click.echo(f"audit trail ok: {rows}, head {result.head}{checked}"))
