@@ -22,7 +22,7 @@ from sqlmodel import Session
 from escalation_engine.core.errors import BadInput
 
 DEFAULT_DB_FILE = "escalation-engine.db"
-SCHEMA_REVISION = "0010"
+SCHEMA_REVISION = "0012"
 BUSY_TIMEOUT_MS = 30_000
 AUDIT_LOCK_KEY = 727_001
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from escalation_engine.core.context import Ctx
@@ -19,7 +20,7 @@ from escalation_engine.core.display import last_day
 from escalation_engine.core.paging import page, require_page
 from escalation_engine.core.refs import case_ref
 from escalation_engine.core.registry import Registry
-from escalation_engine.core.tables import Timer
+from escalation_engine.core.tables import OPEN_DEADLINE, Timer
 from escalation_engine.core.visibility import restrict, visible
 
 REMINDER = "reminder"
@@ -41,7 +42,7 @@ def list_deadlines(
     ctx.registry.require_wired()
     now = ctx.clock.now()
     with ctx.db.read() as session:
-        query = select(Timer).where(col(Timer.status).in_(("pending", "failed")), Timer.kind != REMINDER)
+        query = select(Timer).where(text(OPEN_DEADLINE))  # status pending or failed, not a reminder
         if contract_key:
             query = query.where(Timer.contract_key == contract_key)
         if within_days is not None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from escalation_engine.contracts.lookup import get_contract, pinned_profile
@@ -24,7 +25,7 @@ from escalation_engine.core.notices import notify
 from escalation_engine.core.refs import case_ref
 from escalation_engine.core.registry import DueTimer, Registry
 from escalation_engine.core.schedule import schedule
-from escalation_engine.core.tables import Contract, Person, Timer
+from escalation_engine.core.tables import OPEN_DEADLINE, Contract, Person, Timer
 from escalation_engine.core.texts import render
 from escalation_engine.procedures.obligations.listing import status_of
 from escalation_engine.procedures.obligations.parties import open_obligations_for
@@ -165,8 +166,7 @@ def compose(
     deadlines = []
     query = select(Timer).where(
         Timer.contract_key == person.contract_key,
-        col(Timer.status).in_(("pending", "failed")),  # a failed deadline stays in sight until retried
-        Timer.kind != REMINDER,
+        text(OPEN_DEADLINE),  # pending, or failed (in sight until retried), and not a reminder
         Timer.subject_kind != "obligation",
         col(Timer.due_at) <= end_of_day(until),  # its last day (display.last_day) is on or before `until`
     )
