@@ -141,7 +141,7 @@ def _scale_rows(runs: list[dict[str, Any]]) -> list[tuple[str, str, str, str]]:
 def _print_scale(runs: list[dict[str, Any]]) -> None:
     if not runs:
         return
-    print("\nlists at scale (ms, median of 7, one page of 50 rows):")
+    print("\nlists at scale (ms, median of 7 (3 if over 1 s), one page of 50 rows):")
     columns = [(run["backend"], run["n"]) for run in sorted(runs, key=lambda r: (r["backend"], r["n"]))]
     names = [k for k, v in runs[0].items() if isinstance(v, dict) and "rows" in v and k != "audit verify"]
     print(
