@@ -37,7 +37,7 @@ def list_deadlines(
 ) -> list[dict[str, Any]]:
     """The open deadlines, soonest first; `limit`/`offset` page through them in SQL. With `person_key`, who
     is responsible is known only once a deadline is described: a page is then filled from chunks of
-    PERSON_CHUNK deadlines, soonest first, and stops as soon as it is full."""
+    deadlines, soonest first (twice the page, then doubling), and stops as soon as it is full."""
     require_page(limit, offset)
     ctx.registry.require_wired()
     now = ctx.clock.now()
@@ -56,17 +56,14 @@ def list_deadlines(
             timers = list(session.exec(query))
             return visible(session, _theirs(ctx.registry, session, timers, now, person_key))[offset:]
         rows: list[dict[str, Any]] = []
-        start = 0
-        while len(rows) < offset + limit:  # described a chunk at a time until the page is full
-            timers = list(session.exec(page(query, PERSON_CHUNK, start)))
+        start, chunk = 0, 2 * (offset + limit)
+        while len(rows) < offset + limit:  # described a chunk at a time (each twice the last) until full
+            timers = list(session.exec(page(query, chunk, start)))
             rows.extend(visible(session, _theirs(ctx.registry, session, timers, now, person_key)))
-            if len(timers) < PERSON_CHUNK:
+            if len(timers) < chunk:
                 break
-            start += PERSON_CHUNK
+            start, chunk = start + chunk, 2 * chunk
         return rows[offset : offset + limit]
-
-
-PERSON_CHUNK = 500  # deadlines described per step of a `--person` page
 
 
 def _theirs(

@@ -113,6 +113,12 @@ def test_lists_and_deadlines_over_8_contracts_read_as_many_statements_as_over_2(
     assert {name: count for name, (_rows, count) in large.items()} == {
         name: count for name, (_rows, count) in small.items()
     }
+    theirs = list_deadlines(ctx, person_key="am")
+    for limit, offset in ((1, 0), (3, 2), (5, len(theirs) - 2), (50, 0)):
+        assert (
+            list_deadlines(ctx, person_key="am", limit=limit, offset=offset)
+            == theirs[offset : offset + limit]
+        )
     assert list_plans(ctx, state="all", limit=3, offset=1) == list_plans(ctx, state="all")[1:4]
     assert list_step_ins(ctx, state="all", limit=3, offset=1) == list_step_ins(ctx, state="all")[1:4]
 
@@ -137,3 +143,17 @@ def test_the_obligation_filters_in_sql_choose_the_rows_the_rules_choose(ctx: Ctx
         assert list_obligations(ctx, state=state) == chosen
     assert {r["status"] for r in everything} >= {"open", "overdue"}
     assert list_obligations(ctx, state="all", limit=4, offset=3) == everything[3:7]
+
+
+def test_a_page_of_deadlines_reads_the_open_deadlines_index_without_sorting_every_timer(ctx: Ctx) -> None:
+    """SQLite: the open deadlines (not reminders) come from their partial index in due order (0012), on a\n    new database too (the migration gives the planner the shape of the timer table)."""
+    if not ctx.db.is_sqlite:
+        return  # PostgreSQL plans by its own statistics; the SQL is the same
+    register(ctx)
+    open_cases(ctx, 0, 30)
+    with counting(ctx) as seen:
+        list_deadlines(ctx, limit=5)
+    (query,) = [s for s in seen if s.startswith("SELECT") and "FROM timer" in s]
+    with ctx.db.engine.connect() as conn:
+        plan = " ".join(str(row[-1]) for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {query}", (5, 0)))
+    assert "ix_timer_open_deadline_due" in plan and "TEMP B-TREE" not in plan, plan
