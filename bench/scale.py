@@ -1,4 +1,5 @@
-"""Lists at scale: one page of 50 rows of every list and overview at 2,000 and 20,000 escalations.
+"""Lists at scale: one page of 50 rows of every list and overview at 2,000 and 20,000 escalations (the two
+databases measured call by call in turn).
 
 The escalations are opened through the service (`open_escalation`: level 1 addressed, its deadline and
 reminders, notices and audit), not with bulk SQL, so the tables hold what real use leaves. Seeding 20,000
@@ -143,28 +144,38 @@ def pg_seed(n: int) -> tuple[str, float]:
     return f"{server}/{name}", seconds
 
 
-def measure(url: str, runs: int = RUNS) -> dict[str, Any]:
-    """The median milliseconds of each list on the database at `url` (and the rows it returned)."""
+def measure(urls: list[str], runs: int = RUNS) -> list[dict[str, Any]]:
+    """The median milliseconds of each list on each database (and the rows it returned). The databases
+    take turns call by call, so a shift in the machine's load hits every size alike."""
     from escalation_engine.core.clock import FixedClock
 
     from .seed import context
 
-    ctx = context(url, FixedClock(datetime(2026, 3, 4, 9, 0, tzinfo=UTC)))
-    ctx.db.upgrade()  # a kept seed made before a later migration gets its indexes (the rows are the same)
-    results: dict[str, Any] = {"escalations": _count(ctx)}
-    for name, listing in _lists(results["escalations"]).items():
-        t0 = time.perf_counter()
-        listing(ctx)  # warm-up: imports, the contract's profile, the database's caches
-        slow = time.perf_counter() - t0 > 1.0  # a list that takes seconds is timed 3 times, not RUNS
-        times = []
-        for _ in range(3 if slow else runs):
+    ctxs = [context(url, FixedClock(datetime(2026, 3, 4, 9, 0, tzinfo=UTC))) for url in urls]
+    results: list[dict[str, Any]] = []
+    for ctx in ctxs:
+        ctx.db.upgrade()  # a kept seed made before a later migration gets its indexes (the rows are the same)
+        results.append({"escalations": _count(ctx)})
+    for name in _lists(0):
+        listings = [_lists(result["escalations"])[name] for result in results]
+        slow = False
+        for ctx, listing in zip(ctxs, listings, strict=True):
             t0 = time.perf_counter()
-            rows = listing(ctx)
-            times.append(time.perf_counter() - t0)
-        size = len(rows) if isinstance(rows, list) else 1
-        results[name] = {"ms": 1000 * statistics.median(times), "rows": size}
-    results["audit verify"] = _audit(ctx)
-    ctx.db.dispose()
+            listing(ctx)  # warm-up: imports, the contract's profile, the database's caches
+            slow = slow or time.perf_counter() - t0 > 1.0  # a list that takes seconds: 3 times, not RUNS
+        times: list[list[float]] = [[] for _ in ctxs]
+        sizes = [0 for _ in ctxs]
+        for _ in range(3 if slow else runs):
+            for k, (ctx, listing) in enumerate(zip(ctxs, listings, strict=True)):
+                t0 = time.perf_counter()
+                rows = listing(ctx)
+                times[k].append(time.perf_counter() - t0)
+                sizes[k] = len(rows) if isinstance(rows, list) else 1
+        for k, result in enumerate(results):
+            result[name] = {"ms": 1000 * statistics.median(times[k]), "rows": sizes[k]}
+    for ctx, result in zip(ctxs, results, strict=True):
+        result["audit verify"] = _audit(ctx)
+        ctx.db.dispose()
     return results
 
 
@@ -192,6 +203,12 @@ def _audit(ctx: Any) -> dict[str, Any]:
     }
 
 
-def scale(work: Path, backend: str, n: int) -> dict[str, Any]:
-    url, seeded = sqlite_seed(work, n) if backend == "sqlite" else pg_seed(n)
-    return {"backend": backend, "n": n, "seed_seconds": seeded, **measure(url)}
+def scale(work: Path, backend: str, n: int) -> list[dict[str, Any]]:
+    """Seed (or take the kept seeds of) n / 10 and n escalations, then measure both, interleaved."""
+    sizes = [max(n // 10, 1), n]
+    seeds = [sqlite_seed(work, size) if backend == "sqlite" else pg_seed(size) for size in sizes]
+    measured = measure([url for url, _seconds in seeds])
+    return [
+        {"backend": backend, "n": size, "seed_seconds": seconds, **result}
+        for size, (_url, seconds), result in zip(sizes, seeds, measured, strict=True)
+    ]

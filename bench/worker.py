@@ -211,13 +211,13 @@ def idle(work: Path, n: int) -> dict[str, Any]:
     }
 
 
-def scale_sqlite(work: Path, n: int) -> dict[str, Any]:
+def scale_sqlite(work: Path, n: int) -> list[dict[str, Any]]:
     from .scale import scale
 
     return scale(work, "sqlite", n)
 
 
-def scale_pg(work: Path, n: int) -> dict[str, Any]:
+def scale_pg(work: Path, n: int) -> list[dict[str, Any]]:
     from .scale import scale
 
     return scale(work, "postgresql", n)
@@ -234,4 +234,4 @@ JOBS = {
 
 if __name__ == "__main__":
     name, work, count = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
-    print(json.dumps(JOBS[name](work, count)))
+    print(json.dumps(JOBS[name](work, count)))  # type: ignore[operator]

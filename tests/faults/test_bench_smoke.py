@@ -49,10 +49,14 @@ def test_the_benchmark_workers_run_and_fire_every_seeded_timer(tmp_path: Path) -
 def test_the_scale_benchmark_seeds_through_the_service_keeps_the_seed_and_times_every_list(
     tmp_path: Path,
 ) -> None:
-    first = _worker("scale_sqlite", tmp_path, 12)
-    assert first["escalations"] == 12 and first["seed_seconds"] > 0
-    assert first["escalation list"]["rows"] == 12 and first["audit verify"]["rows"] > 12
-    again = _worker("scale_sqlite", tmp_path, 12)  # the kept seed: nothing seeded this time
-    assert again["seed_seconds"] == 0 and again["escalations"] == 12
-    grown = _worker("scale_sqlite", tmp_path, 15)  # continued from the smaller seed
-    assert grown["escalations"] == 15 and grown["escalation list"]["rows"] == 15
+    small, large = _scale(tmp_path, 20)  # seeds 2, then continues that seed to 20
+    assert (small["escalations"], large["escalations"]) == (2, 20) and large["seed_seconds"] > 0
+    assert large["escalation list"]["rows"] == 20 and large["audit verify"]["rows"] > 20
+    assert small["escalation list"]["rows"] == 2
+    again = _scale(tmp_path, 20)  # the kept seeds: nothing seeded this time
+    assert [run["seed_seconds"] for run in again] == [0, 0] and again[1]["escalations"] == 20
+
+
+def _scale(work: Path, n: int) -> list[dict[str, Any]]:
+    runs: list[dict[str, Any]] = _worker("scale_sqlite", work, n)  # type: ignore[assignment]
+    return runs
