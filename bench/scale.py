@@ -173,8 +173,12 @@ def measure(urls: list[str], runs: int = RUNS) -> list[dict[str, Any]]:
                 sizes[k] = len(rows) if isinstance(rows, list) else 1
         for k, result in enumerate(results):
             result[name] = {"ms": 1000 * statistics.median(times[k]), "rows": sizes[k]}
-    for ctx, result in zip(ctxs, results, strict=True):
-        result["audit verify"] = _audit(ctx)
+    audits: list[list[dict[str, Any]]] = [[] for _ in ctxs]
+    for _ in range(3):  # in turn as well; the median run by its full-chain time
+        for k, ctx in enumerate(ctxs):
+            audits[k].append(_audit(ctx))
+    for ctx, result, runs_of in zip(ctxs, results, audits, strict=True):
+        result["audit verify"] = sorted(runs_of, key=lambda run: run["ms"])[1]
         ctx.db.dispose()
     return results
 
