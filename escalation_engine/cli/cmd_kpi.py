@@ -179,15 +179,11 @@ def show(app: App, verdict: str) -> None:
 @click.option("--kpi", "kpi_ref", metavar="REF")
 @paging
 @pass_app
-def verdicts(
-    app: App, contract_key: str, period: str | None, kpi_ref: str | None, limit: int | None, offset: int
-) -> None:
+def verdicts(app: App, /, contract_key: str, period: str | None, kpi_ref: str | None, **page: Any) -> None:
     """List the contract's verdicts."""
     from escalation_engine.procedures.kpis.queries import list_verdicts
 
-    rows = list_verdicts(
-        app.ctx(), contract_key=contract_key, period=period, kpi=kpi_ref, limit=limit, offset=offset
-    )
+    rows = list_verdicts(app.ctx(), contract_key=contract_key, period=period, kpi=kpi_ref, **page)
     app.out(rows, lambda: output.table(rows, VERDICT_COLUMNS))
 
 
