@@ -9,17 +9,9 @@ from starlette.responses import Response
 
 from escalation_engine.accounts.accounts import memberships_of
 from escalation_engine.core.deadlines import list_deadlines
+from escalation_engine.core.refs import web_path
 from escalation_engine.procedures.obligations.calendar import list_obligations
 from escalation_engine.web.base import Req
-
-LINKS = {
-    "ESC": "/escalaties/",
-    "OBL": "/verplichtingen/",
-    "PLAN": "/plannen/",
-    "STEP": "/step-in/",
-    "SAN": "/sancties/",
-    "VER": "/kpi-oordelen/",
-}
 
 
 def memberships(req: Req) -> list[Any]:
@@ -28,8 +20,7 @@ def memberships(req: Req) -> list[Any]:
 
 
 def link_of(case: str) -> str | None:
-    prefix = case.split("-")[0]
-    return LINKS[prefix] + case if prefix in LINKS else None
+    return web_path(case)
 
 
 def my_items(req: Req) -> list[dict[str, Any]]:
