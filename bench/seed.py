@@ -8,7 +8,7 @@ from pathlib import Path
 
 from escalation_engine.app.context import Ctx
 from escalation_engine.app.registration import add_contract, add_person
-from escalation_engine.core.clock import FixedClock
+from escalation_engine.core.clock import Clock, FixedClock
 from escalation_engine.core.db import Database
 
 START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -27,11 +27,18 @@ def sql_time(value: datetime) -> str:
     return value.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def fresh_engine(path: Path, now: datetime = START) -> Ctx:
-    """A new database file with contract LF (lease bicycles, B2) and a person for every role."""
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    db = Database(f"sqlite:///{path}")
+def context(url: str, clock: Clock | None = None) -> Ctx:
+    """The engine on the database at `url`, its clock fixed at START unless given."""
+    return Ctx(db=Database(url), clock=clock or FixedClock(START))
+
+
+def fresh_engine(path: Path | str, now: datetime = START) -> Ctx:
+    """A new database (a file path, replaced, or the URL of an empty database) with contract LF (lease
+    bicycles, B2) and a person for every role."""
+    if isinstance(path, Path):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    db = Database(f"sqlite:///{path}" if isinstance(path, Path) else path)
     db.upgrade()
     ctx = Ctx(db=db, clock=FixedClock(now))
     add_contract(
@@ -58,6 +65,24 @@ def fresh_engine(path: Path, now: datetime = START) -> Ctx:
     # The benchmarks measure escalation deadlines only: set aside the contract's obligation and digest timers.
     with db.engine.begin() as conn:
         conn.exec_driver_sql("UPDATE timer SET status = 'cancelled' WHERE subject_kind != 'escalation'")
+    return ctx
+
+
+def open_escalations(ctx: Ctx, n: int, first: int = 0) -> Ctx:
+    """`n` escalations opened through the service (`open_escalation`: level 1 addressed to the account
+    manager, with its deadline, reminders, notices and audit), as a contract manager would."""
+    from escalation_engine.procedures.ladder.actions import open_escalation
+
+    for i in range(first, first + n):
+        open_escalation(
+            ctx,
+            actor_key="dcm",
+            contract_key="LF",
+            subject=f"bench case {i}",
+            norm="KPI 1",
+            participant=None,
+            threatened=False,
+        )
     return ctx
 
 

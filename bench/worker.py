@@ -39,43 +39,52 @@ def seed_timers(work: Path, n: int) -> dict[str, Any]:
 
 
 def fire_timers(work: Path, n: int) -> dict[str, Any]:
-    """`process_due` over `n` due response deadlines, in chunks of 1,000 so RSS can be sampled."""
+    """`process_due` over `n` due response deadlines and the floor's raw firings of the same `n` on a copy,
+    interleaved in chunks of 500 in this one process (so a shift in the machine's load hits both alike);
+    RSS is sampled after each engine chunk."""
     from escalation_engine.app.context import Ctx
     from escalation_engine.core.clock import FixedClock
     from escalation_engine.core.db import Database
     from escalation_engine.core.timers import process_due
 
+    from .floor import FiringFloor
+
     ctx = Ctx(db=Database(f"sqlite:///{work / 'timers.db'}"), clock=FixedClock(START + timedelta(days=7)))
+    floor = FiringFloor(work / "floor.db")
     process_due(ctx, limit=20)  # warm-up: imports, caches, connection pool
+    floor.run(20)
     base = _rss_kib()
     samples: list[int] = []
     fired, failed = 20, 0
-    start = time.perf_counter()
+    elapsed = floor_seconds = 0.0
     while True:  # what a long catch-up looks like: bounded reports, one timer per transaction
-        report = process_due(ctx, limit=1_000)
+        t0 = time.perf_counter()
+        report = process_due(ctx, limit=CHUNK)
+        elapsed += time.perf_counter() - t0
         if not report.fired and not report.failed:
             break
         fired, failed = fired + len(report.fired), failed + len(report.failed)
         samples.append(_rss_kib())
-    elapsed = time.perf_counter() - start
+        floor_seconds += floor.run(CHUNK)
     ctx.db.dispose()
+    floor.close()
+    after_1000 = samples[1:] or samples  # chunks of 500: the second sample is after the first 1,000
     return {
         "fired": fired,
         "failed": failed,
         "seconds": elapsed,
         "rate": (fired - 20) / elapsed,
+        "floor_fired": floor.done,
+        "floor_rate": (floor.done - 20) / floor_seconds,
         "rss_before_kib": base,
-        "rss_after_first_1000_kib": samples[0],
+        "rss_after_first_1000_kib": after_1000[0],
         "rss_last_kib": samples[-1],
-        "rss_growth_after_first_1000_kib": max(samples) - samples[0],
+        "rss_growth_after_first_1000_kib": max(after_1000) - after_1000[0],
         "peak_kib": _peak_kib(),
     }
 
 
-def floor(work: Path, n: int) -> dict[str, Any]:
-    from .floor import floor_rate
-
-    return {"rate": floor_rate(work / "floor.db", n)}
+CHUNK = 500
 
 
 def actions(work: Path, m: int) -> dict[str, Any]:
@@ -83,8 +92,12 @@ def actions(work: Path, m: int) -> dict[str, Any]:
     case, each its own transaction) for `m` cases; then the bytes per closed escalation."""
     from escalation_engine.procedures.ladder import actions as esc
 
-    from .seed import fresh_engine
+    from .floor import RespondFloor
+    from .seed import fresh_engine, open_escalations
 
+    open_escalations(fresh_engine(work / "respond_floor.db"), m).db.dispose()  # the floor's cases, untimed
+    respond_floor = RespondFloor(work / "respond_floor.db")
+    floor_seconds = 0.0
     ctx = fresh_engine(work / "actions.db")
     size_before = _db_bytes(work / "actions.db")
     timings: dict[str, float] = {"open": 0.0, "respond": 0.0, "assess": 0.0, "raise": 0.0, "close": 0.0}
@@ -97,6 +110,7 @@ def actions(work: Path, m: int) -> dict[str, Any]:
         counts[name] += 1
         return result
 
+    first_respond = 0.0
     for i in range(m):
         case = timed(
             "open",
@@ -108,17 +122,25 @@ def actions(work: Path, m: int) -> dict[str, Any]:
             participant=None,
             threatened=False,
         )["case"]
-        timed("respond", esc.respond, actor_key="am", ref=case, text="we are on it")
+        t0 = time.perf_counter()
+        esc.respond(ctx, actor_key="am", ref=case, text="we are on it")
+        first_respond += time.perf_counter() - t0
+        timings["respond"] += time.perf_counter() - t0
+        counts["respond"] += 1
+        floor_seconds += respond_floor.run()  # interleaved: the same respond, its row writes raw
         timed("assess", esc.assess, actor_key="dcm", ref=case, sufficient=False, reason="not enough")
         timed("raise", esc.raise_level, actor_key="cat", ref=case, reason="level 1 did not help")
         timed("respond", esc.respond, actor_key="sm", ref=case, text="extra staff assigned")
         timed("assess", esc.assess, actor_key="cat", ref=case, sufficient=True, reason="solved")
         timed("close", esc.close, actor_key="cat", ref=case, measures="m", results="r", lessons="l")
     ctx.db.dispose()
+    respond_floor.close()
     total = sum(timings.values())
     return {
         "cases": m,
         "rate": sum(counts.values()) / total,
+        "respond_rate": m / first_respond,
+        "respond_floor_rate": m / floor_seconds,
         "per_action_ms": {k: 1000 * v / counts[k] for k, v in timings.items()},
         **_storage(work / "actions.db", size_before, m),
     }
@@ -189,14 +211,27 @@ def idle(work: Path, n: int) -> dict[str, Any]:
     }
 
 
+def scale_sqlite(work: Path, n: int) -> list[dict[str, Any]]:
+    from .scale import scale
+
+    return scale(work, "sqlite", n)
+
+
+def scale_pg(work: Path, n: int) -> list[dict[str, Any]]:
+    from .scale import scale
+
+    return scale(work, "postgresql", n)
+
+
 JOBS = {
+    "scale_sqlite": scale_sqlite,
+    "scale_pg": scale_pg,
     "seed_timers": seed_timers,
     "fire_timers": fire_timers,
-    "floor": floor,
     "actions": actions,
     "idle": idle,
 }
 
 if __name__ == "__main__":
     name, work, count = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
-    print(json.dumps(JOBS[name](work, count)))
+    print(json.dumps(JOBS[name](work, count)))  # type: ignore[operator]

@@ -155,7 +155,7 @@ def next_moment(w: World) -> tuple[str, int]:
 
 def open_obligation(w: World) -> dict[str, Any]:
     """The first open obligation of the contract (its id and its key in the profile)."""
-    from escalation_engine.procedures.obligations.calendar import list_obligations
+    from escalation_engine.procedures.obligations.listing import list_obligations
 
     first: dict[str, Any] = list_obligations(w.ctx, contract_key=w.contract, state="open")[0]
     return first

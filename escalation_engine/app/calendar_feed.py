@@ -26,7 +26,7 @@ from escalation_engine.core.errors import BadInput, NotFound
 from escalation_engine.core.refs import case_ref
 from escalation_engine.core.registry import Registry
 from escalation_engine.core.tables import AuditEvent, Person, Timer
-from escalation_engine.procedures.obligations.calendar import status_of
+from escalation_engine.procedures.obligations.listing import status_of
 from escalation_engine.procedures.obligations.parties import involves
 from escalation_engine.procedures.obligations.tables import Obligation
 

@@ -11,7 +11,11 @@ from escalation_engine.cli.root import App
 
 
 def verify_command(
-    app: App, expected_head: str | None, checkpoints_file: Path | None, public_key: Path | None
+    app: App,
+    expected_head: str | None,
+    checkpoints_file: Path | None,
+    public_key: Path | None,
+    since_checkpoint: bool = False,
 ) -> None:
     from escalation_engine.core import audit as svc
     from escalation_engine.core.errors import BadInput, RuleRefused
@@ -33,7 +37,10 @@ def verify_command(
                 )
     from escalation_engine.core.replay import disagreements
 
-    result = svc.verify(app.ctx().db, expected_head, pairs)
+    if since_checkpoint and not pairs:
+        raise BadInput("--since-checkpoint needs --checkpoints and --public-key with a signed checkpoint")
+    since = max(pairs) if since_checkpoint else None
+    result = svc.verify(app.ctx().db, expected_head, pairs, since)
     problems = bad_signatures + result.problems + disagreements(app.ctx())
     if problems:
         raise RuleRefused(
@@ -41,12 +48,13 @@ def verify_command(
             rule="append-only audit trail",
             source="audit verify",
         )
-    data = {**result.as_dict(), "checkpoints": len(pairs)}
+    data = {**result.as_dict(), "checkpoints": len(pairs), **({"since_row": since[0]} if since else {})}
     checked = f", {len(pairs)} signed checkpoint(s) hold" if pairs else ""
+    rows = f"{result.rows} rows after the checkpoint of row {since[0]}" if since else f"{result.rows} rows"
 
     def human() -> None:
         click.echo(
-            f"audit trail ok: {result.rows} rows, head {result.head}{checked}; every case's stored state is "
+            f"audit trail ok: {rows}, head {result.head}{checked}; every case's stored state is "
             "what its audit rows replay to"
         )
         for finding in result.backwards:

@@ -64,14 +64,23 @@ def audit_list(app: App, case_ref: str | None, contract_key: str | None) -> None
 @click.option(
     "--public-key", "public_key", type=click.Path(path_type=Path), help="The checkpoints' public key (PEM)."
 )
+@click.option(
+    "--since-checkpoint",
+    is_flag=True,
+    help="Check only the rows after the last signed checkpoint (it vouches for the chain up to its row).",
+)
 @pass_app
 def audit_verify(
-    app: App, expected_head: str | None, checkpoints_file: Path | None, public_key: Path | None
+    app: App,
+    expected_head: str | None,
+    checkpoints_file: Path | None,
+    public_key: Path | None,
+    since_checkpoint: bool,
 ) -> None:
     """Recompute the hash chain; name every edited or missing row. Exit 3 when it does not verify."""
     from escalation_engine.cli.audit_checks import verify_command
 
-    verify_command(app, expected_head, checkpoints_file, public_key)
+    verify_command(app, expected_head, checkpoints_file, public_key, since_checkpoint)
 
 
 @audit.command("checkpoint")

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from escalation_engine.cli import output
-from escalation_engine.cli.params import DATE
+from escalation_engine.cli.params import DATE, paging
 from escalation_engine.cli.root import App, pass_app
 
 VERDICT_COLUMNS = [
@@ -177,12 +177,13 @@ def show(app: App, verdict: str) -> None:
 @click.option("--contract", "contract_key", required=True)
 @click.option("--period")
 @click.option("--kpi", "kpi_ref", metavar="REF")
+@paging
 @pass_app
-def verdicts(app: App, contract_key: str, period: str | None, kpi_ref: str | None) -> None:
+def verdicts(app: App, /, contract_key: str, period: str | None, kpi_ref: str | None, **page: Any) -> None:
     """List the contract's verdicts."""
     from escalation_engine.procedures.kpis.queries import list_verdicts
 
-    rows = list_verdicts(app.ctx(), contract_key=contract_key, period=period, kpi=kpi_ref)
+    rows = list_verdicts(app.ctx(), contract_key=contract_key, period=period, kpi=kpi_ref, **page)
     app.out(rows, lambda: output.table(rows, VERDICT_COLUMNS))
 
 

@@ -9,7 +9,7 @@ import click
 
 from escalation_engine.cli import output
 from escalation_engine.cli.delivery import CONSOLE_HELP, channel_or_warn, deliver_outbox, exit_if_undelivered
-from escalation_engine.cli.params import DATE
+from escalation_engine.cli.params import DATE, paging
 from escalation_engine.cli.root import App, pass_app
 
 STATE_CHOICE = click.Choice(["open", "overdue", "fulfilled", "all"])
@@ -20,15 +20,28 @@ STATE_CHOICE = click.Choice(["open", "overdue", "fulfilled", "all"])
 @click.option("--person", "person_key", help="Only obligations this person owes or is owed.")
 @click.option("--within", "within_days", type=click.IntRange(min=0), help="Only those due within DAYS.")
 @click.option("--state", default="open", show_default=True, type=STATE_CHOICE, help="open includes overdue.")
+@paging
 @pass_app
 def obligations(
-    app: App, contract_key: str | None, person_key: str | None, within_days: int | None, state: str
+    app: App,
+    contract_key: str | None,
+    person_key: str | None,
+    within_days: int | None,
+    state: str,
+    limit: int | None,
+    offset: int,
 ) -> None:
     """Contract obligations (reports, plans, meetings): who owes what to whom, by when, status."""
-    from escalation_engine.procedures.obligations.calendar import list_obligations
+    from escalation_engine.procedures.obligations.listing import list_obligations
 
     rows = list_obligations(
-        app.ctx(), contract_key=contract_key, person_key=person_key, within_days=within_days, state=state
+        app.ctx(),
+        contract_key=contract_key,
+        person_key=person_key,
+        within_days=within_days,
+        state=state,
+        limit=limit,
+        offset=offset,
     )
     columns = [
         ("due", "due (end of)"),

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from escalation_engine.cli import output
-from escalation_engine.cli.params import DATE
+from escalation_engine.cli.params import DATE, paging
 from escalation_engine.cli.root import App, pass_app
 
 SUMMARY = [
@@ -245,12 +245,13 @@ def show(app: App, plan_ref: str) -> None:
 @plan.command("list")
 @click.option("--contract", "contract_key")
 @click.option("--state", type=click.Choice(["open", "closed", "all"]), default="open", show_default=True)
+@paging
 @pass_app
-def list_(app: App, contract_key: str | None, state: str) -> None:
+def list_(app: App, contract_key: str | None, state: str, limit: int | None, offset: int) -> None:
     """List improvement plans."""
     from escalation_engine.procedures.plans.queries import list_plans
 
-    rows = list_plans(app.ctx(), contract_key=contract_key, state=state)
+    rows = list_plans(app.ctx(), contract_key=contract_key, state=state, limit=limit, offset=offset)
     app.out(rows, lambda: output.table(rows, LIST))
 
 

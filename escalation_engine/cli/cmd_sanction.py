@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from escalation_engine.cli import output
+from escalation_engine.cli.params import paging
 from escalation_engine.cli.root import App, pass_app
 
 SANCTION_COLUMNS = [
@@ -45,12 +46,13 @@ def sanction() -> None:
 @click.option(
     "--state", type=click.Choice(["awaiting_finding", "proposed", "applied", "waived", "not_culpable"])
 )
+@paging
 @pass_app
-def list_(app: App, contract_key: str | None, state: str | None) -> None:
+def list_(app: App, contract_key: str | None, state: str | None, limit: int | None, offset: int) -> None:
     """List sanctions (with the heaviest per case)."""
     from escalation_engine.procedures.kpis.sanction_views import list_sanctions
 
-    rows = list_sanctions(app.ctx(), contract_key=contract_key, state=state)
+    rows = list_sanctions(app.ctx(), contract_key=contract_key, state=state, limit=limit, offset=offset)
     app.out(rows, lambda: output.table(rows, SANCTION_COLUMNS))
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from escalation_engine.cli import output
-from escalation_engine.cli.params import DATE
+from escalation_engine.cli.params import DATE, paging
 from escalation_engine.cli.root import App, pass_app
 
 SUMMARY = [
@@ -203,12 +203,13 @@ def show(app: App, case: str) -> None:
 @stepin.command("list")
 @click.option("--contract", "contract_key")
 @click.option("--state", type=click.Choice(["open", "closed", "all"]), default="open", show_default=True)
+@paging
 @pass_app
-def list_(app: App, contract_key: str | None, state: str) -> None:
+def list_(app: App, contract_key: str | None, state: str, limit: int | None, offset: int) -> None:
     """List step-in procedures."""
     from escalation_engine.procedures.step_in.views import list_step_ins
 
-    rows = list_step_ins(app.ctx(), contract_key=contract_key, state=state)
+    rows = list_step_ins(app.ctx(), contract_key=contract_key, state=state, limit=limit, offset=offset)
     for row in rows:
         row["next_due"] = row["next"]["due"] if row["next"] else None
     app.out(

@@ -174,27 +174,39 @@ class VerifyResult:
         }
 
 
-def _stream(db: Database) -> Iterator[AuditEvent]:
+def _stream(db: Database, after: int = 0) -> Iterator[AuditEvent]:
     with db.read() as session:
-        yield from session.exec(
-            select(AuditEvent).order_by(col(AuditEvent.id)).execution_options(yield_per=1000)
-        )
+        query = select(AuditEvent).where(col(AuditEvent.id) > after).order_by(col(AuditEvent.id))
+        yield from session.exec(query.execution_options(yield_per=1000))
 
 
 def verify(
-    db: Database, expected_head: str | None = None, checkpoints: Sequence[tuple[int, str]] = ()
+    db: Database,
+    expected_head: str | None = None,
+    checkpoints: Sequence[tuple[int, str]] = (),
+    since: tuple[int, str] | None = None,
 ) -> VerifyResult:
     """Recompute the chain; name every edited row and every missing row. A kept head (`expected_head`) and
     every checkpoint (row id, hash) must still be in the chain: rows added since are fine, a rewritten or
     cut chain is not. A row dated more than BACKWARDS_TOLERANCE before the row before it is named in
-    `backwards` (the clock ran backwards: visible, though the chain holds)."""
+    `backwards` (the clock ran backwards: visible, though the chain holds). From a signed checkpoint
+    (`since`: its row id and head), only the rows after it are read and checked (the checkpoint vouches for
+    the chain up to its row): linear in the rows since."""
     problems: list[str] = []
     backwards: list[str] = []
     prev_hash, expected_id, rows = GENESIS, 1, 0
     prev_at, prev_id = None, 0
-    wanted = dict(checkpoints)
-    head_seen = expected_head is None
-    for event in _stream(db):
+    if since is not None:
+        prev_hash, expected_id = since[1], since[0] + 1
+        with db.read() as session:
+            anchor = session.get(AuditEvent, since[0])
+        if anchor is None or anchor.hash != since[1]:
+            problems.append(
+                f"audit row {since[0]} is not the row the checkpoint signed (the chain was rewritten or cut)"
+            )
+    wanted = {ident: head for ident, head in checkpoints if ident >= expected_id}
+    head_seen = expected_head is None or expected_head == prev_hash
+    for event in _stream(db, expected_id - 1):
         rows += 1
         if prev_at is not None and event.recorded_at < prev_at - BACKWARDS_TOLERANCE:
             backwards.append(
@@ -202,17 +214,7 @@ def verify(
                 f"({_at(prev_at)}): the clock ran backwards"
             )
         prev_at, prev_id = event.recorded_at, event.id or 0
-        if event.id != expected_id:
-            missing = (
-                f"{expected_id}" if event.id == expected_id + 1 else f"{expected_id}–{(event.id or 0) - 1}"
-            )
-            problems.append(f"audit row(s) {missing} missing (deleted?) before row {event.id}")
-        if event.prev_hash != prev_hash:
-            problems.append(
-                f"audit row {event.id}: link to the previous row is broken (a row before it was changed or removed)"
-            )
-        if compute_hash(event.prev_hash, event) != event.hash:
-            problems.append(f"audit row {event.id}: content does not match its hash (the row was edited)")
+        problems.extend(_row_problems(event, expected_id, prev_hash))
         head_seen = head_seen or event.hash == expected_head
         if event.id in wanted and wanted.pop(event.id) != event.hash:
             problems.append(
@@ -227,6 +229,21 @@ def verify(
     for ident in sorted(wanted):
         problems.append(f"audit row {ident} of a signed checkpoint is missing (the tail was cut)")
     return VerifyResult(ok=not problems, rows=rows, head=prev_hash, problems=problems, backwards=backwards)
+
+
+def _row_problems(event: AuditEvent, expected_id: int, prev_hash: str) -> list[str]:
+    """What is wrong with one row of the chain: rows missing before it, a broken link, edited content."""
+    problems = []
+    if event.id != expected_id:
+        missing = f"{expected_id}" if event.id == expected_id + 1 else f"{expected_id}–{(event.id or 0) - 1}"
+        problems.append(f"audit row(s) {missing} missing (deleted?) before row {event.id}")
+    if event.prev_hash != prev_hash:
+        problems.append(
+            f"audit row {event.id}: link to the previous row is broken (a row before it was changed or removed)"
+        )
+    if compute_hash(event.prev_hash, event) != event.hash:
+        problems.append(f"audit row {event.id}: content does not match its hash (the row was edited)")
+    return problems
 
 
 def _at(instant: datetime) -> str:

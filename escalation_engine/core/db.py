@@ -25,7 +25,7 @@ from escalation_engine.core.errors import BadInput
 _SNAPSHOT: ContextVar[tuple[Database, Session] | None] = ContextVar("read_snapshot", default=None)
 
 DEFAULT_DB_FILE = "escalation-engine.db"
-SCHEMA_REVISION = "0011"
+SCHEMA_REVISION = "0012"
 BUSY_TIMEOUT_MS = 30_000
 AUDIT_LOCK_KEY = 727_001
 

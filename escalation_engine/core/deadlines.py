@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from escalation_engine.core.context import Ctx
@@ -19,7 +20,7 @@ from escalation_engine.core.display import last_day
 from escalation_engine.core.paging import page, require_page
 from escalation_engine.core.refs import case_ref
 from escalation_engine.core.registry import Registry
-from escalation_engine.core.tables import Timer
+from escalation_engine.core.tables import OPEN_DEADLINE, Timer
 from escalation_engine.core.visibility import restrict, visible
 
 REMINDER = "reminder"
@@ -34,13 +35,14 @@ def list_deadlines(
     limit: int | None = None,
     offset: int = 0,
 ) -> list[dict[str, Any]]:
-    """The open deadlines, soonest first; `limit`/`offset` page through them (in SQL, except with
-    `person_key`: who is responsible is known only once a deadline is described)."""
+    """The open deadlines, soonest first; `limit`/`offset` page through them in SQL. With `person_key`, who
+    is responsible is known only once a deadline is described: a page is then filled from chunks of
+    deadlines, soonest first (twice the page, then doubling), and stops as soon as it is full."""
     require_page(limit, offset)
     ctx.registry.require_wired()
     now = ctx.clock.now()
     with ctx.db.read() as session:
-        query = select(Timer).where(col(Timer.status).in_(("pending", "failed")), Timer.kind != REMINDER)
+        query = select(Timer).where(text(OPEN_DEADLINE))  # status pending or failed, not a reminder
         if contract_key:
             query = query.where(Timer.contract_key == contract_key)
         if within_days is not None:
@@ -50,13 +52,24 @@ def list_deadlines(
         if not person_key:
             timers = list(session.exec(page(query, limit, offset)))
             return visible(session, deadline_rows(ctx.registry, session, timers, now))
-        timers = list(session.exec(query))
-        rows = [
-            row
-            for row in deadline_rows(ctx.registry, session, timers, now)
-            if person_key in row["responsible"]
-        ]
-        return visible(session, rows)[offset : None if limit is None else offset + limit]
+        if limit is None:
+            timers = list(session.exec(query))
+            return visible(session, _theirs(ctx.registry, session, timers, now, person_key))[offset:]
+        rows: list[dict[str, Any]] = []
+        start, chunk = 0, 2 * (offset + limit)
+        while len(rows) < offset + limit:  # described a chunk at a time (each twice the last) until full
+            timers = list(session.exec(page(query, chunk, start)))
+            rows.extend(visible(session, _theirs(ctx.registry, session, timers, now, person_key)))
+            if len(timers) < chunk:
+                break
+            start, chunk = start + chunk, 2 * chunk
+        return rows[offset : offset + limit]
+
+
+def _theirs(
+    registry: Registry, session: Session, timers: list[Timer], now: datetime, person_key: str
+) -> list[dict[str, Any]]:
+    return [row for row in deadline_rows(registry, session, timers, now) if person_key in row["responsible"]]
 
 
 def deadline_rows(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from escalation_engine.core.columns import UTCDateTime
@@ -64,6 +64,11 @@ class Person(SQLModel, table=True):
     created_at: datetime = _instant()
 
 
+# An open deadline: pending, or failed and given up (listed until retried), and not a reminder. Written with
+# literal values so that SQLite uses the partial indexes below (it needs the index's WHERE terms as they are).
+OPEN_DEADLINE = "status IN ('pending', 'failed') AND kind != 'reminder'"
+
+
 class Timer(SQLModel, table=True):
     """A deadline or reminder, written in the same transaction as the change that set it."""
 
@@ -71,6 +76,22 @@ class Timer(SQLModel, table=True):
     __table_args__ = (
         Index("ix_timer_due", "status", "due_at"),
         Index("ix_timer_contract_due", "contract_key", "status", "due_at"),
+        # the open deadlines by due date (migration 0012): a query uses them when it repeats OPEN_DEADLINE
+        Index(
+            "ix_timer_open_deadline_due",
+            "due_at",
+            "id",
+            sqlite_where=text(OPEN_DEADLINE),
+            postgresql_where=text(OPEN_DEADLINE),
+        ),
+        Index(
+            "ix_timer_open_deadline_contract_due",
+            "contract_key",
+            "due_at",
+            "id",
+            sqlite_where=text(OPEN_DEADLINE),
+            postgresql_where=text(OPEN_DEADLINE),
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     idempotency_key: str = Field(unique=True, max_length=200)

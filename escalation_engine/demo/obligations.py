@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from escalation_engine.procedures.obligations.calendar import list_obligations
 from escalation_engine.procedures.obligations.digest_actions import send_digests
 from escalation_engine.procedures.obligations.fulfil import fulfil
+from escalation_engine.procedures.obligations.listing import list_obligations
 
 if TYPE_CHECKING:
     from escalation_engine.demo.narrator import Narrator

@@ -16,7 +16,7 @@ from escalation_engine.core.visibility import sight
 from escalation_engine.procedures.kpis.queries import list_verdicts
 from escalation_engine.procedures.kpis.sanction_views import list_sanctions
 from escalation_engine.procedures.ladder.queries import STATE_FILTERS, list_escalations
-from escalation_engine.procedures.obligations.calendar import list_obligations
+from escalation_engine.procedures.obligations.listing import list_obligations
 from escalation_engine.procedures.plans.queries import list_plans
 from escalation_engine.procedures.step_in.actions import request as request_step_in
 from escalation_engine.procedures.step_in.views import list_step_ins

@@ -13,7 +13,7 @@ from starlette.responses import Response
 
 from escalation_engine.contracts.lookup import get_contract
 from escalation_engine.core.deadlines import list_deadlines
-from escalation_engine.procedures.obligations.calendar import list_obligations
+from escalation_engine.procedures.obligations.listing import list_obligations
 from escalation_engine.web.base import Req
 from escalation_engine.web.work import link_of, my_items
 

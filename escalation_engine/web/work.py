@@ -10,7 +10,7 @@ from starlette.responses import Response
 from escalation_engine.accounts.accounts import memberships_of
 from escalation_engine.core.deadlines import list_deadlines
 from escalation_engine.core.refs import web_path
-from escalation_engine.procedures.obligations.calendar import list_obligations
+from escalation_engine.procedures.obligations.listing import list_obligations
 from escalation_engine.web.base import Req
 
 

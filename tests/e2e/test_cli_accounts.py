@@ -193,9 +193,15 @@ def test_a_signed_checkpoint_detects_a_consistently_rewritten_chain(tmp_path: Pa
         "--role",
         "participant_contract_manager",
     )
+    code, whole = run(db, "audit", "verify", "--checkpoints", str(cps), "--public-key", public)
+    assert code == 0 and isinstance(whole, dict)  # new rows are fine
+    code, since = run(
+        db, "audit", "verify", "--checkpoints", str(cps), "--public-key", public, "--since-checkpoint"
+    )
+    assert code == 0 and isinstance(since, dict) and since["since_row"] == out["id"]
     assert (
-        run(db, "audit", "verify", "--checkpoints", str(cps), "--public-key", public)[0] == 0
-    )  # new rows are fine
+        since["rows"] == whole["rows"] - out["id"] and since["head"] == whole["head"]
+    )  # only the rows after it
     database = Database(db)
     with database.read() as session:  # the rows as the engine reads them (aware instants)
         events = [dict(e) for e in session.exec(select(AuditEvent).order_by(col(AuditEvent.id)))]

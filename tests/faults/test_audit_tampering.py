@@ -119,3 +119,28 @@ def test_a_cut_off_tail_is_found_against_a_kept_head(ctx: Ctx) -> None:
     assert audit.verify(ctx.db).ok, "without a kept head a cut tail looks like a shorter trail"
     problems = audit.verify(ctx.db, expected_head=head).problems
     assert len(problems) == 1 and "not at the expected head" in problems[0]
+
+
+def test_verifying_from_a_signed_checkpoint_reads_only_the_rows_after_it_and_still_finds_their_edits(
+    ctx: Ctx,
+) -> None:
+    _history(ctx)
+    full = audit.verify(ctx.db)
+    since = (full.rows - 2, audit.listing(ctx.db)[full.rows - 3]["hash"])
+    assert audit.listing(ctx.db)[full.rows - 3]["id"] == since[0]
+    result = audit.verify(ctx.db, since=since)
+    assert result.ok and result.rows == 2 and result.head == full.head
+    _drop_guards(ctx.db)
+    with ctx.db.engine.begin() as conn:
+        conn.execute(text("UPDATE audit_event SET reason = 'edited' WHERE id = :id"), {"id": since[0] + 1})
+        conn.execute(
+            text("UPDATE audit_event SET reason = 'edited too' WHERE id = 1")
+        )  # before the checkpoint
+    problems = audit.verify(ctx.db, since=since).problems
+    assert problems == [f"audit row {since[0] + 1}: content does not match its hash (the row was edited)"]
+    with ctx.db.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_event WHERE id >= :id"), {"id": since[0]})
+    cut = audit.verify(ctx.db, since=since).problems
+    assert cut == [
+        f"audit row {since[0]} is not the row the checkpoint signed (the chain was rewritten or cut)"
+    ]

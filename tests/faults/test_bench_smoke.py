@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _worker(name: str, work: Path, count: int) -> dict[str, Any]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "ESCALATION_ENGINE_BENCH_CACHE": str(work / "cache")}
     done = subprocess.run(
         [sys.executable, "-m", "bench.worker", name, str(work), str(count)],
         capture_output=True,
@@ -36,9 +36,27 @@ def test_the_benchmark_workers_run_and_fire_every_seeded_timer(tmp_path: Path) -
     _worker("seed_timers", tmp_path, 60)
     fired = _worker("fire_timers", tmp_path, 60)
     assert fired["fired"] == 60 and fired["failed"] == 0
-    assert _worker("floor", tmp_path, 60)["rate"] > 0
+    assert fired["floor_fired"] == 60 and fired["floor_rate"] > 0
     actions = _worker("actions", tmp_path, 2)
+    assert actions["respond_floor_rate"] > 0
     assert set(actions["per_action_ms"]) == {"open", "respond", "assess", "raise", "close"}
     assert actions["rows"]["audit_event"] >= 2 * 7
     idle = _worker("idle", tmp_path, 2_000)
     assert idle["pending"] == 2_000 and idle["tick_ms_median"] > 0
+
+
+@pytest.mark.slow
+def test_the_scale_benchmark_seeds_through_the_service_keeps_the_seed_and_times_every_list(
+    tmp_path: Path,
+) -> None:
+    small, large = _scale(tmp_path, 20)  # seeds 2, then continues that seed to 20
+    assert (small["escalations"], large["escalations"]) == (2, 20) and large["seed_seconds"] > 0
+    assert large["escalation list"]["rows"] == 20 and large["audit verify"]["rows"] > 20
+    assert small["escalation list"]["rows"] == 2
+    again = _scale(tmp_path, 20)  # the kept seeds: nothing seeded this time
+    assert [run["seed_seconds"] for run in again] == [0, 0] and again[1]["escalations"] == 20
+
+
+def _scale(work: Path, n: int) -> list[dict[str, Any]]:
+    runs: list[dict[str, Any]] = _worker("scale_sqlite", work, n)  # type: ignore[assignment]
+    return runs

@@ -13,7 +13,7 @@ from escalation_engine.app.registration import show_contract
 from escalation_engine.app.repin import repin
 from escalation_engine.core import audit
 from escalation_engine.core.errors import RuleRefused
-from escalation_engine.procedures.obligations.calendar import list_obligations
+from escalation_engine.procedures.obligations.listing import list_obligations
 from escalation_engine.procedures.plans.three_step import open_plan
 
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -21,7 +21,7 @@ from escalation_engine.app.context import Ctx
 from escalation_engine.core.deadlines import list_deadlines
 from escalation_engine.procedures.ladder.actions import open_escalation
 from escalation_engine.procedures.ladder.queries import list_escalations
-from escalation_engine.procedures.obligations.calendar import list_obligations
+from escalation_engine.procedures.obligations.listing import list_obligations
 from escalation_engine.procedures.plans import three_step
 from escalation_engine.procedures.plans.queries import list_plans
 from escalation_engine.procedures.step_in.views import list_step_ins

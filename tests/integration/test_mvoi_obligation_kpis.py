@@ -24,8 +24,8 @@ from escalation_engine.procedures.kpis.evaluate import evaluate_period
 from escalation_engine.procedures.kpis.queries import list_verdicts
 from escalation_engine.procedures.kpis.sanction_views import list_sanctions
 from escalation_engine.procedures.kpis.sanctions import decide
-from escalation_engine.procedures.obligations.calendar import list_obligations
 from escalation_engine.procedures.obligations.fulfil import fulfil
+from escalation_engine.procedures.obligations.listing import list_obligations
 from escalation_engine.procedures.obligations.tables import Obligation
 
 

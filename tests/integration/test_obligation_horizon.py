@@ -20,8 +20,8 @@ from escalation_engine.core.clock import FixedClock
 from escalation_engine.core.dates import local_date
 from escalation_engine.core.tables import Contract, Timer
 from escalation_engine.core.timers import process_due
-from escalation_engine.procedures.obligations.calendar import list_obligations
 from escalation_engine.procedures.obligations.horizon import extend
+from escalation_engine.procedures.obligations.listing import list_obligations
 from escalation_engine.procedures.obligations.rules.due_dates import quarter_end
 from escalation_engine.procedures.obligations.tables import Obligation
 

@@ -16,8 +16,8 @@ from escalation_engine.core.errors import RuleRefused
 from escalation_engine.core.tables import AuditEvent, Timer
 from escalation_engine.core.timers import process_due
 from escalation_engine.procedures.kpis.evaluate import evaluate_period
-from escalation_engine.procedures.obligations.calendar import list_obligations
 from escalation_engine.procedures.obligations.fulfil import fulfil
+from escalation_engine.procedures.obligations.listing import list_obligations
 from escalation_engine.procedures.obligations.reopen import reopen
 
 

@@ -18,8 +18,8 @@ from escalation_engine.core.errors import BadInput, NotFound, RuleRefused
 from escalation_engine.core.tables import AuditEvent, Outbox, Timer
 from escalation_engine.core.timers import process_due
 from escalation_engine.procedures.ladder.tables import Escalation
-from escalation_engine.procedures.obligations.calendar import list_obligations
 from escalation_engine.procedures.obligations.fulfil import fulfil
+from escalation_engine.procedures.obligations.listing import list_obligations
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 

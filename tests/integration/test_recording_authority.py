@@ -20,8 +20,8 @@ from escalation_engine.core.errors import RuleRefused
 from escalation_engine.procedures.kpis import results as kpis
 from escalation_engine.procedures.kpis import results_import as kpi_import
 from escalation_engine.procedures.kpis import surveys
-from escalation_engine.procedures.obligations.calendar import list_obligations
 from escalation_engine.procedures.obligations.fulfil import fulfil
+from escalation_engine.procedures.obligations.listing import list_obligations
 
 HEADER = ["kpi", "period", "value", "participant"]
 

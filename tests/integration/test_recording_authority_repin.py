@@ -16,8 +16,8 @@ from escalation_engine.app.context import Ctx
 from escalation_engine.app.repin import repin
 from escalation_engine.core.errors import RuleRefused
 from escalation_engine.procedures.kpis import results as kpis
-from escalation_engine.procedures.obligations.calendar import list_obligations
 from escalation_engine.procedures.obligations.fulfil import fulfil
+from escalation_engine.procedures.obligations.listing import list_obligations
 from escalation_engine.profile.model import find_profile
 
 DATA = Path(__file__).resolve().parents[1] / "data"

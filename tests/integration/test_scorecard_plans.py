@@ -17,8 +17,8 @@ from escalation_engine.core.clock import FixedClock
 from escalation_engine.procedures.kpis import results as kpis
 from escalation_engine.procedures.kpis.evaluate import evaluate_period
 from escalation_engine.procedures.kpis.queries import list_verdicts
-from escalation_engine.procedures.obligations.calendar import list_obligations
 from escalation_engine.procedures.obligations.fulfil import fulfil
+from escalation_engine.procedures.obligations.listing import list_obligations
 from escalation_engine.procedures.plans import actions as plan_actions
 from escalation_engine.procedures.plans.queries import list_plans, show_plan
 

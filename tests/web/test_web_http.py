@@ -215,7 +215,7 @@ def test_english_on_request(site: Ctx) -> None:
 
 
 def _obligation_for(ctx: Ctx, role: str, not_role: str) -> str:
-    from escalation_engine.procedures.obligations.calendar import list_obligations
+    from escalation_engine.procedures.obligations.listing import list_obligations
     from escalation_engine.procedures.obligations.queries import show_obligation
 
     for row in list_obligations(ctx, contract_key="LF", state="all"):

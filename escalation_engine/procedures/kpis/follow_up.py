@@ -16,7 +16,13 @@ from typing import Any
 from sqlmodel import Session
 
 from escalation_engine.contracts.lookup import get_contract, pinned_profile
-from escalation_engine.contracts.people import get_person, in_roles, people_with_role, session_people
+from escalation_engine.contracts.people import (
+    get_person,
+    in_roles,
+    people_with_role,
+    preload_people,
+    session_people,
+)
 from escalation_engine.contracts.terms import schedule_deadline_with_reminders
 from escalation_engine.core import audit
 from escalation_engine.core.batch import by_id
@@ -222,6 +228,8 @@ def remind(ctx: Ctx, session: Session, timer: DueTimer, now: datetime) -> str:
 
 
 def describe_deadline(session: Session, timers: list[Timer]) -> dict[int, dict[str, Any]]:
+    contracts = {t.contract_key for t in timers}
+    preload_people(session, contracts)
     verdicts = by_id(session, KpiVerdict, (t.subject_id for t in timers))
     about: dict[int, dict[str, Any]] = {}
     for timer in timers:

@@ -9,6 +9,7 @@ from sqlmodel import col, select
 from escalation_engine.contracts.lookup import get_contract
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.errors import NotFound
+from escalation_engine.core.paging import page, require_page
 from escalation_engine.core.refs import case_ref, parse_ref
 from escalation_engine.core.visibility import require_visible
 from escalation_engine.procedures.kpis.rules.waiting_room import SOURCE as WAITING_ROOM_SOURCE
@@ -30,8 +31,16 @@ def show_verdict(ctx: Ctx, ref: str) -> dict[str, Any]:
 
 
 def list_verdicts(
-    ctx: Ctx, *, contract_key: str, period: str | None = None, kpi: str | None = None
+    ctx: Ctx,
+    *,
+    contract_key: str,
+    period: str | None = None,
+    kpi: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[dict[str, Any]]:
+    """The contract's verdicts, oldest first, in one query after the contract's; paged in SQL."""
+    require_page(limit, offset)
     with ctx.db.read() as session:
         get_contract(session, contract_key)
         query = select(KpiVerdict).where(KpiVerdict.contract_key == contract_key)
@@ -39,7 +48,9 @@ def list_verdicts(
             query = query.where(KpiVerdict.period == period.strip())
         if kpi:
             query = query.where(KpiVerdict.kpi == kpi.strip().lower())
-        return [verdict_view(row) for row in session.exec(query.order_by(col(KpiVerdict.id)))]
+        return [
+            verdict_view(row) for row in session.exec(page(query.order_by(col(KpiVerdict.id)), limit, offset))
+        ]
 
 
 def waiting_room_status(ctx: Ctx, *, contract_key: str) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 from escalation_engine.contracts.lookup import get_contract
 from escalation_engine.core.batch import by_id
 from escalation_engine.core.context import Ctx
+from escalation_engine.core.paging import page, require_page
 from escalation_engine.core.refs import case_ref
 from escalation_engine.core.visibility import restrict
 from escalation_engine.procedures.kpis.rules.sanctions import (
@@ -52,7 +53,19 @@ def _heaviest(codes: str) -> str | None:
     return chosen.value if chosen else None
 
 
-def list_sanctions(ctx: Ctx, *, contract_key: str | None, state: str | None = None) -> list[dict[str, Any]]:
+def list_sanctions(
+    ctx: Ctx,
+    *,
+    contract_key: str | None,
+    state: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    """The sanction cases, oldest first, in a fixed number of statements (the cases, their verdicts, the
+    contracts' profiles); paged in SQL."""
+    from escalation_engine.contracts.lookup import preload_profiles
+
+    require_page(limit, offset)
     with ctx.db.read() as session:
         query = select(SanctionCase)
         if contract_key:
@@ -61,7 +74,8 @@ def list_sanctions(ctx: Ctx, *, contract_key: str | None, state: str | None = No
         if state:
             query = query.where(SanctionCase.state == state)
         query = restrict(session, query, col(SanctionCase.contract_key))
-        cases = list(session.exec(query.order_by(col(SanctionCase.id))))
+        cases = list(session.exec(page(query.order_by(col(SanctionCase.id)), limit, offset)))
+        preload_profiles(session, (row.contract_key for row in cases))
         verdicts = by_id(session, KpiVerdict, (row.verdict_id for row in cases))
         return [sanction_view(session, row, verdicts) for row in cases]
 

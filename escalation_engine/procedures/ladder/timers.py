@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-from escalation_engine.contracts.lookup import session_profile
-from escalation_engine.contracts.people import session_people
+from escalation_engine.contracts.lookup import preload_profiles, session_profile
+from escalation_engine.contracts.people import preload_people, session_people
 from escalation_engine.core import audit
 from escalation_engine.core.batch import by_id, grouped
 from escalation_engine.core.context import Ctx
@@ -117,6 +117,9 @@ def remind(ctx: Ctx, session: Session, timer: DueTimer, now: datetime) -> str:
 
 def describe_deadline(session: Session, timers: list[Timer]) -> dict[int, dict[str, Any]]:
     """Response deadlines: the counterpart must respond; the reminded roles are reminded too."""
+    contracts = {t.contract_key for t in timers}
+    preload_people(session, contracts)
+    preload_profiles(session, contracts)
     cases = by_id(session, Escalation, (t.subject_id for t in timers))
     levels = grouped(session, EscalationLevel, EscalationLevel.escalation_id, cases)
     about: dict[int, dict[str, Any]] = {}

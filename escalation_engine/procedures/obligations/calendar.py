@@ -14,22 +14,15 @@ import json
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
-from escalation_engine.contracts.lookup import get_contract
-from escalation_engine.contracts.people import in_roles, session_people
 from escalation_engine.core import audit
-from escalation_engine.core.context import Ctx
 from escalation_engine.core.dates import at_local_time, end_of_day, local_date
 from escalation_engine.core.db import Database
 from escalation_engine.core.deadlines import REMINDER
-from escalation_engine.core.errors import BadInput
-from escalation_engine.core.refs import case_ref
 from escalation_engine.core.schedule import schedule
 from escalation_engine.core.tables import Contract, Timer
-from escalation_engine.core.visibility import restrict
 from escalation_engine.core.workdays import WorkdayCalendar
-from escalation_engine.procedures.obligations.parties import involves
 from escalation_engine.procedures.obligations.profile import ObligationSpec
 from escalation_engine.procedures.obligations.rules.due_dates import Period, Schedule
 from escalation_engine.procedures.obligations.rules.horizon import (
@@ -39,9 +32,6 @@ from escalation_engine.procedures.obligations.rules.horizon import (
 )
 from escalation_engine.procedures.obligations.tables import Obligation
 from escalation_engine.profile.model import Profile
-
-STATES = ("open", "overdue", "fulfilled", "all")
-
 
 HORIZON = "obligation_horizon"  # subject kind of the monthly look-ahead timer (a contract has no numeric id)
 
@@ -218,71 +208,6 @@ def _schedule_timers(session: Session, profile: Profile, row: Obligation, now: d
             payload=payload,
             **common,
         )
-
-
-def status_of(row: Obligation, now: datetime) -> str:
-    """`fulfilled`, `overdue` (its last day has ended) or `open`."""
-    if row.state == "fulfilled":
-        return "fulfilled"
-    return "overdue" if row.state == "overdue" or row.due_at <= now else "open"
-
-
-def obligation_view(session: Session, row: Obligation, now: datetime) -> dict[str, Any]:
-    owed_to = row.owed_to_roles.split(",")
-    everyone = session_people(session, row.contract_key)
-    return {
-        "id": case_ref("obligation", row.id),
-        "contract": row.contract_key,
-        "obligation": row.code,
-        "seq": row.seq,
-        "title": row.title,
-        "title_en": row.title_en,
-        "period": row.period,
-        "owed_by": row.owed_by_role,
-        "owed_by_people": [p.key for p in in_roles(everyone, [row.owed_by_role])],
-        "owed_to": owed_to,
-        "owed_to_people": [p.key for r in owed_to for p in in_roles(everyone, [r])],
-        "due": row.due_date.isoformat(),
-        "due_at": row.due_at.isoformat(),
-        "status": status_of(row, now),
-        "rule": row.rule,
-        "source": row.source,
-        "fulfilled_on": row.fulfilled_on.isoformat() if row.fulfilled_on else None,
-        "late": bool(row.fulfilled_on and row.fulfilled_on > row.due_date),
-        "reference": row.reference,
-        "escalation": case_ref("escalation", row.escalation_id) if row.escalation_id else None,
-    }
-
-
-def list_obligations(
-    ctx: Ctx,
-    *,
-    contract_key: str | None = None,
-    person_key: str | None = None,
-    within_days: int | None = None,
-    state: str = "open",
-) -> list[dict[str, Any]]:
-    if state not in STATES:
-        raise BadInput(f"unknown state {state!r}: expected one of {', '.join(STATES)}")
-    now = ctx.clock.now()
-    with ctx.db.read() as session:
-        if contract_key:
-            get_contract(session, contract_key)
-        query = select(Obligation)
-        if contract_key:
-            query = query.where(Obligation.contract_key == contract_key)
-        if within_days is not None:
-            query = query.where(col(Obligation.due_date) <= local_date(now) + timedelta(days=within_days))
-        rows = []
-        query = restrict(session, query, col(Obligation.contract_key))
-        for row in session.exec(query.order_by(col(Obligation.due_date), col(Obligation.id))):
-            status = status_of(row, now)
-            if state == "open" and status == "fulfilled" or state not in ("open", "all") and status != state:
-                continue
-            if person_key and not involves(session, row, person_key):
-                continue
-            rows.append(obligation_view(session, row, now))
-        return rows
 
 
 def payload_of(text: str) -> dict[str, Any]:

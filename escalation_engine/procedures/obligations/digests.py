@@ -14,19 +14,20 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from escalation_engine.contracts.lookup import get_contract, pinned_profile
 from escalation_engine.core.context import Ctx
-from escalation_engine.core.dates import at_local_time, local_date
+from escalation_engine.core.dates import at_local_time, end_of_day, local_date
 from escalation_engine.core.deadlines import REMINDER, deadline_rows
 from escalation_engine.core.health import operator_findings
 from escalation_engine.core.notice_texts import link_to, queue_rendered, render_notice
 from escalation_engine.core.refs import case_ref
 from escalation_engine.core.registry import DueTimer, Registry
 from escalation_engine.core.schedule import schedule
-from escalation_engine.core.tables import Account, Contract, Person, Timer
-from escalation_engine.procedures.obligations.calendar import status_of
+from escalation_engine.core.tables import OPEN_DEADLINE, Account, Contract, Person, Timer
+from escalation_engine.procedures.obligations.listing import status_of
 from escalation_engine.procedures.obligations.parties import open_obligations_for
 from escalation_engine.procedures.obligations.tables import DigestPreference
 from escalation_engine.profile.model import Profile
@@ -143,7 +144,9 @@ def compose(
     today = local_date(now)
     until = today + timedelta(days=settings.horizon_days)
     overdue, soon = [], []
-    for row in sorted(open_obligations_for(session, person), key=lambda r: (r.due_date, r.id or 0)):
+    for row in sorted(
+        open_obligations_for(session, person, until, now), key=lambda r: (r.due_date, r.id or 0)
+    ):
         item = {
             "id": case_ref("obligation", row.id),
             "title": row.title,
@@ -163,9 +166,9 @@ def compose(
     deadlines = []
     query = select(Timer).where(
         Timer.contract_key == person.contract_key,
-        col(Timer.status).in_(("pending", "failed")),  # a failed deadline stays in sight until retried
-        Timer.kind != REMINDER,
+        text(OPEN_DEADLINE),  # pending, or failed (in sight until retried), and not a reminder
         Timer.subject_kind != "obligation",
+        col(Timer.due_at) <= end_of_day(until),  # its last day (display.last_day) is on or before `until`
     )
     for entry in deadline_rows(registry, session, list(session.exec(query.order_by(col(Timer.due_at)))), now):
         if person.key in entry["responsible"] and date.fromisoformat(entry["due"]) <= until:

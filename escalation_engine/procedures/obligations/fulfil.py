@@ -17,11 +17,8 @@ from escalation_engine.core.errors import BadInput, NotFound, RuleRefused
 from escalation_engine.core.refs import case_ref, parse_ref, require_text
 from escalation_engine.core.schedule import cancel_timers
 from escalation_engine.core.tables import Person
-from escalation_engine.procedures.obligations.calendar import (
-    derive_item,
-    horizon_of,
-    obligation_view,
-)
+from escalation_engine.procedures.obligations.calendar import derive_item, horizon_of
+from escalation_engine.procedures.obligations.listing import obligation_view
 from escalation_engine.procedures.obligations.profile import ObligationsSpec
 from escalation_engine.procedures.obligations.queries import fulfiller_grant
 from escalation_engine.procedures.obligations.tables import Obligation

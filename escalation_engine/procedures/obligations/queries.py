@@ -11,7 +11,7 @@ from escalation_engine.core.context import Ctx
 from escalation_engine.core.errors import NotFound
 from escalation_engine.core.profile_base import RoleGrant
 from escalation_engine.core.refs import case_ref, parse_ref
-from escalation_engine.procedures.obligations.calendar import obligation_view
+from escalation_engine.procedures.obligations.listing import obligation_view
 from escalation_engine.procedures.obligations.profile import owed_to_grant
 from escalation_engine.procedures.obligations.tables import Obligation
 

@@ -15,9 +15,9 @@ from escalation_engine.core.context import Ctx
 from escalation_engine.core.errors import NotFound, RuleRefused
 from escalation_engine.core.refs import case_ref, parse_ref, require_text
 from escalation_engine.core.tables import Timer
-from escalation_engine.procedures.obligations.calendar import obligation_view
 from escalation_engine.procedures.obligations.fulfil import require_fulfiller
 from escalation_engine.procedures.obligations.hooks import judgement_of
+from escalation_engine.procedures.obligations.listing import obligation_view
 from escalation_engine.procedures.obligations.tables import Obligation
 
 RULE = "a fulfilment is taken back only while nothing was decided on it"

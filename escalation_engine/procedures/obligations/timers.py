@@ -14,7 +14,13 @@ from typing import Any
 from sqlmodel import Session
 
 from escalation_engine.contracts.lookup import get_contract, pinned_profile
-from escalation_engine.contracts.people import counterpart, in_roles, people_with_role, session_people
+from escalation_engine.contracts.people import (
+    counterpart,
+    in_roles,
+    people_with_role,
+    preload_people,
+    session_people,
+)
 from escalation_engine.core import audit
 from escalation_engine.core.batch import by_id
 from escalation_engine.core.context import Ctx
@@ -34,8 +40,9 @@ from escalation_engine.procedures.ladder.machine import (
 )
 from escalation_engine.procedures.ladder.rules import check_raise
 from escalation_engine.procedures.ladder.tables import Escalation
-from escalation_engine.procedures.obligations.calendar import obligation_view, payload_of
+from escalation_engine.procedures.obligations.calendar import payload_of
 from escalation_engine.procedures.obligations.hooks import after_overdue
+from escalation_engine.procedures.obligations.listing import obligation_view
 from escalation_engine.procedures.obligations.tables import Obligation
 from escalation_engine.profile.model import Profile
 
@@ -220,6 +227,8 @@ def _open_escalation(
 
 def describe_deadline(session: Session, timers: list[Timer]) -> dict[int, dict[str, Any]]:
     """Obligations' due dates: the debtor is responsible, the creditor is reminded."""
+    contracts = {t.contract_key for t in timers}
+    preload_people(session, contracts)
     rows = by_id(session, Obligation, (t.subject_id for t in timers))
     about: dict[int, dict[str, Any]] = {}
     for timer in timers:

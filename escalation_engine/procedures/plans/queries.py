@@ -11,6 +11,7 @@ from escalation_engine.core import audit
 from escalation_engine.core.batch import grouped
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.errors import BadInput
+from escalation_engine.core.paging import page, require_page
 from escalation_engine.core.visibility import require_visible, restrict
 from escalation_engine.procedures.plans.case import load
 from escalation_engine.procedures.plans.tables import ImprovementPlan, PlanSubmission
@@ -34,9 +35,19 @@ def show_plan(ctx: Ctx, ref: str) -> dict[str, Any]:
     return data
 
 
-def list_plans(ctx: Ctx, *, contract_key: str | None = None, state: str = "open") -> list[dict[str, Any]]:
+def list_plans(
+    ctx: Ctx,
+    *,
+    contract_key: str | None = None,
+    state: str = "open",
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    """The plans in `state`, oldest first, in a fixed number of statements (the plans, their submissions,
+    the contracts' profiles); `limit`/`offset` page through them in SQL."""
     if state not in STATE_FILTERS:
         raise BadInput(f"unknown state filter {state!r}: expected one of {', '.join(STATE_FILTERS)}")
+    require_page(limit, offset)
     now = ctx.clock.now()
     with ctx.db.read() as session:
         query = select(ImprovementPlan).order_by(col(ImprovementPlan.id))
@@ -47,7 +58,9 @@ def list_plans(ctx: Ctx, *, contract_key: str | None = None, state: str = "open"
             query = query.where(col(ImprovementPlan.closed_at).is_(None))
         elif state == "closed":
             query = query.where(col(ImprovementPlan.closed_at).is_not(None))
-        plans = list(session.exec(restrict(session, query, col(ImprovementPlan.contract_key))))
+        plans = list(
+            session.exec(page(restrict(session, query, col(ImprovementPlan.contract_key)), limit, offset))
+        )
         subs = grouped(session, PlanSubmission, PlanSubmission.plan_id, (row.id or 0 for row in plans))
         preload_profiles(session, (row.contract_key for row in plans))
         return [

@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-from escalation_engine.contracts.lookup import session_profile
-from escalation_engine.contracts.people import in_roles, session_people
+from escalation_engine.contracts.lookup import preload_profiles, session_profile
+from escalation_engine.contracts.people import in_roles, preload_people, session_people
 from escalation_engine.core.batch import by_id
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.display import last_day
@@ -231,6 +231,9 @@ def _remind_supplier(loaded: Loaded, timer: DueTimer, payload: dict[str, Any], n
 
 def describe_deadline(session: Session, timers: list[Timer]) -> dict[int, dict[str, Any]]:
     """The step-2 window (final-responsible manager and category) or the supplier's 14-day plan."""
+    contracts = {t.contract_key for t in timers}
+    preload_people(session, contracts)
+    preload_profiles(session, contracts)
     plans = by_id(session, ImprovementPlan, (t.subject_id for t in timers))
     about: dict[int, dict[str, Any]] = {}
     for timer in timers:

@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-from escalation_engine.contracts.lookup import session_profile
-from escalation_engine.contracts.people import in_roles, session_people
+from escalation_engine.contracts.lookup import preload_profiles, session_profile
+from escalation_engine.contracts.people import in_roles, preload_people, session_people
 from escalation_engine.core.batch import by_id
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.display import last_day
@@ -255,6 +255,9 @@ def remind(ctx: Ctx, session: Session, timer: DueTimer, now: datetime) -> str:
 
 
 def describe_deadline(session: Session, timers: list[Timer]) -> dict[int, dict[str, Any]]:
+    contracts = {t.contract_key for t in timers}
+    preload_people(session, contracts)
+    preload_profiles(session, contracts)
     cases = by_id(session, StepIn, (t.subject_id for t in timers))
     about: dict[int, dict[str, Any]] = {}
     for timer in timers:

@@ -108,11 +108,21 @@ def show_step_in(ctx: Ctx, ref: str) -> dict[str, Any]:
         return view
 
 
-def list_step_ins(ctx: Ctx, *, contract_key: str | None = None, state: str = "open") -> list[dict[str, Any]]:
+def list_step_ins(
+    ctx: Ctx,
+    *,
+    contract_key: str | None = None,
+    state: str = "open",
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    """The step-ins in `state`, oldest first, in a fixed number of statements; paged in SQL."""
+    from escalation_engine.core.paging import page, require_page
     from escalation_engine.procedures.step_in.case import load_many
 
     if state not in STATE_FILTERS:
         raise BadInput(f"unknown state filter {state!r}: expected one of {', '.join(STATE_FILTERS)}")
+    require_page(limit, offset)
     now = ctx.clock.now()
     with ctx.db.read() as session:
         query = select(StepIn).order_by(col(StepIn.id))
@@ -124,5 +134,5 @@ def list_step_ins(ctx: Ctx, *, contract_key: str | None = None, state: str = "op
             query = query.where(col(StepIn.state).in_(open_values))
         elif state == "closed":
             query = query.where(col(StepIn.state).not_in(open_values))
-        query = restrict(session, query, col(StepIn.contract_key))
+        query = page(restrict(session, query, col(StepIn.contract_key)), limit, offset)
         return [step_in_view(loaded, now) for loaded in load_many(session, list(session.exec(query)))]
