@@ -41,7 +41,11 @@ def resume(ctx: Ctx, secret: str | None) -> Principal | None:
         return None
     row, account = found
     return Principal(
-        auth=row.label or "password", account_id=account.id, account=account.email, is_admin=account.is_admin
+        auth=row.label or "password",
+        account_id=account.id,
+        account=account.email,
+        is_admin=account.is_admin,
+        language=account.language,
     )
 
 

@@ -34,8 +34,10 @@ def list_deadlines(
     within_days: int | None = None,
     limit: int | None = None,
     offset: int = 0,
+    due_between: tuple[datetime, datetime] | None = None,
 ) -> list[dict[str, Any]]:
-    """The open deadlines, soonest first; `limit`/`offset` page through them in SQL. With `person_key`, who
+    """The open deadlines, soonest first; `limit`/`offset` page through them in SQL, and `due_between`
+    (from, before) keeps those due in a period (a month view). With `person_key`, who
     is responsible is known only once a deadline is described: a page is then filled from chunks of
     deadlines, soonest first (twice the page, then doubling), and stops as soon as it is full."""
     require_page(limit, offset)
@@ -47,6 +49,8 @@ def list_deadlines(
             query = query.where(Timer.contract_key == contract_key)
         if within_days is not None:
             query = query.where(col(Timer.due_at) <= now + timedelta(days=within_days))
+        if due_between is not None:
+            query = query.where(col(Timer.due_at) >= due_between[0], col(Timer.due_at) < due_between[1])
         query = restrict(session, query, col(Timer.contract_key))
         query = query.order_by(col(Timer.due_at), col(Timer.id))
         if not person_key:

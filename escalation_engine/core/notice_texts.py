@@ -4,8 +4,9 @@
 `link`, which every notice gets); a test renders every kind in both languages, so a kind without templates
 fails. A person's language is their digest setting (`digest settings --language`), else their contract
 profile's digest language, else Dutch — the same source of truth the digests use. `link` is where to act:
-ESCALATION_ENGINE_BASE_URL + the case's page (/escalaties/ESC-n, /plannen/PLAN-n,
-/verplichtingen/OBL-n; any other case links to its contract's page /contracten/KEY), empty without a base URL.
+ESCALATION_ENGINE_BASE_URL + the case's page (`refs.WEB_PAGES`: /escalaties/ESC-n, /plannen/PLAN-n,
+/step-in/STEP-n, /sancties/SAN-n, /kpi-oordelen/VER-n, /verplichtingen/OBL-n; anything else links to its
+contract's page /contracten/KEY), empty without a base URL.
 A rule or an explanation among the values (stored in English) is shown in the notice's language
 (`rule_texts.localise_fields`).
 """
@@ -22,6 +23,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from escalation_engine.core.notices import Recipient, notify
+from escalation_engine.core.refs import web_path
 from escalation_engine.core.rule_texts import localise_fields
 from escalation_engine.core.texts import render
 
@@ -126,16 +128,13 @@ def _profile_language(profile_json: str | None) -> str:
     return language
 
 
-_PAGES = {"ESC": "escalaties", "PLAN": "plannen", "OBL": "verplichtingen"}  # the web application's case pages
-
-
 def link_to(case: str | None, contract_key: str) -> str:
     """Where to act: the case's page in the web application, else the contract's page (empty without a base URL)."""
     base = os.environ.get("ESCALATION_ENGINE_BASE_URL", "").rstrip("/")
     if not base:
         return ""
-    page = _PAGES.get((case or "").partition("-")[0])
-    return f"{base}/{page}/{case}" if page else f"{base}/contracten/{quote(contract_key, safe='')}"
+    page = web_path(case)
+    return f"{base}{page}" if page else f"{base}/contracten/{quote(contract_key, safe='')}"
 
 
 def render_notice(kind: str, language: str, data: dict[str, Any]) -> tuple[str, str]:

@@ -26,6 +26,7 @@ class Principal:
     account: str | None = None  # the account's e-mail, as the audit trail names it
     operator: str | None = None  # local mode: the operating-system user at the terminal
     is_admin: bool = False
+    language: str | None = None  # the account's chosen language (nl, en), read with the account
 
     @property
     def signed_in(self) -> bool:

@@ -16,6 +16,23 @@ PREFIXES = {
 }
 
 
+# Each kind of case's page in the web application, by its reference's prefix (mail links point there).
+WEB_PAGES = {
+    "ESC": "/escalaties/",
+    "PLAN": "/plannen/",
+    "OBL": "/verplichtingen/",
+    "STEP": "/step-in/",
+    "SAN": "/sancties/",
+    "VER": "/kpi-oordelen/",
+}
+
+
+def web_path(case: str | None) -> str | None:
+    """The path of a case's page in the web application (`/escalaties/ESC-1`), None for no such page."""
+    prefix = (case or "").partition("-")[0]
+    return WEB_PAGES[prefix] + str(case) if prefix in WEB_PAGES else None
+
+
 MAX_ID = 2**63 - 1  # the largest id SQLite and PostgreSQL (bigint) can store
 
 

@@ -16,7 +16,6 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from escalation_engine.accounts import sessions
-from escalation_engine.accounts.accounts import language_of
 from escalation_engine.app.context import Ctx
 from escalation_engine.core.clock import Clock, SystemClock
 from escalation_engine.core.db import Database
@@ -102,10 +101,8 @@ def _language(request: Request, principal: Principal | None, ctx: Ctx) -> str:
     asked = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE)
     if asked in LANGUAGES:
         return str(asked)
-    if principal is not None and principal.account_id is not None:
-        chosen = language_of(ctx, principal.account_id)
-        if chosen in LANGUAGES:
-            return str(chosen)
+    if principal is not None and principal.language in LANGUAGES:
+        return str(principal.language)  # read with the session's account: no second read
     return "nl"
 
 

@@ -72,12 +72,13 @@ def contract_page(req: Req, *, refusal: dict[str, Any] | None = None, status: in
     number = _page_number(req)
     cases, more = _escalations(req, key, state, participant, number)
     kpi, period = _kpi_filters(req)
-    verdicts = list_verdicts(req.ctx, contract_key=key, kpi=kpi or None, period=period or None)
-    verdicts.reverse()  # newest first
+    verdicts = list_verdicts(
+        req.ctx, contract_key=key, kpi=kpi or None, period=period or None, newest_first=True, limit=SHOWN + 1
+    )
     deadlines = [
         {**d, "link": link_of(d["case"])} for d in list_deadlines(req.ctx, contract_key=key, limit=SHOWN)
     ]
-    obligations = list_obligations(req.ctx, contract_key=key, state="open")
+    obligations = list_obligations(req.ctx, contract_key=key, state="open", limit=SHOWN + 1)
     return req.page(
         "contract.html",
         status=status,
@@ -87,13 +88,13 @@ def contract_page(req: Req, *, refusal: dict[str, Any] | None = None, status: in
         cases=cases,
         page_number=number,
         more=more,
-        plans=list_plans(req.ctx, contract_key=key, state="open")[:SHOWN],
-        step_ins=list_step_ins(req.ctx, contract_key=key, state="all")[-SHOWN:],
+        plans=list_plans(req.ctx, contract_key=key, state="open", limit=SHOWN),
+        step_ins=list_step_ins(req.ctx, contract_key=key, state="all", newest_first=True, limit=SHOWN),
         verdicts=verdicts[:SHOWN],
-        verdicts_hidden=max(0, len(verdicts) - SHOWN),
-        sanctions=list_sanctions(req.ctx, contract_key=key)[-SHOWN:],
+        more_verdicts=len(verdicts) > SHOWN,
+        sanctions=list_sanctions(req.ctx, contract_key=key, newest_first=True, limit=SHOWN),
         obligations=obligations[:SHOWN],
-        obligations_hidden=max(0, len(obligations) - SHOWN),
+        more_obligations=len(obligations) > SHOWN,
         deadlines=deadlines,
         shown=SHOWN,
         state=state,

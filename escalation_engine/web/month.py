@@ -5,8 +5,9 @@ signed-in person (`/maand`: what concerns them, on every contract) or for one co
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, get_day_names
 from starlette.responses import Response
@@ -16,6 +17,8 @@ from escalation_engine.core.deadlines import list_deadlines
 from escalation_engine.procedures.obligations.listing import list_obligations
 from escalation_engine.web.base import Req
 from escalation_engine.web.work import link_of, my_items
+
+AMS = ZoneInfo("Europe/Amsterdam")
 
 
 def _month(req: Req) -> date:
@@ -32,12 +35,22 @@ def _shift(first: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def _contract_items(req: Req, key: str) -> list[dict[str, Any]]:
+def _period(first: date) -> tuple[datetime, datetime]:
+    """The month as instants: from its first day 00:00 to the next month's, Amsterdam time."""
+    return (
+        datetime.combine(first, time(0), tzinfo=AMS),
+        datetime.combine(_shift(first, 1), time(0), tzinfo=AMS),
+    )
+
+
+def _contract_items(req: Req, key: str, first: date) -> list[dict[str, Any]]:
+    period = _period(first)
     items = [
         {**d, "link": link_of(d["case"]), "title": d["subject"] or d["what"]}
-        for d in list_deadlines(req.ctx, contract_key=key)
+        for d in list_deadlines(req.ctx, contract_key=key, due_between=period)
     ]
-    for row in list_obligations(req.ctx, contract_key=key, state="all"):
+    last = _shift(first, 1) - timedelta(days=1)
+    for row in list_obligations(req.ctx, contract_key=key, state="all", due_between=(first, last)):
         items.append(
             {
                 "case": row["id"],
@@ -85,11 +98,13 @@ def _render(req: Req, first: date, items: list[dict[str, Any]], base: str, headi
 
 
 def my_month(req: Req) -> Response:
-    return _render(req, _month(req), my_items(req), "/maand", req.t("Mijn termijnen"))
+    first = _month(req)
+    return _render(req, first, my_items(req, between=_period(first)), "/maand", req.t("Mijn termijnen"))
 
 
 def contract_month(req: Req) -> Response:
     key = req.request.path_params["key"]
     with req.ctx.db.read() as session:
         get_contract(session, key)  # not found for a contract the person may not see
-    return _render(req, _month(req), _contract_items(req, key), f"/contracten/{key}/maand", key)
+    first = _month(req)
+    return _render(req, first, _contract_items(req, key, first), f"/contracten/{key}/maand", key)

@@ -74,7 +74,8 @@ def test_a_notice_shows_the_link_to_act_once_the_base_url_is_set(monkeypatch: py
     assert link_to("ESC-1", "LF") == "https://contracten.example/escalaties/ESC-1"
     assert link_to("PLAN-2", "LF") == "https://contracten.example/plannen/PLAN-2"
     assert link_to("OBL-3", "LF") == "https://contracten.example/verplichtingen/OBL-3"
-    assert link_to("STEP-4", "LF") == "https://contracten.example/contracten/LF"  # no step-in page yet
+    assert link_to("STEP-4", "LF") == "https://contracten.example/step-in/STEP-4"
+    assert link_to("SAN-5", "LF") == "https://contracten.example/sancties/SAN-5"
     assert link_to(None, "LF") == "https://contracten.example/contracten/LF"
     _, body = render_notice(
         "escalation_refused", "nl", {**_sample("escalation_refused"), "link": link_to("ESC-1", "LF")}

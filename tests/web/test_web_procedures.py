@@ -255,3 +255,18 @@ def esc_state(ctx: Ctx, case: str) -> str:
     from escalation_engine.procedures.ladder.queries import show_escalation
 
     return str(show_escalation(ctx, case)["state"])
+
+
+def test_every_kind_of_case_has_a_page_and_mail_links_point_to_it(
+    site: Ctx, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from escalation_engine.core.notice_texts import link_to
+    from escalation_engine.core.refs import PREFIXES, WEB_PAGES
+
+    assert set(PREFIXES.values()) == set(WEB_PAGES)
+    routes = {getattr(r, "path", "") for r in create_app(site.db, clock=site.clock).routes}
+    for path in WEB_PAGES.values():
+        assert f"{path}{{ref}}" in routes
+    monkeypatch.setenv("ESCALATION_ENGINE_BASE_URL", "https://contracten.example.nl/")
+    assert link_to("SAN-4", "LF") == "https://contracten.example.nl/sancties/SAN-4"
+    assert link_to(None, "LF") == "https://contracten.example.nl/contracten/LF"

@@ -38,8 +38,9 @@ def list_verdicts(
     kpi: str | None = None,
     limit: int | None = None,
     offset: int = 0,
+    newest_first: bool = False,
 ) -> list[dict[str, Any]]:
-    """The contract's verdicts, oldest first, in one query after the contract's; paged in SQL."""
+    """The contract's verdicts, oldest (or newest) first, in one query after the contract's; paged in SQL."""
     require_page(limit, offset)
     with ctx.db.read() as session:
         get_contract(session, contract_key)
@@ -48,9 +49,8 @@ def list_verdicts(
             query = query.where(KpiVerdict.period == period.strip())
         if kpi:
             query = query.where(KpiVerdict.kpi == kpi.strip().lower())
-        return [
-            verdict_view(row) for row in session.exec(page(query.order_by(col(KpiVerdict.id)), limit, offset))
-        ]
+        order = col(KpiVerdict.id).desc() if newest_first else col(KpiVerdict.id)
+        return [verdict_view(row) for row in session.exec(page(query.order_by(order), limit, offset))]
 
 
 def waiting_room_status(ctx: Ctx, *, contract_key: str) -> dict[str, Any]:

@@ -60,8 +60,9 @@ def list_sanctions(
     state: str | None = None,
     limit: int | None = None,
     offset: int = 0,
+    newest_first: bool = False,
 ) -> list[dict[str, Any]]:
-    """The sanction cases, oldest first, in a fixed number of statements (the cases, their verdicts, the
+    """The sanction cases, oldest (or newest) first, in a fixed number of statements (the cases, their verdicts, the
     contracts' profiles); paged in SQL."""
     from escalation_engine.contracts.lookup import preload_profiles
 
@@ -74,7 +75,8 @@ def list_sanctions(
         if state:
             query = query.where(SanctionCase.state == state)
         query = restrict(session, query, col(SanctionCase.contract_key))
-        cases = list(session.exec(page(query.order_by(col(SanctionCase.id)), limit, offset)))
+        order = col(SanctionCase.id).desc() if newest_first else col(SanctionCase.id)
+        cases = list(session.exec(page(query.order_by(order), limit, offset)))
         preload_profiles(session, (row.contract_key for row in cases))
         verdicts = by_id(session, KpiVerdict, (row.verdict_id for row in cases))
         return [sanction_view(session, row, verdicts) for row in cases]

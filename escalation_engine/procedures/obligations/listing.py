@@ -4,7 +4,7 @@ people of all their contracts at once)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, literal, or_
@@ -93,8 +93,10 @@ def list_obligations(
     state: str = "open",
     limit: int | None = None,
     offset: int = 0,
+    due_between: tuple[date, date] | None = None,
 ) -> list[dict[str, Any]]:
-    """The obligations in `state`, soonest first; `limit`/`offset` page through them in SQL."""
+    """The obligations in `state`, soonest first; `limit`/`offset` page through them in SQL, and
+    `due_between` (first day, last day) keeps those whose last day falls in a period (a month view)."""
     if state not in STATES:
         raise BadInput(f"unknown state {state!r}: expected one of {', '.join(STATES)}")
     require_page(limit, offset)
@@ -106,6 +108,8 @@ def list_obligations(
             query = query.where(Obligation.contract_key == contract_key)
         if within_days is not None:
             query = query.where(col(Obligation.due_date) <= local_date(now) + timedelta(days=within_days))
+        if due_between is not None:
+            query = query.where(col(Obligation.due_date).between(*due_between))
         status = _status_is(state, now)
         if status is not None:
             query = query.where(status)

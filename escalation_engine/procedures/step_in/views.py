@@ -115,8 +115,9 @@ def list_step_ins(
     state: str = "open",
     limit: int | None = None,
     offset: int = 0,
+    newest_first: bool = False,
 ) -> list[dict[str, Any]]:
-    """The step-ins in `state`, oldest first, in a fixed number of statements; paged in SQL."""
+    """The step-ins in `state`, oldest (or newest) first, in a fixed number of statements; paged in SQL."""
     from escalation_engine.core.paging import page, require_page
     from escalation_engine.procedures.step_in.case import load_many
 
@@ -125,7 +126,7 @@ def list_step_ins(
     require_page(limit, offset)
     now = ctx.clock.now()
     with ctx.db.read() as session:
-        query = select(StepIn).order_by(col(StepIn.id))
+        query = select(StepIn).order_by(col(StepIn.id).desc() if newest_first else col(StepIn.id))
         if contract_key:
             get_contract(session, contract_key)
             query = query.where(StepIn.contract_key == contract_key)
