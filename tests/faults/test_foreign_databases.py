@@ -32,7 +32,7 @@ READING = [
     ["deadlines"],
     ["audit", "list"],
     ["audit", "verify"],
-    ["audit", "export"],
+    ["audit", "export", "--format", "csv"],
     ["escalation", "show", "ESC-1"],
     ["contract", "list"],
     ["obligations"],
