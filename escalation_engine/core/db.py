@@ -20,13 +20,15 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlmodel import Session
 
-from escalation_engine.core import db_files
+from escalation_engine.core import db_files, text_guard
 from escalation_engine.core.errors import BadInput, UnknownSchema
 
 DEFAULT_DB_FILE = "escalation-engine.db"
 SCHEMA_REVISION = "0010"
 BUSY_TIMEOUT_MS = 30_000
 AUDIT_LOCK_KEY = 727_001
+
+text_guard.install()  # no typed text with control characters reaches a table, whichever command wrote it
 
 
 def default_url() -> str:

@@ -59,7 +59,9 @@ def check_sqlite_file(path: Path) -> None:
     try:
         connection = sqlite3.connect(read_only_uri(path), uri=True)
         try:
-            names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            names = {
+                row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
         finally:
             connection.close()
     except sqlite3.DatabaseError as exc:
@@ -95,7 +97,7 @@ def damaged(path: Path | str, detail: str) -> DamagedDatabase:
     )
 
 
-def database_problem(exc: BaseException, where: Path | str) -> EngineError | None:
+def database_problem(exc: BaseException | None, where: Path | str) -> EngineError | None:
     """The engine error for a SQLite error that is about the file (damaged, not a database, read-only)."""
     code = getattr(exc, "sqlite_errorcode", None)
     if code is None:

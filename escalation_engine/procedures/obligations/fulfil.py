@@ -14,7 +14,7 @@ from escalation_engine.core.context import Ctx
 from escalation_engine.core.dates import local_date
 from escalation_engine.core.db import Database
 from escalation_engine.core.errors import BadInput, NotFound, RuleRefused
-from escalation_engine.core.refs import case_ref, parse_ref, require_text
+from escalation_engine.core.refs import case_ref, parse_ref, require_line
 from escalation_engine.core.schedule import cancel_timers
 from escalation_engine.core.tables import Person
 from escalation_engine.procedures.obligations.calendar import (
@@ -31,7 +31,7 @@ def fulfil(ctx: Ctx, *, ref: str, on: date, reference: str | None, actor_key: st
     """Record that an obligation was fulfilled on `on` (a past or today's date), with a document reference,
     as a person the profile lets confirm it (`fulfilled_by`: by default the side it is owed to)."""
     ident = parse_ref("obligation", ref)
-    reference = require_text(reference, "reference") if reference is not None else None
+    reference = require_line(reference, "reference") if reference is not None else None
     now = ctx.clock.now()
     if on > local_date(now):
         raise BadInput(f"fulfilment date {on.isoformat()} lies in the future (today is {local_date(now)})")

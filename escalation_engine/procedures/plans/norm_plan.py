@@ -24,7 +24,7 @@ from escalation_engine.core.dates import Term, end_of_day, local_date
 from escalation_engine.core.display import last_day
 from escalation_engine.core.errors import BadInput, RuleRefused
 from escalation_engine.core.machine import fire
-from escalation_engine.core.refs import require_text
+from escalation_engine.core.refs import require_line, require_lines
 from escalation_engine.core.tables import Person
 from escalation_engine.procedures.plans.case import (
     NORM_FAILURE,
@@ -76,7 +76,7 @@ def require_plan_in(
     contract, KPI and detection date returns the existing plan with "created": False.
     Refuses (RuleRefused) outside the first months of execution or while a plan for the KPI is open.
     """
-    kpi, reason = require_text(kpi, "KPI"), require_text(reason, "reason")
+    kpi, reason = require_line(kpi, "KPI"), require_lines(reason, "reason")
     contract = lock_contract(session, contract_key)
     profile = pinned_profile(contract)
     spec = norm_spec(profile, contract_key)

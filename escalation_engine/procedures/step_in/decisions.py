@@ -11,7 +11,7 @@ from escalation_engine.core.dates import local_date
 from escalation_engine.core.display import last_day
 from escalation_engine.core.errors import BadInput, RuleRefused
 from escalation_engine.core.machine import fire
-from escalation_engine.core.refs import require_text
+from escalation_engine.core.refs import require_lines
 from escalation_engine.core.schedule import cancel_timers
 from escalation_engine.core.tables import Person
 from escalation_engine.procedures.step_in.case import (
@@ -43,7 +43,7 @@ _BEFORE_SECOND_MEETING = {
 
 def assess(ctx: Ctx, *, actor_key: str | None, ref: str, solved: bool, reason: str) -> dict[str, Any]:
     """Solved, or insufficient progress (which requires a second management-team meeting)."""
-    reason = require_text(reason, "reason")
+    reason = require_lines(reason, "reason")
     now = ctx.clock.now()
     with ctx.db.write() as session:
         loaded = load(session, ref)
@@ -111,7 +111,7 @@ def _refuse_before_second_meeting(loaded: Loaded) -> None:
 
 def advise(ctx: Ctx, *, actor_key: str | None, ref: str, measures: str, due: date | None) -> dict[str, Any]:
     """Binding advice after the second meeting: measures, the supplier's means and people to deploy."""
-    measures = require_text(measures, "measures")
+    measures = require_lines(measures, "measures")
     now = ctx.clock.now()
     with ctx.db.write() as session:
         loaded = load(session, ref)
