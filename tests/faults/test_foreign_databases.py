@@ -58,14 +58,47 @@ def engine_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = folder / "engine.db"
     steps = [
         ["init"],
-        ["contract", "add", "LF", "--profile", "leasefietsen-rijk", "--title", "Lease", "--start", "2026-01-01"],
+        [
+            "contract",
+            "add",
+            "LF",
+            "--profile",
+            "leasefietsen-rijk",
+            "--title",
+            "Lease",
+            "--start",
+            "2026-01-01",
+        ],
         ["participant", "add", "--contract", "LF", "--name", "DJI"],
         ["person", "add", "dcm", "--contract", "LF", "--name", "Dirk", "--side", "participant", "--role"]
         + ["participant_contract_manager", "--organisation", "DJI"],
         ["person", "add", "am", "--contract", "LF", "--name", "Anna", "--side", "supplier", "--role"]
         + ["account_manager"],
-        ["person", "add", "cat", "--contract", "LF", "--name", "Carla", "--side", "client", "--role", "category"],
-        ["--as", "dcm", "escalation", "open", "--contract", "LF", "--subject", "Late", "--participant", "DJI"],
+        [
+            "person",
+            "add",
+            "cat",
+            "--contract",
+            "LF",
+            "--name",
+            "Carla",
+            "--side",
+            "client",
+            "--role",
+            "category",
+        ],
+        [
+            "--as",
+            "dcm",
+            "escalation",
+            "open",
+            "--contract",
+            "LF",
+            "--subject",
+            "Late",
+            "--participant",
+            "DJI",
+        ],
     ]
     for step in steps:
         made = run(path, *step)
@@ -186,7 +219,11 @@ def test_a_writing_command_on_a_read_only_copy_is_refused_clearly(
 ) -> None:
     path, user = read_only_copy
     before = digest(path)
-    for command in (["init"], ["tick"], ["--as", "dcm", "escalation", "open", "--contract", "LF", "--subject", "s", "--participant", "DJI"]):
+    for command in (
+        ["init"],
+        ["tick"],
+        ["--as", "dcm", "escalation", "open", "--contract", "LF", "--subject", "s", "--participant", "DJI"],
+    ):
         result = run(path, *command, user=user)
         assert result.returncode == 3, (command, result.stderr)
         assert "is read-only" in result.stderr and "Traceback" not in result.stderr
