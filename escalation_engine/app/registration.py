@@ -16,7 +16,8 @@ from escalation_engine.accounts.mode import SHARED, mode_of
 from escalation_engine.app.context import Ctx
 from escalation_engine.contracts.lookup import get_contract, pinned_profile
 from escalation_engine.contracts.participants import require_participant
-from escalation_engine.core import audit
+from escalation_engine.core import audit, date_bounds
+from escalation_engine.core.dates import local_date
 from escalation_engine.core.errors import BadInput, RuleRefused
 from escalation_engine.core.principal import current as current_principal
 from escalation_engine.core.refs import require_line
@@ -70,6 +71,7 @@ def add_contract(
     require_admin(ctx, "register contracts")
     profile: Profile = find_profile(profile_name)
     now = ctx.clock.now()
+    date_bounds.contract_dates(start, award, local_date(now))
     with ctx.db.write() as session:
         if session.get(Contract, key) is not None:
             raise RuleRefused(f"contract {key!r} already exists", rule="unique contract key")

@@ -18,7 +18,7 @@ from sqlmodel import Session
 from escalation_engine.contracts.lookup import get_contract, pinned_profile
 from escalation_engine.contracts.people import get_person, in_roles, people_with_role, session_people
 from escalation_engine.contracts.terms import schedule_deadline_with_reminders
-from escalation_engine.core import audit
+from escalation_engine.core import audit, date_bounds
 from escalation_engine.core.batch import by_id
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.dates import local_date
@@ -65,6 +65,13 @@ def _check_term(row: KpiVerdict, actor: Person, deciders: list[str], until: date
             rule="one agreed term per verdict",
             source=SOURCE,
         )
+    date_bounds.within(
+        until,
+        "the improvement term",
+        min(until, today),
+        date_bounds.years_ahead(today),
+        "up to 5 years ahead",
+    )
     if until <= today:
         raise RuleRefused(
             f"the term {until.isoformat()} is not in the future", rule="term in the future", source=SOURCE

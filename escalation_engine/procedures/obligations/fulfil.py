@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from escalation_engine.contracts.lookup import get_contract, pinned_profile
 from escalation_engine.contracts.people import get_person
-from escalation_engine.core import audit
+from escalation_engine.core import audit, date_bounds
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.dates import local_date
 from escalation_engine.core.db import Database
@@ -39,6 +39,10 @@ def fulfil(ctx: Ctx, *, ref: str, on: date, reference: str | None, actor_key: st
         row = session.exec(select(Obligation).where(Obligation.id == ident).with_for_update()).first()
         if row is None:
             raise NotFound(f"obligation {case_ref('obligation', ident)} not found")
+        contract = get_contract(session, row.contract_key)
+        date_bounds.happened_on(
+            on, "fulfilment date", contract.start_date, contract.award_date, local_date(now)
+        )
         person = get_person(session, row.contract_key, actor_key)
         require_fulfiller(session, row, person)
         actor = person.key

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from escalation_engine.contracts.lookup import get_contract, lock_contract, pinned_profile
 from escalation_engine.contracts.people import get_person
 from escalation_engine.contracts.terms import due_date, term_of
+from escalation_engine.core import date_bounds
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.dates import Term, end_of_day, local_date
 from escalation_engine.core.display import last_day
@@ -172,6 +173,7 @@ def _check_finding(
 ) -> None:
     if detected > local_date(now):
         raise BadInput(f"the finding's date {detected} lies in the future (today is {local_date(now)})")
+    date_bounds.happened_on(detected, "the finding's date", start, None, local_date(now))
     if first_months and not within_first_months(start, detected, spec.first_months):
         end = execution_window_end(start, spec.first_months)
         raise RuleRefused(

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from escalation_engine.contracts.people import get_person
+from escalation_engine.core import date_bounds
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.dates import local_date
 from escalation_engine.core.display import last_day
@@ -120,6 +121,8 @@ def advise(ctx: Ctx, *, actor_key: str | None, ref: str, measures: str, due: dat
         require_role(actor, rules.requested_by, "only the category lays down binding advice", rules.source)
         if due is not None and due < local_date(now):
             raise BadInput(f"the advice's due date {due} lies in the past (today is {local_date(now)})")
+        if due is not None:
+            date_bounds.due_on(due, "the advice's due date", local_date(now))
         _refuse_before_second_meeting(loaded)
         before = loaded.row.state
         loaded.row.state = fire(
