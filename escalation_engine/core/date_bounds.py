@@ -9,8 +9,9 @@ thousands of obligations, overflow deadline arithmetic or make a late fulfilment
 - a date on which something happened (fulfilment, meeting, presentation, norm failure found) lies between
   the day the contract existed (its award date, or its start) and today;
 - a date something is due (advice, improvement term) lies between today and five years from today;
-- a KPI or survey period overlaps the contract's life (it does not end before the contract started) and has
-  begun (does not start after today).
+- a KPI or survey period overlaps the contract's life (it does not end before the contract started) and
+  starts at most one year after today: a report delivered early is recorded for the period it is due in
+  (a circularity report delivered in December counts for the next half year).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from escalation_engine.core.errors import BadInput
 
 EARLIEST = date(2000, 1, 1)
 YEARS_AHEAD = 5
+PERIOD_YEARS_AHEAD = 1
 
 
 def years_ahead(today: date) -> date:
@@ -66,10 +68,11 @@ def due_on(value: date, what: str, today: date) -> date:
 
 
 def period_within_contract(label: str, first: date, last: date, start: date, today: date, what: str) -> None:
-    """A KPI or survey period that overlaps the contract's life and has begun."""
-    if last < start or first > today:
+    """A KPI or survey period that overlaps the contract's life and starts at most a year after today."""
+    latest: date = today + relativedelta(years=PERIOD_YEARS_AHEAD)
+    if last < start or first > latest:
         raise BadInput(
             f"{what} {label} ({first.isoformat()} to {last.isoformat()}) is outside the allowed range: "
-            f"a period that does not end before the contract's start {start.isoformat()} and has begun "
-            f"(does not start after today, {today.isoformat()})"
+            f"a period that does not end before the contract's start {start.isoformat()} and starts by "
+            f"{latest.isoformat()} (one year after today)"
         )
