@@ -220,3 +220,14 @@ def sqlite_dump(path: Path) -> list[str]:
         return list(conn.iterdump())
     finally:
         conn.close()
+
+
+def table_contents(db: Database) -> dict[str, list[str]]:
+    """Every row of every table (SQLite or PostgreSQL), to compare before and after a refused command."""
+    from sqlmodel import SQLModel
+
+    with db.engine.connect() as conn:
+        return {
+            name: sorted(repr(tuple(row)) for row in conn.execute(select(table)))
+            for name, table in SQLModel.metadata.tables.items()
+        }

@@ -10,15 +10,14 @@ import json
 from typing import Any
 
 import pytest
+from faults_support import table_contents
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mail_support import Inbox
-from sqlalchemy import select, update
-from sqlmodel import SQLModel
+from sqlalchemy import update
 from support import cli, register
 
 from escalation_engine.app.context import Ctx
-from escalation_engine.core.db import Database
 from escalation_engine.core.errors import BadInput
 from escalation_engine.core.refs import as_one_line, require_line, require_lines
 from escalation_engine.core.tables import Outbox
@@ -77,15 +76,6 @@ MULTI_LINE = [
 ]
 
 
-def contents(db: Database) -> dict[str, list[str]]:
-    """Every row of every table, to compare before and after a refused command (either backend)."""
-    with db.engine.connect() as conn:
-        return {
-            name: sorted(repr(tuple(row)) for row in conn.execute(select(table)))
-            for name, table in SQLModel.metadata.tables.items()
-        }
-
-
 @pytest.fixture
 def opened(ctx: Ctx) -> Ctx:
     register(ctx)
@@ -96,13 +86,13 @@ def opened(ctx: Ctx) -> Ctx:
 
 
 def refused(ctx: Ctx, command: list[str], value: str, field: str, rule: str) -> None:
-    before = contents(ctx.db)
+    before = table_contents(ctx.db)
     result = cli("--json", *[value if part == "{}" else part for part in command], db=ctx.db.url)
     error: dict[str, Any] = json.loads(result.stdout).get("error", {"accepted": result.stdout})
     assert result.exit_code == 2, error
     assert error["message"].startswith(f"{field} {rule}"), error
     assert "U+" in error["message"] and "direction overrides" in error["message"]
-    assert contents(ctx.db) == before
+    assert table_contents(ctx.db) == before
 
 
 @pytest.mark.parametrize(("command", "field"), ONE_LINE, ids=[f for _, f in ONE_LINE])
