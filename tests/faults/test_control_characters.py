@@ -34,7 +34,9 @@ NOT_IN_LINES = [c for c in CONTROLS if c not in "\r\n"]
 def poisoned(bad: list[str]) -> st.SearchStrategy[str]:
     """Some ordinary text with at least one forbidden character inside it (a forbidden character at either
     end is trimmed with the surrounding white space, like a space is)."""
-    plain = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x24FF).filter(lambda c: c not in CONTROLS))
+    plain = st.text(
+        st.characters(min_codepoint=0x20, max_codepoint=0x24FF).filter(lambda c: c not in CONTROLS)
+    )
     more = st.text(st.sampled_from(CONTROLS), max_size=3)
     return st.tuples(plain, st.sampled_from(bad), more, plain).map(lambda t: f"x{t[0]}{t[1]}{t[2]}{t[3]}y")
 
