@@ -85,11 +85,15 @@ def evaluated(w: World, value: str, *, quarter: bool = False) -> dict[str, Any]:
     from escalation_engine.procedures.kpis.evaluate import evaluate_period
 
     result = new_result(w)
-    if quarter:
-        year = 2025 - w.next()  # one central verdict per quarter: a fresh quarter for each case
-        result = {**result, "period": f"{year}-10"}
+    if quarter:  # one central verdict per quarter: a fresh ended quarter for each case, walking back
+        year, index = divmod(2025 * 4 + 3 - w.next(), 4)
+        result = {**result, "period": f"{year}-{index * 3 + 1:02d}"}
     record(w, result, value)
-    period = f"{result['period'][:4]}-Q4" if quarter else result["period"]
+    period = (
+        f"{result['period'][:4]}-Q{(int(result['period'][5:7]) - 1) // 3 + 1}"
+        if quarter
+        else result["period"]
+    )
     views = evaluate_period(w.ctx, actor_key=w.client(), contract_key=w.contract, period=period)["verdicts"]
     for verdict in views:
         if verdict["kind"] == "delivery-central" if quarter else _same(verdict, result):

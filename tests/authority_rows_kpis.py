@@ -4,6 +4,7 @@ tests/faults/test_authority_table_procedures.py. Allowed roles and sides are rea
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -99,6 +100,7 @@ def _prepare_evaluation(w: World) -> str:
     return result["period"]
 
 
+KPI_START = date(2010, 1, 1)
 KPI_ATTEMPTS = [
     # Who records a KPI's results: its `recorded_by`, else the kpis section's (B2: the Categorie, and each
     # Deelnemer for decentral delivery reliability; TP: the supplier reports, the client side too). Every KPI
@@ -279,4 +281,9 @@ KPI_ATTEMPTS = [
         allowed_for=lambda profile, row: obligation_fulfillers(profile, row["obligation"]),
         source="policy default: the people who record a fulfilment may take it back",
     ),
+]
+# KPI and sanction cases record a fresh period for every attempt, walking back from today: on a contract
+# started in 2010 each of them lies within the contract's life (periods before its start are refused).
+KPI_ATTEMPTS = [
+    replace(a, start=KPI_START) if a.procedure in ("kpi", "sanction") else a for a in KPI_ATTEMPTS
 ]

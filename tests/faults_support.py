@@ -235,3 +235,14 @@ def all_rows(db: Database) -> dict[str, list[tuple[Any, ...]]]:
             name: [tuple(row) for row in conn.execute(select(table).order_by(*table.primary_key.columns))]
             for name, table in sorted(METADATA.tables.items())
         }
+
+
+def table_contents(db: Database) -> dict[str, list[str]]:
+    """Every row of every table (SQLite or PostgreSQL), to compare before and after a refused command."""
+    from sqlmodel import SQLModel
+
+    with db.engine.connect() as conn:
+        return {
+            name: sorted(repr(tuple(row)) for row in conn.execute(select(table)))
+            for name, table in SQLModel.metadata.tables.items()
+        }

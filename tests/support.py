@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -58,12 +58,14 @@ def register(
     key: str = "LF",
     profile: str = "leasefietsen-rijk",
     start: date = date(2026, 1, 1),
-    award: date | None = date(2025, 11, 15),
+    award: date | None | str = "default",
     people: list[tuple[str, str, str, str]] | None = None,
     participants: list[str] | None = None,
 ) -> str:
     from escalation_engine.contracts.participants import add_participant
 
+    if isinstance(award, str):  # awarded 47 days before the start (2025-11-15 for a start on 2026-01-01)
+        award = start - timedelta(days=47)
     add_contract(
         ctx, key=key, profile_name=profile, title=f"{profile} test", start=start, award=award, actor="t"
     )

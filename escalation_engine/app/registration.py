@@ -16,10 +16,11 @@ from escalation_engine.accounts.mode import SHARED, mode_of
 from escalation_engine.app.context import Ctx
 from escalation_engine.contracts.lookup import get_contract, pinned_profile
 from escalation_engine.contracts.participants import require_participant
-from escalation_engine.core import audit
+from escalation_engine.core import audit, date_bounds
+from escalation_engine.core.dates import local_date
 from escalation_engine.core.errors import BadInput, RuleRefused
 from escalation_engine.core.principal import current as current_principal
-from escalation_engine.core.refs import require_line, require_text
+from escalation_engine.core.refs import require_line
 from escalation_engine.core.tables import Account, Contract, Person
 from escalation_engine.core.visibility import restrict
 from escalation_engine.procedures.obligations.calendar import derive_for_contract
@@ -66,16 +67,17 @@ def person_view(person: Person) -> dict[str, Any]:
 def add_contract(
     ctx: Ctx, *, key: str, profile_name: str, title: str, start: date, award: date | None, actor: str
 ) -> dict[str, Any]:
-    key = require_text(key, "contract key")
+    key = require_line(key, "contract key")
     require_admin(ctx, "register contracts")
     profile: Profile = find_profile(profile_name)
     now = ctx.clock.now()
+    date_bounds.contract_dates(start, award, local_date(now))
     with ctx.db.write() as session:
         if session.get(Contract, key) is not None:
             raise RuleRefused(f"contract {key!r} already exists", rule="unique contract key")
         contract = Contract(
             key=key,
-            title=require_text(title, "title"),
+            title=require_line(title, "title"),
             profile_name=profile.name,
             profile_version=profile.version,
             profile_sha256=profile.sha256,
@@ -177,7 +179,7 @@ def add_membership(
     person = Person(
         contract_key=contract_key,
         key=key,
-        name=require_text(name, "name"),
+        name=require_line(name, "name"),
         side=side,
         role=role,
         organisation=organisation,

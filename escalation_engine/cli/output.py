@@ -66,9 +66,11 @@ def error(as_json: bool, payload: dict[str, Any]) -> None:
     if as_json:
         emit_json({"error": payload})
     else:
-        prefix = {2: "error", 3: "refused", 4: "not found"}.get(
+        prefix = {2: "error", 3: "refused", 4: "not found", 5: "error"}.get(
             int(payload.get("exit_code", 1)), "internal fault"
         )
+        if payload.get("kind") == "unknown_schema":
+            prefix = "error"
         click.echo(f"{prefix}: {payload['message']}", err=True)
         if payload.get("rule") or payload.get("source"):
             rule = " — ".join(str(p) for p in (payload.get("rule"), payload.get("source")) if p)

@@ -16,7 +16,7 @@ from escalation_engine.contracts.lookup import get_contract
 from escalation_engine.core import audit
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.errors import BadInput, RuleRefused
-from escalation_engine.core.refs import require_text
+from escalation_engine.core.refs import require_line
 from escalation_engine.core.tables import Participant
 
 MAX_NAME = 200
@@ -64,7 +64,7 @@ def participant_view(row: Participant) -> dict[str, Any]:
 
 def add_participant(ctx: Ctx, *, contract_key: str, name: str, actor: str) -> dict[str, Any]:
     """Register a participant of the contract (audited); a name already registered is refused."""
-    name = " ".join(require_text(name, "participant name").split())
+    name = " ".join(require_line(name, "participant name").split())
     if len(name) > MAX_NAME:
         raise BadInput(f"participant name is longer than {MAX_NAME} characters")
     now = ctx.clock.now()

@@ -18,6 +18,8 @@ from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Protocol, TextIO
 
+from escalation_engine.core.refs import as_one_line
+
 CONSOLE_ENV = "ESCALATION_ENGINE_CONSOLE"
 NO_CHANNEL = (
     "NO NOTIFICATION CHANNEL CONFIGURED: set ESCALATION_ENGINE_SMTP_HOST (and _SMTP_PORT, _SMTP_FROM, …) to "
@@ -56,7 +58,7 @@ class ConsoleChannel:
     def send(self, message: Message) -> None:
         stream = self.stream or sys.stdout
         address = f" <{message.recipient_email}>" if message.recipient_email else ""
-        stream.write(f"✉ to {message.recipient_name}{address}: {message.subject}\n")
+        stream.write(f"✉ to {message.recipient_name}{address}: {as_one_line(message.subject)}\n")
         for line in message.body.splitlines():
             stream.write(f"    {line}\n")
         stream.flush()
@@ -96,8 +98,8 @@ class SmtpChannel:
             raise PermanentFailure(f"{message.recipient_name} has no e-mail address")
         mail = EmailMessage()
         mail["From"] = self.sender
-        mail["To"] = f"{message.recipient_name} <{message.recipient_email}>"
-        mail["Subject"] = message.subject
+        mail["To"] = f"{as_one_line(message.recipient_name)} <{as_one_line(message.recipient_email)}>"
+        mail["Subject"] = as_one_line(message.subject)  # a stored CR/LF would make the mail unsendable
         mail["Date"] = formatdate(localtime=False)
         mail["Message-ID"] = message.message_id
         mail.set_content(message.body)

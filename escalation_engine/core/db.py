@@ -9,6 +9,7 @@ a transaction-level advisory lock.
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -17,10 +18,11 @@ from typing import Any
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlmodel import Session
 
-from escalation_engine.core.errors import BadInput
+from escalation_engine.core import db_files, text_guard
+from escalation_engine.core.errors import BadInput, UnknownSchema
 
 _SNAPSHOT: ContextVar[tuple[Database, Session] | None] = ContextVar("read_snapshot", default=None)
 
@@ -28,6 +30,8 @@ DEFAULT_DB_FILE = "escalation-engine.db"
 SCHEMA_REVISION = "0012"
 BUSY_TIMEOUT_MS = 30_000
 AUDIT_LOCK_KEY = 727_001
+
+text_guard.install()  # no typed text with control characters reaches a table, whichever command wrote it
 
 
 def default_url() -> str:
@@ -53,8 +57,23 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_connect_reading(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+    dbapi_connection.execute("PRAGMA query_only=ON")
+
+
 def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _sqlite_begin_reading(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN")
+
+
+def known_revisions() -> set[str]:
+    """The schema revisions this engine's migrations know (0001 … SCHEMA_REVISION)."""
+    versions = Path(__file__).parent / "migrations" / "versions"
+    return {p.name.split("_", 1)[0] for p in versions.glob("[0-9]*_*.py")}
 
 
 class Database:
@@ -62,17 +81,40 @@ class Database:
 
     def __init__(self, url: str | None = None) -> None:
         self.url = normalise_url(url or default_url())
+        self.read_only = False
+        self._path: Path | None = None
         try:
             if self.url.startswith("sqlite"):
-                self.engine: Engine = create_engine(
-                    self.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
-                )
-                event.listen(self.engine, "connect", _sqlite_connect)
-                event.listen(self.engine, "begin", _sqlite_begin)
+                self.engine: Engine = self._sqlite_engine()
             else:
                 self.engine = create_engine(self.url, pool_pre_ping=True)
         except (ArgumentError, ImportError, ValueError) as exc:
             raise BadInput(f"cannot use database URL {url!r}: {exc}") from None
+
+    def _sqlite_engine(self) -> Engine:
+        """A SQLite file is checked before it is opened (ours, damaged, read-only); a read-only copy is
+        opened through a read-only URI, without WAL or BEGIN IMMEDIATE, and refuses every write."""
+        engine = create_engine(
+            self.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+        )
+        database = engine.url.database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            self._path = Path(database)
+            db_files.check_sqlite_file(self._path)
+            if db_files.is_read_only(self._path):
+                engine.dispose()
+                self.read_only = True
+                uri = db_files.read_only_uri(self._path)
+                engine = create_engine(
+                    "sqlite://",
+                    creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
+                )
+                event.listen(engine, "connect", _sqlite_connect_reading)
+                event.listen(engine, "begin", _sqlite_begin_reading)
+                return engine
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
 
     @property
     def is_sqlite(self) -> bool:
@@ -80,15 +122,14 @@ class Database:
 
     @property
     def sqlite_path(self) -> Path | None:
-        if not self.is_sqlite:
-            return None
-        database = self.engine.url.database
-        return Path(database) if database and database != ":memory:" else None
+        return self._path if self.is_sqlite else None
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One write transaction: commit on success, roll back everything on any exception."""
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+        if self.read_only:
+            raise db_files.read_only_refusal(self._path or self.url)
+        with self._translated(), Session(self.engine, expire_on_commit=False) as session, session.begin():
             yield session
 
     @contextmanager
@@ -98,7 +139,7 @@ class Database:
         if shared is not None and shared[0] is self:
             yield shared[1]
             return
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+        with self._translated(), Session(self.engine, expire_on_commit=False) as session, session.begin():
             yield session
 
     @contextmanager
@@ -109,12 +150,23 @@ class Database:
         if _SNAPSHOT.get() is not None:
             yield
             return
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+        with self._translated(), Session(self.engine, expire_on_commit=False) as session, session.begin():
             token = _SNAPSHOT.set((self, session))
             try:
                 yield
             finally:
                 _SNAPSHOT.reset(token)
+
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        """A SQLite error about the file itself (damaged, read-only) becomes the engine's own error."""
+        try:
+            yield
+        except DBAPIError as exc:
+            problem = db_files.database_problem(exc.orig, self._path or self.url) if self.is_sqlite else None
+            if problem is None:
+                raise
+            raise problem from None
 
     def lock_audit_chain(self, session: Session) -> None:
         """Serialise appends to the hash chain (SQLite is already serialised by BEGIN IMMEDIATE)."""
@@ -124,14 +176,21 @@ class Database:
     # --- schema -------------------------------------------------------------------------------------
     def current_revision(self) -> str | None:
         try:
-            with self.engine.connect() as conn:
+            with self._translated(), self.engine.connect() as conn:
                 if not inspect(conn).has_table("alembic_version"):
                     return None
                 row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
                 conn.rollback()
-                return str(row[0]) if row else None
+                revision = str(row[0]) if row else None
         except OperationalError as exc:
             raise BadInput(f"cannot open database {self.url}: {exc.orig}") from None
+        if revision is not None and revision not in known_revisions():
+            raise UnknownSchema(
+                f"database schema is at revision {revision}, which this engine (schema {SCHEMA_REVISION}) "
+                "does not know: it was made by a newer escalation-engine — use that version or newer; "
+                "nothing was written"
+            )
+        return revision
 
     def upgrade(self) -> tuple[str | None, str]:
         """Create or upgrade the schema with the Alembic migrations; returns (before, after)."""
@@ -139,6 +198,9 @@ class Database:
         from alembic.config import Config
 
         before = self.current_revision()
+        if self.read_only:
+            raise db_files.read_only_refusal(self._path or self.url)
+        self._quick_check()
         config = Config()
         config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
         with self.engine.begin() as connection:
@@ -146,12 +208,24 @@ class Database:
             command.upgrade(config, "head")
         return before, SCHEMA_REVISION
 
+    def _quick_check(self) -> None:
+        """`init` reads every page of an existing SQLite file once: a damaged file is refused, not upgraded."""
+        if self._path is None or not self._path.exists() or self._path.stat().st_size == 0:
+            return
+        with self._translated(), self.engine.connect() as conn:
+            result = conn.exec_driver_sql("PRAGMA quick_check(1)").scalar()
+            conn.rollback()
+        if result != "ok":
+            raise db_files.damaged(self._path, str(result))
+
     def ensure_schema(self) -> None:
         """A fresh database is created on first use; an older schema must be upgraded with `init`."""
         revision = self.current_revision()
         if revision == SCHEMA_REVISION:
             return
         if revision is None:
+            if self.read_only:
+                raise db_files.read_only_refusal(self._path or self.url)
             self.upgrade()
             return
         raise BadInput(

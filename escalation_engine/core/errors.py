@@ -56,3 +56,29 @@ class NotFound(EngineError):
 
 class InternalFault(EngineError):
     """Something the engine did not expect; exit code 1."""
+
+
+class NotOurDatabase(BadInput):
+    """`--db` names a file that is not an escalation-engine database (not SQLite, or another program's)."""
+
+    kind = "not_our_database"
+
+
+class DamagedDatabase(EngineError):
+    """The database file is SQLite but damaged (truncated or garbled pages); exit code 5."""
+
+    exit_code = 5
+    kind = "damaged_database"
+
+
+class UnknownSchema(EngineError):
+    """The schema has a revision this engine does not know (made by a newer version); exit code 4."""
+
+    exit_code = 4
+    kind = "unknown_schema"
+
+
+class ReadOnlyDatabase(RuleRefused):
+    """A writing command on a database opened read-only (an archived copy on read-only media)."""
+
+    kind = "read_only_database"

@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 from sqlmodel import Session
 
+from escalation_engine.core.refs import as_one_line
 from escalation_engine.core.tables import Outbox
 
 
@@ -41,7 +42,7 @@ def notify(
         "recipient_key": person.key,
         "recipient_name": person.name,
         "recipient_email": person.email,
-        "subject": subject,
+        "subject": as_one_line(subject),
         "body": body,
         "created_at": now,
         "status": "pending",

@@ -10,6 +10,8 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from escalation_engine.core.refs import as_one_line, is_multi_line
+
 LANGUAGES = ("nl", "en")
 
 
@@ -29,6 +31,9 @@ def render(name: str, language: str, data: dict[str, Any]) -> tuple[str, str]:
     """(subject, body) of template `name` in `language` ("nl" or "en")."""
     if language not in LANGUAGES:
         raise ValueError(f"unknown language {language!r}: expected one of {', '.join(LANGUAGES)}")
+    data = {
+        key: as_one_line(v) if isinstance(v, str) and not is_multi_line(key) else v for key, v in data.items()
+    }
     text = environment().get_template(f"{name}.{language}.txt.j2").render(**data)
     subject, _, body = text.partition("\n")
     return subject.strip(), body.strip() + "\n"

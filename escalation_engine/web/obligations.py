@@ -3,12 +3,12 @@ timeline, and for the people who record its fulfilment: record it, or take a mis
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from starlette.responses import Response
 
 from escalation_engine.core import audit
+from escalation_engine.core.dates import parse_date
 from escalation_engine.core.errors import BadInput, EngineError, NotFound
 from escalation_engine.procedures.obligations.fulfil import fulfil
 from escalation_engine.procedures.obligations.queries import show_obligation
@@ -47,8 +47,8 @@ def obligation_act(req: Req) -> Response:
     try:
         if action == "fulfil":
             try:
-                on = date.fromisoformat(req.field("on"))
-            except ValueError:
+                on = parse_date(req.field("on").strip())  # the same strict parser as the command line
+            except BadInput:
                 raise BadInput(req.t("Datum: vul een datum in als JJJJ-MM-DD.")) from None
             fulfil(req.ctx, ref=ref, on=on, reference=req.field("reference") or None, actor_key=None)
         elif action == "reopen":

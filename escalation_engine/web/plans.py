@@ -10,6 +10,7 @@ from typing import Any
 from starlette.responses import Response
 
 from escalation_engine.contracts.lookup import get_contract, pinned_profile
+from escalation_engine.core.dates import parse_date
 from escalation_engine.core.errors import BadInput, EngineError, NotFound
 from escalation_engine.procedures.plans import actions, three_step
 from escalation_engine.procedures.plans.case import norm_spec, three_step_spec
@@ -71,8 +72,8 @@ def plan_page(req: Req) -> Response:
 
 def _day(text: str, what: str) -> date:
     try:
-        return date.fromisoformat(text)
-    except ValueError:
+        return parse_date(text.strip())  # the same strict parser as the command line
+    except BadInput:
         raise BadInput(f"{what}: JJJJ-MM-DD") from None
 
 

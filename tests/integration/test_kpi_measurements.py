@@ -116,7 +116,7 @@ def test_a_csv_import_records_every_row_in_one_step(ctx: Ctx, tmp_path: Path) ->
         [
             ["delivery", "2026-02", "97", "DJI"],
             ["delivery", "2026-02", "94,9", "Belastingdienst"],
-            ["isv-report", "2027", "ja", ""],
+            ["isv-report", "2026", "ja", ""],
         ],
         delimiter=";",
     )

@@ -19,6 +19,7 @@ from sqlmodel import select
 from escalation_engine.contracts.lookup import lock_contract, pinned_profile
 from escalation_engine.contracts.people import get_person
 from escalation_engine.core.context import Ctx
+from escalation_engine.core.date_bounds import period_within_contract
 from escalation_engine.core.dates import local_date
 from escalation_engine.core.errors import RuleRefused
 from escalation_engine.procedures.kpis import delivery as kpi_delivery
@@ -45,6 +46,9 @@ def evaluate_period(ctx: Ctx, *, actor_key: str | None, contract_key: str, perio
         section = kpi_section(profile, contract_key)
         actor = get_person(session, contract_key, actor_key)
         require_evaluator(actor, "evaluating KPIs", section.source)
+        period_within_contract(
+            chosen.label, chosen.start, chosen.end, contract.start_date, local_date(now), "period"
+        )
         if local_date(now) <= chosen.end:
             raise RuleRefused(
                 f"period {chosen.label} ends on {chosen.end.isoformat()}: it can be evaluated from the next day",

@@ -24,13 +24,13 @@ from escalation_engine.contracts.people import (
     session_people,
 )
 from escalation_engine.contracts.terms import schedule_deadline_with_reminders
-from escalation_engine.core import audit
+from escalation_engine.core import audit, date_bounds
 from escalation_engine.core.batch import by_id
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.dates import local_date
 from escalation_engine.core.errors import NotFound, RuleRefused
 from escalation_engine.core.notice_texts import send_notice
-from escalation_engine.core.refs import case_ref, parse_ref, require_text
+from escalation_engine.core.refs import case_ref, parse_ref, require_lines
 from escalation_engine.core.registry import DueTimer, Registry
 from escalation_engine.core.schedule import cancel_timers
 from escalation_engine.core.tables import Person, Timer
@@ -71,6 +71,13 @@ def _check_term(row: KpiVerdict, actor: Person, deciders: list[str], until: date
             rule="one agreed term per verdict",
             source=SOURCE,
         )
+    date_bounds.within(
+        until,
+        "the improvement term",
+        min(until, today),
+        date_bounds.years_ahead(today),
+        "up to 5 years ahead",
+    )
     if until <= today:
         raise RuleRefused(
             f"the term {until.isoformat()} is not in the future", rule="term in the future", source=SOURCE
@@ -80,7 +87,7 @@ def _check_term(row: KpiVerdict, actor: Person, deciders: list[str], until: date
 def set_term(ctx: Ctx, *, actor_key: str | None, ref: str, until: date, reason: str) -> dict[str, Any]:
     """The category records the improvement term agreed after a missed central norm (B2 §2.2) or a survey
     with scores below 7 (B2 §2.3: an interim assessment of the Matig/Slecht topics follows at its end)."""
-    reason = require_text(reason, "reason")
+    reason = require_lines(reason, "reason")
     now = ctx.clock.now()
     with ctx.db.write() as session:
         row = _load(session, ref)
@@ -122,7 +129,7 @@ def set_term(ctx: Ctx, *, actor_key: str | None, ref: str, until: date, reason: 
 
 def record_improvement(ctx: Ctx, *, actor_key: str | None, ref: str, text: str) -> dict[str, Any]:
     """The supplier shows its improvements (B2 §2.2); ends the tracked deadline."""
-    text = require_text(text, "improvement text")
+    text = require_lines(text, "improvement text")
     now = ctx.clock.now()
     with ctx.db.write() as session:
         row = _load(session, ref)

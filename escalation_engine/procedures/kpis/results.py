@@ -1,15 +1,15 @@
 """KPI definitions (profile data) and recorded results: `kpi list`, `kpi record`, `kpi import`.
 
-A result is recorded per KPI and period, and per participant when the KPI is decentral (B2 §2.2). An
-import is one transaction: every row is checked first, and a file with any bad row is refused whole,
-naming the row, the column and the reason — nothing is half-imported.
+A result is recorded per KPI and period (within the contract's life), and per participant when the KPI is
+decentral (B2 §2.2). An import is one transaction: every row is checked first, and a file with any bad row
+is refused whole, naming the row, the column and the reason.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -19,6 +19,7 @@ from escalation_engine.contracts.participants import registered, resolve
 from escalation_engine.contracts.people import get_person
 from escalation_engine.core import audit
 from escalation_engine.core.context import Ctx
+from escalation_engine.core.dates import local_date
 from escalation_engine.core.errors import BadInput, RuleRefused
 from escalation_engine.core.tables import Contract, Person
 from escalation_engine.procedures.kpis.authority import (
@@ -175,11 +176,11 @@ def make_entry(
     origin: str,
     participants: Sequence[str],
     percent_format: bool = False,
+    bounds: tuple[date, date] | None = None,
 ) -> Entry:
-    """Check one result against its KPI definition and the contract's participants (`participants`);
-    ColumnProblem naming the column and what is wrong."""
+    """Check one result (KPI, period within `bounds`: contract start, today; participant): ColumnProblem."""
     spec: KpiSpec = _checked("kpi", _recordable, section, kpi, contract_key)
-    label = _checked("period", check_period, period, list(spec.periods), spec.ref).label
+    label = _checked("period", check_period, period, list(spec.periods), spec.ref, bounds).label
     who: str = _checked("participant", _participant, spec, participant, contract_key, participants)
     text: str = _checked("value", stored_value, spec.measure, value, percent_format=percent_format)
     return Entry(spec.ref, label, who, text, origin)
@@ -258,6 +259,7 @@ def record(
             participant=participant,
             origin="command",
             participants=known,
+            bounds=(contract.start_date, local_date(now)),
         )
         previous = _make_room(session, contract_key, entry, replace, actor)
         row = store_result(session, contract_key, entry, actor, now)

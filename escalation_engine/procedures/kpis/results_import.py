@@ -7,6 +7,7 @@ row the importing person may not record (the KPI's `recorded_by`) is refused who
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from escalation_engine.contracts.participants import registered, resolve
 from escalation_engine.contracts.people import get_person
 from escalation_engine.core import audit
 from escalation_engine.core.context import Ctx
+from escalation_engine.core.dates import local_date
 from escalation_engine.core.errors import BadInput, RuleRefused
 from escalation_engine.core.sheets import Row, read_table
 from escalation_engine.core.tables import Person
@@ -45,7 +47,8 @@ def import_file(ctx: Ctx, *, actor_key: str | None, contract_key: str, path: Pat
         section = kpi_section(profile, contract_key)
         actor = get_person(session, contract_key, actor_key)
         _check_authority(profile, section, actor, path, rows, registered(session, contract_key))
-        entries, problems = _check_rows(session, section, contract_key, path, rows)
+        bounds = (contract.start_date, local_date(now))
+        entries, problems = _check_rows(session, section, contract_key, path, rows, bounds)
         if problems:
             shown = problems[:MAX_LISTED_PROBLEMS]
             more = len(problems) - len(shown)
@@ -97,7 +100,12 @@ def _check_authority(
 
 
 def _check_rows(
-    session: Session, section: KpiSection, contract_key: str, path: Path, rows: list[Row]
+    session: Session,
+    section: KpiSection,
+    contract_key: str,
+    path: Path,
+    rows: list[Row],
+    bounds: tuple[date, date],
 ) -> tuple[list[Entry], list[str]]:
     entries: list[Entry] = []
     problems: list[str] = []
@@ -120,6 +128,7 @@ def _check_rows(
                 origin=f"import {path.name} row {row.number}",
                 participants=participants,
                 percent_format=cell.percent_format,
+                bounds=bounds,
             )
         except ColumnProblem as exc:
             problems.append(f"row {row.number}, column {exc.column}: {exc.message}")

@@ -21,7 +21,7 @@ from escalation_engine.core.context import Ctx
 from escalation_engine.core.errors import NotFound, RuleRefused
 from escalation_engine.core.machine import fire
 from escalation_engine.core.notice_texts import send_notice
-from escalation_engine.core.refs import case_ref, parse_ref, require_text
+from escalation_engine.core.refs import case_ref, parse_ref, require_lines
 from escalation_engine.core.tables import Contract, Person
 from escalation_engine.procedures.kpis.results import kpi_section
 from escalation_engine.procedures.kpis.rules.sanctions import (
@@ -149,7 +149,7 @@ def propose(
     ctx: Ctx, *, actor_key: str | None, ref: str, culpable: bool, finding: str, codes: list[str]
 ) -> dict[str, Any]:
     """Record the culpability finding; when culpable, propose the chosen allowed codes (B2 §5)."""
-    finding = require_text(finding, "culpability finding")
+    finding = require_lines(finding, "culpability finding")
     now = ctx.clock.now()
     with ctx.db.write() as session:
         loaded = _load(session, ref)
@@ -179,7 +179,7 @@ def _tell_supplier(loaded: Loaded, now: datetime, last_day: date, rule: str, sou
 
 def respond(ctx: Ctx, *, actor_key: str | None, ref: str, text: str) -> dict[str, Any]:
     """The supplier's response, heard before the category decides."""
-    text = require_text(text, "response text")
+    text = require_lines(text, "response text")
     now = ctx.clock.now()
     with ctx.db.write() as session:
         loaded = _load(session, ref)
@@ -223,9 +223,9 @@ def decide(
     """The category applies (only with a culpability finding — recorded before, or given here — and after
     the supplier was heard, or with the reason it cannot wait) or waives, with a reason. Waiving is in
     the supplier's favour: it needs no hearing."""
-    reason = require_text(reason, "reason")
+    reason = require_lines(reason, "reason")
     cannot_wait = (
-        require_text(cannot_wait, "reason the decision cannot wait") if cannot_wait is not None else None
+        require_lines(cannot_wait, "reason the decision cannot wait") if cannot_wait is not None else None
     )
     finding = finding.strip() if finding else None
     now = ctx.clock.now()

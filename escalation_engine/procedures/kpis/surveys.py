@@ -21,8 +21,10 @@ from escalation_engine.contracts.participants import registered, resolve
 from escalation_engine.contracts.people import get_person
 from escalation_engine.core import audit
 from escalation_engine.core.context import Ctx
+from escalation_engine.core.date_bounds import period_within_contract
 from escalation_engine.core.dates import local_date
 from escalation_engine.core.errors import BadInput, NotFound, RuleRefused
+from escalation_engine.core.refs import require_line
 from escalation_engine.core.sheets import Row, read_table, shown
 from escalation_engine.core.tables import Contract
 from escalation_engine.procedures.kpis.authority import require_survey_importer
@@ -48,7 +50,7 @@ def _survey(section: KpiSection, contract_key: str) -> SurveySpec:
 
 
 def _label(text: str) -> str:
-    label = text.strip()
+    label = require_line(text, "survey round")
     if not label or len(label) > 16:
         raise BadInput(f"survey round {text!r} must be a short label such as 2026")
     return label
@@ -62,7 +64,13 @@ def _check_counts(invited: int | None, responded: int | None) -> None:
 
 
 def _check_round(session: Session, contract: Contract, survey: SurveySpec, label: str, today: date) -> None:
-    """The first survey is held after 9 months (B2 §2.3); a round is imported once."""
+    """The first survey is held after 9 months (B2 §2.3); a round is imported once. A round named by its year
+    is a year that overlaps the contract's life and has begun."""
+    if label.isdigit() and len(label) == 4:
+        year = int(label)
+        period_within_contract(
+            label, date(year, 1, 1), date(year, 12, 31), contract.start_date, today, "survey round"
+        )
     first = contract.start_date + relativedelta(months=survey.first_after_months)
     if today < first:
         raise RuleRefused(

@@ -14,7 +14,7 @@ from escalation_engine.contracts.people import contract_people, counterpart, per
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.errors import RuleRefused
 from escalation_engine.core.machine import fire
-from escalation_engine.core.refs import require_text
+from escalation_engine.core.refs import optional_line, require_line, require_lines
 from escalation_engine.procedures.ladder.case import (
     Loaded,
     address,
@@ -50,7 +50,8 @@ def open_escalation(
     threatened: bool,
     level: int = 1,
 ) -> dict[str, Any]:
-    subject = require_text(subject, "subject")
+    subject = require_line(subject, "subject")
+    norm = optional_line(norm, "norm") if norm is not None and norm.strip() else norm
     now = ctx.clock.now()
     with ctx.db.write() as session:
         contract = get_contract(session, contract_key)
@@ -113,7 +114,7 @@ def open_escalation(
 
 
 def respond(ctx: Ctx, *, actor_key: str | None, ref: str, text: str) -> dict[str, Any]:
-    text = require_text(text, "response text")
+    text = require_lines(text, "response text")
     now = ctx.clock.now()
     with ctx.db.write() as session:
         loaded = load(session, ref)
@@ -159,7 +160,7 @@ def respond(ctx: Ctx, *, actor_key: str | None, ref: str, text: str) -> dict[str
 
 
 def assess(ctx: Ctx, *, actor_key: str | None, ref: str, sufficient: bool, reason: str) -> dict[str, Any]:
-    reason = require_text(reason, "reason")
+    reason = require_lines(reason, "reason")
     now = ctx.clock.now()
     with ctx.db.write() as session:
         loaded = load(session, ref)
@@ -197,7 +198,7 @@ def assess(ctx: Ctx, *, actor_key: str | None, ref: str, sufficient: bool, reaso
 def raise_level(
     ctx: Ctx, *, actor_key: str | None, ref: str, reason: str, to: int | None = None
 ) -> dict[str, Any]:
-    reason = require_text(reason, "reason")
+    reason = require_lines(reason, "reason")
     now = ctx.clock.now()
     with ctx.db.write() as session:
         loaded = load(session, ref)

@@ -9,7 +9,7 @@ from typing import Any
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.errors import RuleRefused
 from escalation_engine.core.machine import fire
-from escalation_engine.core.refs import require_text
+from escalation_engine.core.refs import require_lines
 from escalation_engine.procedures.ladder.case import (
     address,
     cancel_and_touch,
@@ -31,7 +31,7 @@ from escalation_engine.procedures.ladder.views import escalation_view
 
 def refuse(ctx: Ctx, *, actor_key: str | None, ref: str, reason: str) -> dict[str, Any]:
     """The recipient does not accept the escalation (B2 §5.1): back to the previous level, or ended at level 1."""
-    reason = require_text(reason, "reason")
+    reason = require_lines(reason, "reason")
     now = ctx.clock.now()
     with ctx.db.write() as session:
         loaded = load(session, ref)

@@ -9,12 +9,12 @@ from sqlmodel import Session, select
 
 from escalation_engine.contracts.lookup import get_contract, pinned_profile
 from escalation_engine.contracts.people import get_person
-from escalation_engine.core import audit
+from escalation_engine.core import audit, date_bounds
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.dates import local_date
 from escalation_engine.core.db import Database
 from escalation_engine.core.errors import BadInput, NotFound, RuleRefused
-from escalation_engine.core.refs import case_ref, parse_ref, require_text
+from escalation_engine.core.refs import case_ref, parse_ref, require_line
 from escalation_engine.core.schedule import cancel_timers
 from escalation_engine.core.tables import Person
 from escalation_engine.procedures.obligations.calendar import derive_item, horizon_of
@@ -28,7 +28,7 @@ def fulfil(ctx: Ctx, *, ref: str, on: date, reference: str | None, actor_key: st
     """Record that an obligation was fulfilled on `on` (a past or today's date), with a document reference,
     as a person the profile lets confirm it (`fulfilled_by`: by default the side it is owed to)."""
     ident = parse_ref("obligation", ref)
-    reference = require_text(reference, "reference") if reference is not None else None
+    reference = require_line(reference, "reference") if reference is not None else None
     now = ctx.clock.now()
     if on > local_date(now):
         raise BadInput(f"fulfilment date {on.isoformat()} lies in the future (today is {local_date(now)})")
@@ -36,6 +36,10 @@ def fulfil(ctx: Ctx, *, ref: str, on: date, reference: str | None, actor_key: st
         row = session.exec(select(Obligation).where(Obligation.id == ident).with_for_update()).first()
         if row is None:
             raise NotFound(f"obligation {case_ref('obligation', ident)} not found")
+        contract = get_contract(session, row.contract_key)
+        date_bounds.happened_on(
+            on, "fulfilment date", contract.start_date, contract.award_date, local_date(now)
+        )
         person = get_person(session, row.contract_key, actor_key)
         require_fulfiller(session, row, person)
         actor = person.key

@@ -13,7 +13,7 @@ from escalation_engine.contracts.people import get_person
 from escalation_engine.core import audit
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.errors import NotFound, RuleRefused
-from escalation_engine.core.refs import case_ref, parse_ref, require_text
+from escalation_engine.core.refs import case_ref, parse_ref, require_lines
 from escalation_engine.core.tables import Timer
 from escalation_engine.procedures.obligations.fulfil import require_fulfiller
 from escalation_engine.procedures.obligations.hooks import judgement_of
@@ -39,7 +39,7 @@ _REVIVE = (
 def reopen(ctx: Ctx, *, ref: str, reason: str, actor_key: str | None) -> dict[str, Any]:
     """`obligation reopen`: by the people who may record the fulfilment, with a reason; audited."""
     ident = parse_ref("obligation", ref)
-    reason = require_text(reason, "reason")
+    reason = require_lines(reason, "reason")
     now = ctx.clock.now()
     with ctx.db.write() as session:
         row = session.exec(select(Obligation).where(Obligation.id == ident).with_for_update()).first()

@@ -17,7 +17,7 @@ from escalation_engine.core.context import Ctx
 from escalation_engine.core.dates import local_date
 from escalation_engine.core.display import last_day
 from escalation_engine.core.machine import fire
-from escalation_engine.core.refs import require_text
+from escalation_engine.core.refs import require_lines
 from escalation_engine.core.schedule import cancel_timers
 from escalation_engine.core.tables import Person
 from escalation_engine.procedures.plans.case import (
@@ -45,7 +45,7 @@ from escalation_engine.procedures.plans.views import plan_view
 
 
 def submit(ctx: Ctx, *, actor_key: str | None, ref: str, text: str) -> dict[str, Any]:
-    text = require_text(text, "plan text")
+    text = require_lines(text, "plan text")
     now = ctx.clock.now()
     with ctx.db.write() as session:
         loaded, spec, actor = _prepare(session, ref, actor_key, "submit")
@@ -88,7 +88,7 @@ def submit(ctx: Ctx, *, actor_key: str | None, ref: str, text: str) -> dict[str,
 
 def decide(ctx: Ctx, *, actor_key: str | None, ref: str, accept: bool, reason: str) -> dict[str, Any]:
     """The client accepts the submitted plan, or rejects it with a reason: a new deadline per the profile."""
-    reason = require_text(reason, "reason")
+    reason = require_lines(reason, "reason")
     now = ctx.clock.now()
     verb = "accept" if accept else "reject"
     with ctx.db.write() as session:
@@ -132,7 +132,7 @@ def decide(ctx: Ctx, *, actor_key: str | None, ref: str, accept: bool, reason: s
 
 def resolve(ctx: Ctx, *, actor_key: str | None, ref: str, results: str) -> dict[str, Any]:
     """End a plan of either kind at any step with the written result; its history stays."""
-    results = require_text(results, "results")
+    results = require_lines(results, "results")
     now = ctx.clock.now()
     with ctx.db.write() as session:
         loaded = load(session, ref)

@@ -19,12 +19,13 @@ from sqlmodel import Session, col, select
 from escalation_engine.contracts.lookup import get_contract, lock_contract, pinned_profile
 from escalation_engine.contracts.people import get_person
 from escalation_engine.contracts.terms import due_date, term_of
+from escalation_engine.core import date_bounds
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.dates import Term, end_of_day, local_date
 from escalation_engine.core.display import last_day
 from escalation_engine.core.errors import BadInput, RuleRefused
 from escalation_engine.core.machine import fire
-from escalation_engine.core.refs import require_text
+from escalation_engine.core.refs import require_line, require_lines
 from escalation_engine.core.tables import Person
 from escalation_engine.procedures.plans.case import (
     NORM_FAILURE,
@@ -76,7 +77,7 @@ def require_plan_in(
     contract, KPI and detection date returns the existing plan with "created": False.
     Refuses (RuleRefused) outside the first months of execution or while a plan for the KPI is open.
     """
-    kpi, reason = require_text(kpi, "KPI"), require_text(reason, "reason")
+    kpi, reason = require_line(kpi, "KPI"), require_lines(reason, "reason")
     contract = lock_contract(session, contract_key)
     profile = pinned_profile(contract)
     spec = norm_spec(profile, contract_key)
@@ -172,6 +173,7 @@ def _check_finding(
 ) -> None:
     if detected > local_date(now):
         raise BadInput(f"the finding's date {detected} lies in the future (today is {local_date(now)})")
+    date_bounds.happened_on(detected, "the finding's date", start, None, local_date(now))
     if first_months and not within_first_months(start, detected, spec.first_months):
         end = execution_window_end(start, spec.first_months)
         raise RuleRefused(

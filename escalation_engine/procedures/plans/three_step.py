@@ -20,7 +20,7 @@ from escalation_engine.core.context import Ctx
 from escalation_engine.core.dates import local_date
 from escalation_engine.core.errors import BadInput, NotFound, RuleRefused
 from escalation_engine.core.machine import fire
-from escalation_engine.core.refs import case_ref, parse_ref, require_text
+from escalation_engine.core.refs import case_ref, parse_ref, require_line, require_lines
 from escalation_engine.core.schedule import cancel_timers
 from escalation_engine.core.tables import Person
 from escalation_engine.procedures.ladder.tables import Escalation
@@ -57,7 +57,7 @@ def open_plan(
     escalation: str | None = None,
 ) -> dict[str, Any]:
     """Open a three-step plan at step 1 (on the agenda of the participant–supplier meeting)."""
-    subject = require_text(subject, "subject")
+    subject = require_line(subject, "subject")
     if trigger not in TRIGGERS:
         raise BadInput(f"unknown trigger {trigger!r}: expected one of {', '.join(TRIGGERS)} (B2 §5.2)")
     if trigger == "kpi" and not (kpi and kpi.strip()):
@@ -132,7 +132,7 @@ def _escalation_ref(session: Session, contract_key: str, text: str) -> str:
 
 def skip_step1(ctx: Ctx, *, actor_key: str | None, ref: str, reason: str) -> dict[str, Any]:
     """The category decides to skip step 1 (only for a KPI or more than one participant, B2 §5.2)."""
-    reason = require_text(reason, "reason")
+    reason = require_lines(reason, "reason")
     now = ctx.clock.now()
     with ctx.db.write() as session:
         loaded, spec, actor = _prepare(session, ref, actor_key, "skip-step1")
@@ -160,7 +160,7 @@ def skip_step1(ctx: Ctx, *, actor_key: str | None, ref: str, reason: str) -> dic
 
 def advance(ctx: Ctx, *, actor_key: str | None, ref: str, reason: str) -> dict[str, Any]:
     """Step 1 → 2 (participant consults the category) or step 2 → 3 (the category requests the plan)."""
-    reason = require_text(reason, "reason")
+    reason = require_lines(reason, "reason")
     now = ctx.clock.now()
     with ctx.db.write() as session:
         loaded, spec, actor = _prepare(session, ref, actor_key, "advance")
@@ -198,7 +198,7 @@ def advance(ctx: Ctx, *, actor_key: str | None, ref: str, reason: str) -> dict[s
 
 def present(ctx: Ctx, *, actor_key: str | None, ref: str, presented_on: date, steps: str) -> dict[str, Any]:
     """Record the presentation in the Strategic Customer Council: its date and the verifiable steps."""
-    steps = require_text(steps, "the improvement steps")
+    steps = require_lines(steps, "the improvement steps")
     now = ctx.clock.now()
     with ctx.db.write() as session:
         loaded, spec, actor = _prepare(session, ref, actor_key, "present")

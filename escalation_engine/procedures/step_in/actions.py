@@ -19,7 +19,7 @@ from escalation_engine.core.context import Ctx
 from escalation_engine.core.dates import local_date
 from escalation_engine.core.errors import BadInput, RuleRefused
 from escalation_engine.core.machine import fire
-from escalation_engine.core.refs import case_ref, parse_ref, require_text
+from escalation_engine.core.refs import case_ref, parse_ref, require_lines
 from escalation_engine.procedures.ladder.tables import Escalation
 from escalation_engine.procedures.step_in.case import (
     Loaded,
@@ -123,7 +123,7 @@ def request(
     override: str | None,
     culpable: bool,
 ) -> dict[str, Any]:
-    reason = require_text(reason, "reason")
+    reason = require_lines(reason, "reason")
     override = override.strip() if override and override.strip() else None
     now = ctx.clock.now()
     with ctx.db.write() as session:

@@ -6,12 +6,13 @@ from datetime import date, datetime
 from typing import Any
 
 from escalation_engine.contracts.people import get_person
+from escalation_engine.core import date_bounds
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.dates import local_date
 from escalation_engine.core.display import last_day
 from escalation_engine.core.errors import BadInput, RuleRefused
 from escalation_engine.core.machine import fire
-from escalation_engine.core.refs import require_text
+from escalation_engine.core.refs import require_lines
 from escalation_engine.core.schedule import cancel_timers
 from escalation_engine.core.tables import Person
 from escalation_engine.procedures.step_in.case import (
@@ -43,7 +44,7 @@ _BEFORE_SECOND_MEETING = {
 
 def assess(ctx: Ctx, *, actor_key: str | None, ref: str, solved: bool, reason: str) -> dict[str, Any]:
     """Solved, or insufficient progress (which requires a second management-team meeting)."""
-    reason = require_text(reason, "reason")
+    reason = require_lines(reason, "reason")
     now = ctx.clock.now()
     with ctx.db.write() as session:
         loaded = load(session, ref)
@@ -111,7 +112,7 @@ def _refuse_before_second_meeting(loaded: Loaded) -> None:
 
 def advise(ctx: Ctx, *, actor_key: str | None, ref: str, measures: str, due: date | None) -> dict[str, Any]:
     """Binding advice after the second meeting: measures, the supplier's means and people to deploy."""
-    measures = require_text(measures, "measures")
+    measures = require_lines(measures, "measures")
     now = ctx.clock.now()
     with ctx.db.write() as session:
         loaded = load(session, ref)
@@ -120,6 +121,8 @@ def advise(ctx: Ctx, *, actor_key: str | None, ref: str, measures: str, due: dat
         require_role(actor, rules.requested_by, "only the category lays down binding advice", rules.source)
         if due is not None and due < local_date(now):
             raise BadInput(f"the advice's due date {due} lies in the past (today is {local_date(now)})")
+        if due is not None:
+            date_bounds.due_on(due, "the advice's due date", local_date(now))
         _refuse_before_second_meeting(loaded)
         before = loaded.row.state
         loaded.row.state = fire(

@@ -13,7 +13,7 @@ from escalation_engine.core.context import Ctx
 from escalation_engine.core.dates import local_date
 from escalation_engine.core.display import last_day
 from escalation_engine.core.machine import fire
-from escalation_engine.core.refs import require_text
+from escalation_engine.core.refs import require_lines
 from escalation_engine.core.tables import Person
 from escalation_engine.procedures.step_in.case import (
     Loaded,
@@ -48,7 +48,7 @@ def record_meeting(
     measures: str | None = None,
 ) -> dict[str, Any]:
     """As the supplier, record a management-team meeting (the first or the second)."""
-    minutes = require_text(minutes, "minutes")
+    minutes = require_lines(minutes, "minutes")
     now = ctx.clock.now()
     with ctx.db.write() as session:
         loaded = load(session, ref)

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from dateutil.relativedelta import relativedelta
 
+from escalation_engine.core.date_bounds import period_within_contract
 from escalation_engine.core.errors import BadInput
 from escalation_engine.procedures.kpis.rules.delivery import display
 from escalation_engine.procedures.kpis.rules.periods import Period, parse_period
@@ -73,8 +74,11 @@ def stored_value(measure: str, raw: object, *, percent_format: bool = False) -> 
     raise BadInput(f"KPIs measured as {measure!r} are not recorded by value")
 
 
-def check_period(text: str, kinds: list[str], kpi: str) -> Period:
+def check_period(text: str, kinds: list[str], kpi: str, bounds: tuple[date, date] | None = None) -> Period:
+    """The period `text` of KPI `kpi`; with `bounds` (the contract's start, today) within the contract's life."""
     period = parse_period(text)
+    if bounds is not None:
+        period_within_contract(period.label, period.start, period.end, *bounds, "KPI period")
     if period.kind.value not in kinds:
         raise BadInput(
             f"KPI {kpi} is measured per {' or '.join(kinds)}, not per {period.kind.value} ({text!r})"
