@@ -44,6 +44,54 @@ def require_browser() -> Any:
     return api
 
 
+PG_URL = os.environ.get("ESCALATION_ENGINE_TEST_PG")
+BACKENDS = [
+    "sqlite",
+    pytest.param(
+        "postgres",
+        marks=[
+            pytest.mark.postgres,
+            pytest.mark.skipif(not PG_URL, reason="ESCALATION_ENGINE_TEST_PG not set"),
+        ],
+    ),
+]
+
+
+@contextmanager
+def database(backend: str, folder: Path) -> Iterator[Database]:
+    """A new engine database for a browser test module: a SQLite file, or a PostgreSQL schema of its own
+    (dropped after)."""
+    if backend == "sqlite":
+        db = Database(f"sqlite:///{folder / 'web.db'}")
+        db.upgrade()
+        try:
+            yield db
+        finally:
+            db.dispose()
+        return
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    from escalation_engine.core.db import normalise_url
+
+    assert PG_URL is not None
+    schema = f"w_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(normalise_url(PG_URL), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    sep = "&" if "?" in PG_URL else "?"
+    db = Database(f"{PG_URL}{sep}options=-csearch_path%3D{schema}")
+    try:
+        db.upgrade()
+        yield db
+    finally:
+        db.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -8,24 +8,21 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from browser_support import BACKENDS, chromium, database, person, require_browser, serving
 from browser_support import axe as _axe
-from browser_support import chromium, person, require_browser, serving
 from web_support import PASSWORD, shared_world
 
 from escalation_engine.app.context import Ctx
-from escalation_engine.core.db import Database
 
 playwright_api = require_browser()
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    db = Database(f"sqlite:///{tmp_path_factory.mktemp('web') / 'web.db'}")
-    db.upgrade()
-    shared_world(Ctx(db=db))
-    with serving(db) as url:
-        yield url
-    db.dispose()
+@pytest.fixture(scope="module", params=BACKENDS)
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with database(request.param, tmp_path_factory.mktemp("web")) as db:
+        shared_world(Ctx(db=db))
+        with serving(db) as url:
+            yield url
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from browser_support import axe, chromium, person, require_browser, serving
+from browser_support import BACKENDS, axe, chromium, database, person, require_browser, serving
 from stepin_support import escalate_to_top
 from web_support import shared_world
 
@@ -22,10 +22,15 @@ from escalation_engine.procedures.kpis.sanction_views import list_sanctions
 api = require_browser()
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
-    db = Database(f"sqlite:///{tmp_path_factory.mktemp('web') / 'web.db'}")
-    db.upgrade()
+@pytest.fixture(scope="module", params=BACKENDS)
+def world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, dict[str, str]]]:
+    with database(request.param, tmp_path_factory.mktemp("web")) as db:
+        yield from _world(db)
+
+
+def _world(db: Database) -> Iterator[tuple[str, dict[str, str]]]:
     ctx = Ctx(db=db)
     shared_world(ctx)
     refs = {"top": escalate_to_top(ctx)}
@@ -43,7 +48,6 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[
     refs |= {"sanction": str(last["sanction"]), "verdict": str(last["verdict"])}
     with serving(db) as url:
         yield url, refs
-    db.dispose()
 
 
 @pytest.fixture(scope="module")
