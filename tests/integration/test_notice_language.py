@@ -85,7 +85,10 @@ def test_an_english_notice_keeps_the_english_rule_and_a_dutch_one_has_the_dutch_
     assert "reactietermijn: geadresseerd + 5 dagen" in dutch and "response window: addressed" not in dutch
     assert "response window: addressed + 5 days" in english
     clause = "policy default — B2 §5.1 sets no response window (not contractual)"
-    assert "beleidskeuze — B2 §5.1 stelt geen reactietermijn (niet contractueel)" in dutch and clause not in dutch
+    assert (
+        "beleidskeuze — B2 §5.1 stelt geen reactietermijn (niet contractueel)" in dutch
+        and clause not in dutch
+    )
     assert clause in english
 
 

@@ -65,7 +65,9 @@ def test_the_dutch_form_keeps_the_quoted_seed_words_and_the_clause_references() 
 
 def test_a_policy_default_reads_as_a_beleidskeuze_in_dutch_and_stays_english_in_english() -> None:
     text = "policy default — B2 §5.1 sets no response window (not contractual)"
-    assert localise_source(text, "nl") == "beleidskeuze — B2 §5.1 stelt geen reactietermijn (niet contractueel)"
+    assert (
+        localise_source(text, "nl") == "beleidskeuze — B2 §5.1 stelt geen reactietermijn (niet contractueel)"
+    )
     assert localise_source(text, "en") == text
 
 
@@ -83,8 +85,18 @@ def test_a_clause_text_the_table_does_not_know_stays_as_stored(text: str) -> Non
 
 def test_a_notice_has_its_clause_texts_in_dutch_also_inside_items_and_lists() -> None:
     english = "TP table 1 (Kwaliteit-3)"
-    data = {"source": english, "item": {"source": english}, "deadlines": [{"source": english}], "text": english}
+    data = {
+        "source": english,
+        "item": {"source": english},
+        "deadlines": [{"source": english}],
+        "text": english,
+    }
     dutch = localise_fields(data, "nl")
-    assert dutch["source"] == dutch["item"]["source"] == dutch["deadlines"][0]["source"] == "TP tabel 1 (Kwaliteit-3)"
+    assert (
+        dutch["source"]
+        == dutch["item"]["source"]
+        == dutch["deadlines"][0]["source"]
+        == "TP tabel 1 (Kwaliteit-3)"
+    )
     assert dutch["text"] == english  # a person's own words are never translated
     assert localise_fields(data, "en") == data
