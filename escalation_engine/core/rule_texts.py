@@ -6,6 +6,8 @@ the audit trail, `deadlines`, `kpi show`). A notice and a web page in Dutch show
 the sentence patterns and phrases of `rule_texts_nl` (the term labels and KPI names of the shipped
 profiles among them; a test fails when a shipped profile has one without Dutch words) turn the stored
 text into Dutch. Text the table does not know — a custom profile's own label — stays as stored.
+A clause text (`source`: the profile's `source:` of a deadline or rule, or a clause a procedure cites) is
+looked up whole in `source_texts_nl` (`localise_source`); an unknown one stays as stored.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
-from escalation_engine.core import rule_texts_nl
+from escalation_engine.core import rule_texts_nl, source_texts_nl
 
 Substitution = tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]
 
@@ -39,16 +41,32 @@ def localise(text: str, language: str) -> str:
     return text
 
 
+def localise_source(text: str, language: str) -> str:
+    """`text` (a stored clause text) in `language`: its Dutch form from the table, else the text as stored."""
+    if language != "nl" or not text:
+        return text
+    found = source_texts_nl.SOURCES.get(text)
+    if found is not None:
+        return found
+    for english, dutch in source_texts_nl.PREFIXES.items():
+        if text.startswith(english):
+            return dutch + localise_source(text[len(english) :], language)
+    return text
+
+
 _FIELDS = ("rule", "explanation", "label")  # the fields of a notice that carry a rule or an explanation
+_SOURCE_FIELDS = ("source", "level_source", "step_source")  # the fields that carry a clause text
 
 
 def localise_fields(data: Mapping[str, Any], language: str) -> dict[str, Any]:
-    """A notice's values with every rule and explanation in `language` (also inside items and lists)."""
+    """A notice's values with every rule, explanation and clause text in `language` (also inside items and lists)."""
     return {key: _value(key, value, language) for key, value in data.items()}
 
 
 def _value(key: str, value: Any, language: str) -> Any:
     if isinstance(value, str):
+        if key in _SOURCE_FIELDS:
+            return localise_source(value, language)
         return localise(value, language) if key in _FIELDS else value
     if isinstance(value, Mapping):
         return localise_fields(value, language)

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from escalation_engine.core.rule_texts import localise
+from escalation_engine.core.rule_texts import localise, localise_source
 from escalation_engine.web.labels import DEADLINES, STATES, labeller
 
 HERE = Path(__file__).resolve().parent
@@ -59,6 +59,7 @@ def environment(language: str) -> Environment:
     env.filters["state"] = labeller(STATES, gettext)
     env.filters["deadline"] = labeller(DEADLINES, gettext)
     env.filters["rule"] = lambda text: localise(text or "", language)  # a stored rule in the page's language
+    env.filters["source"] = lambda text: localise_source(text or "", language)  # a stored clause text, too
     return env
 
 

@@ -1,6 +1,6 @@
-"""A Dutch notice speaks Dutch all through: the rule of its deadline and the explanation of a KPI verdict
-are shown in Dutch (stored in English for the audit trail and `deadlines`), an English notice in English;
-every term label and KPI name of the shipped profiles has its Dutch words."""
+"""A Dutch notice speaks Dutch all through: the rule of its deadline, its clause text and the explanation of a
+KPI verdict are shown in Dutch (stored in English for the audit trail and `deadlines`), an English notice in
+English; every term label and KPI name of the shipped profiles has its Dutch words."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from support import register
 
 from escalation_engine.app.context import Ctx
 from escalation_engine.core import rule_texts_nl
-from escalation_engine.core.rule_texts import localise
+from escalation_engine.core.rule_texts import localise, localise_source
+from escalation_engine.core.source_texts_nl import SOURCES
 from escalation_engine.core.tables import Outbox
 from escalation_engine.procedures.ladder import actions as esc
 from escalation_engine.procedures.obligations.digest_actions import set_preference
@@ -56,6 +57,17 @@ def test_no_dutch_notice_carries_an_english_rule_or_explanation(demo: sqlite3.Co
     assert leaks == []
 
 
+def test_no_dutch_notice_carries_an_english_clause_text(demo: sqlite3.Connection) -> None:
+    stored = {s for (s,) in demo.execute("SELECT DISTINCT source FROM timer")}
+    english = {text for text in stored if text in SOURCES}
+    assert len(english) > 5
+    bodies = [b for (b,) in demo.execute("SELECT body FROM outbox") if b.startswith("Beste ")]
+    leaks = [(text, body) for body in bodies for text in english if text in body]
+    assert leaks == []
+    shown = {text for text in english for body in bodies if localise_source(text, "nl") in body}
+    assert len(shown) > 3  # the Dutch forms are what the notices show
+
+
 def test_an_english_notice_keeps_the_english_rule_and_a_dutch_one_has_the_dutch_words(ctx: Ctx) -> None:
     register(ctx)
     opened = {
@@ -72,6 +84,12 @@ def test_an_english_notice_keeps_the_english_rule_and_a_dutch_one_has_the_dutch_
         dutch, english = (row.body for row in session.exec(select(Outbox).order_by(Outbox.id)))  # type: ignore[arg-type]
     assert "reactietermijn: geadresseerd + 5 dagen" in dutch and "response window: addressed" not in dutch
     assert "response window: addressed + 5 days" in english
+    clause = "policy default — B2 §5.1 sets no response window (not contractual)"
+    assert (
+        "beleidskeuze — B2 §5.1 stelt geen reactietermijn (niet contractueel)" in dutch
+        and clause not in dutch
+    )
+    assert clause in english
 
 
 def _profiles() -> list[dict[str, object]]:

@@ -150,3 +150,28 @@ def test_a_dutch_notice_shows_its_rule_and_explanation_in_dutch_and_an_english_o
     if "explanation" in data:
         assert "onder de norm van >= 95.00 % (Slecht)" in dutch and "below the norm" not in dutch
         assert EXPLANATION in english
+
+
+SOURCE = "policy default — B2 §5.1 sets no response window (not contractual)"
+SOURCE_NL = "beleidskeuze — B2 §5.1 stelt geen reactietermijn (niet contractueel)"
+CLAUSED = [
+    kind
+    for kind in sorted(NOTICE_KINDS)
+    if {"source", "level_source", "step_source", "item", "deadlines"} & {*NOTICE_KINDS[kind]}
+]
+
+
+@pytest.mark.parametrize("kind", CLAUSED)
+def test_a_dutch_notice_shows_its_clause_text_in_dutch_and_an_english_one_in_english(kind: str) -> None:
+    data = _sample(kind)
+    for field in ("source", "level_source", "step_source"):
+        if field in data:
+            data[field] = SOURCE
+    if isinstance(data.get("item"), dict):
+        data["item"] = {**data["item"], "source": SOURCE}  # type: ignore[dict-item]
+    if kind == "digest":
+        data["deadlines"] = [{**data["deadlines"][0], "source": SOURCE}]  # type: ignore[index]
+    dutch = "\n".join(render_notice(kind, "nl", data))
+    english = "\n".join(render_notice(kind, "en", data))
+    assert SOURCE_NL in dutch and SOURCE not in dutch
+    assert SOURCE in english and SOURCE_NL not in english

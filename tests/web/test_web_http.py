@@ -320,10 +320,18 @@ def test_a_plan_page_offers_the_profiles_forms_to_the_right_roles_only(site: Ctx
     assert signed_in(site, "oam@other.example").get(f"/plannen/{plan}").status_code == 404
 
 
-def test_a_deadlines_rule_reads_as_in_the_notice_dutch_by_default_english_on_request(site: Ctx) -> None:
+def test_a_deadlines_rule_and_clause_read_as_in_the_notice_dutch_by_default_english_on_request(
+    site: Ctx,
+) -> None:
     open_case(signed_in(site, "dcm@example.org"), "LF", "Levering")
     browser = signed_in(site, "am@example.org")
     dutch, english = browser.get("/contracten/LF").text, browser.get("/contracten/LF?lang=en").text
     assert "reactietermijn: geadresseerd + 5 dagen" in dutch and "response window: addressed" not in dutch
     assert "response window: addressed + 5 days" in english
     assert "reactietermijn: geadresseerd + 5 dagen" in browser.get("/").text  # My work, the same words
+    clause, dutch_clause = (
+        "policy default — B2 §5.1 sets no",
+        "beleidskeuze — B2 §5.1 stelt geen reactietermijn",
+    )
+    assert dutch_clause in dutch and clause not in dutch and clause in english
+    assert dutch_clause in browser.get("/").text

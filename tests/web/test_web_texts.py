@@ -9,6 +9,8 @@ from babel.messages.extract import extract_python
 from babel.messages.pofile import read_po
 from jinja2.ext import babel_extract
 
+from escalation_engine.web.render import render
+
 WEB = Path(__file__).resolve().parents[2] / "escalation_engine" / "web"
 
 
@@ -47,3 +49,17 @@ def test_every_text_of_the_web_application_has_an_english_translation() -> None:
             missing.append(msgid)
     assert missing == []
     assert len(_msgids()) > 60
+
+
+def test_a_refusal_shows_its_rule_and_clause_in_the_pages_language() -> None:
+    refusal = {
+        "message": "m",
+        "rule": "response window: addressed + 5 days",
+        "source": "policy default — B2 §5.1 sets no response window (not contractual)",
+    }
+    dutch = render("nl", "refusal.html", refusal=refusal)
+    english = render("en", "refusal.html", refusal=refusal)
+    assert (
+        "reactietermijn: geadresseerd + 5 dagen — beleidskeuze — B2 §5.1 stelt geen reactietermijn" in dutch
+    )
+    assert "response window: addressed + 5 days — policy default — B2 §5.1 sets no response window" in english
