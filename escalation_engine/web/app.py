@@ -86,6 +86,7 @@ def create_app(db: Database, *, clock: Clock | None = None, secure_cookies: bool
         get("/plannen/{ref}", plans.plan_page),
         post("/plannen/{ref}/{action}", plans.plan_act),
         post("/contracten/{key}/step-in", contracts.request_case),
+        post("/contracten/{key}/plannen", contracts.open_plan_case),
         get("/contracten/{key}/maand", month.contract_month),
         get("/maand", month.my_month),
         get("/step-in/{ref}", step_in.step_in_page),

@@ -104,6 +104,7 @@ def contract_page(req: Req, *, refusal: dict[str, Any] | None = None, status: in
         period=period,
         can_open=bool(roles_on(req, key)),
         can_request_step_in=may_request(req, key),
+        can_open_plan=may_open_plan(req, key),
         refusal=refusal,
         values=req.data,
     )
@@ -130,3 +131,40 @@ def request_case(req: Req) -> Response:
     except EngineError as exc:
         return contract_page(req, refusal=exc.as_dict(), status=refusal_status(exc))
     return req.redirect(f"/step-in/{view['case']}?done=1#melding")
+
+
+def may_open_plan(req: Req, contract_key: str) -> bool:
+    """Whether the contract page offers opening a three-step improvement plan (the profile's open roles)."""
+    from escalation_engine.contracts.lookup import pinned_profile
+    from escalation_engine.procedures.plans.case import three_step_spec
+
+    with req.ctx.db.read() as session:
+        profile = pinned_profile(get_contract(session, contract_key))
+    try:
+        spec = three_step_spec(profile, contract_key)
+    except EngineError:  # a profile without the three-step plan
+        return False
+    return bool(roles_on(req, contract_key) & set(spec.open_roles))
+
+
+def open_plan_case(req: Req) -> Response:
+    """POST /contracten/{key}/plannen: open a three-step improvement plan at step 1 (B2 §5.2)."""
+    from escalation_engine.procedures.plans.three_step import open_plan
+
+    contract = req.request.path_params["key"]
+    try:
+        view = open_plan(
+            req.ctx,
+            actor_key=None,
+            contract_key=contract,
+            trigger=req.field("trigger"),
+            subject=req.field("subject"),
+            kpi=req.field("kpi") or None,
+            participants=[req.field("participant")] if req.field("participant") else [],
+            escalation=req.field("escalation") or None,
+        )
+    except NotFound:
+        raise
+    except EngineError as exc:
+        return contract_page(req, refusal=exc.as_dict(), status=refusal_status(exc))
+    return req.redirect(f"/plannen/{view['case']}?done=1#melding")

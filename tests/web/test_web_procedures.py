@@ -270,3 +270,21 @@ def test_every_kind_of_case_has_a_page_and_mail_links_point_to_it(
     monkeypatch.setenv("ESCALATION_ENGINE_BASE_URL", "https://contracten.example.nl/")
     assert link_to("SAN-4", "LF") == "https://contracten.example.nl/sancties/SAN-4"
     assert link_to(None, "LF") == "https://contracten.example.nl/contracten/LF"
+
+
+def test_an_improvement_plan_is_opened_from_the_contract_page_by_the_profiles_roles(site: Ctx) -> None:
+    cat, am = signed_in(site, "cat@example.org"), signed_in(site, "am@example.org")
+    assert "Een verbeterplan openen" in cat.get("/contracten/LF").text
+    assert "Een verbeterplan openen" not in am.get("/contracten/LF").text  # the supplier does not open plans
+    before = trail_length(site)
+    refused = post(cat, "/contracten/LF", "/contracten/LF/plannen", trigger="kpi", subject="Levertijden")
+    assert refused.status_code == 400 and "--kpi" in refused.text and trail_length(site) == before  # type: ignore[attr-defined]
+    answer = post(
+        cat, "/contracten/LF", "/contracten/LF/plannen", trigger="requirements", subject="Levertijden"
+    )
+    assert answer.status_code == 303, answer.text  # type: ignore[attr-defined]
+    plan = re.search(r"/plannen/(PLAN-\d+)", answer.headers["location"]).group(1)  # type: ignore[attr-defined,union-attr]
+    page = cat.get(f"/plannen/{plan}")
+    assert page.status_code == 200 and "Levertijden" in page.text and "plan.open" in page.text
+    answer = post(am, "/contracten/LF", "/contracten/LF/plannen", trigger="requirements", subject="Zelf")
+    assert answer.status_code == 409 and "B2 §5.2" in answer.text  # type: ignore[attr-defined]
