@@ -110,15 +110,6 @@ _B2: dict[str, str] = {
         "B2 §2.1.1 PI1 ('binnen zes (6) maanden na ingangsdatum'; de Beoordelingsfrequentie zegt 'na de "
         "gunning' — de tekst van de PI geldt)"
     ),
-    "SPEC §6 — contractual terms do not roll; KPI 7 and 8 count werkdagen on the Algemene termijnenwet "
-    "calendar": (
-        "SPEC §6 — contractuele termijnen schuiven niet door; KPI 7 en 8 tellen werkdagen volgens de kalender "
-        "van de Algemene termijnenwet"
-    ),
-    "SPEC §6 — the Algemene termijnenwet extends statutory terms only; contractual terms do not roll": (
-        "SPEC §6 — de Algemene termijnenwet verlengt alleen wettelijke termijnen; contractuele termijnen "
-        "schuiven niet door"
-    ),
     # clauses the procedures cite themselves
     "TP §2.1.2 (the Deelnemer and the Opdrachtgever establish the norm); B2 §2": (
         "TP §2.1.2 (de Deelnemer en de Opdrachtgever stellen de norm vast); B2 §2"
