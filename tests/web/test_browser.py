@@ -39,7 +39,7 @@ def test_a_whole_escalation_as_three_people_in_three_browsers(browser: Any, serv
     dirk = _person(browser, server, "dcm@example.org")
     dirk.goto(f"{server}/contracten/LF")
     _axe(dirk)
-    dirk.get_by_label("Onderwerp").fill("Leveringen <b>te laat</b>")
+    dirk.get_by_label("Onderwerp", exact=True).fill("Leveringen <b>te laat</b>")
     dirk.get_by_role("button", name="Escalatie openen").click()
     dirk.wait_for_url("**/escalaties/ESC-*")
     case_url = dirk.url.split("?")[0]
