@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 from support import register
 
@@ -68,3 +69,18 @@ def csrf_of(html: str) -> str:
     found = re.search(r'name="csrf" value="([0-9a-f]+)"', html)
     assert found, "the page has no CSRF field"
     return found.group(1)
+
+
+def signed_in(ctx: Ctx, email: str) -> Any:
+    """A test client of the web app on `ctx`, signed in as `email` with the shared password."""
+    from starlette.testclient import TestClient
+
+    from escalation_engine.web.app import create_app
+
+    browser = TestClient(create_app(ctx.db, clock=ctx.clock), follow_redirects=False)
+    page = browser.get("/aanmelden")
+    answer = browser.post(
+        "/aanmelden", data={"email": email, "password": PASSWORD, "next": "/", "csrf": csrf_of(page.text)}
+    )
+    assert answer.status_code == 303, answer.text
+    return browser

@@ -66,7 +66,7 @@ _NOT_IN_LINES = _NOT_IN_A_LINE - {"\n"}
 
 
 def forbidden(text: str, multi_line: bool = False) -> list[str]:
-    """The code points of `text` a one-line (or multi-line) field may not hold, as U+XXXX, sorted."""
+    """The code points of `text` a one-line (or multi-line) field may not hold, written U+0000-style (four hex digits), sorted."""
     banned = _NOT_IN_LINES if multi_line else _NOT_IN_A_LINE
     return sorted({f"U+{ord(ch):04X}" for ch in text if ch in banned})
 

@@ -11,31 +11,19 @@ from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import text
-from starlette.testclient import TestClient
-from web_support import PASSWORD, csrf_of, shared_world
+from web_support import shared_world, signed_in
 
 from escalation_engine.app.context import Ctx
 from escalation_engine.core import audit
 from escalation_engine.core.audit_search import search
 from escalation_engine.procedures.ladder import actions as esc
 from escalation_engine.web import audit_pages
-from escalation_engine.web.app import create_app
 
 
 @pytest.fixture
 def site(ctx: Ctx) -> Iterator[Ctx]:
     shared_world(ctx)
     yield ctx
-
-
-def signed_in(ctx: Ctx, email: str) -> TestClient:
-    browser = TestClient(create_app(ctx.db, clock=ctx.clock), follow_redirects=False)
-    page = browser.get("/aanmelden")
-    answer = browser.post(
-        "/aanmelden", data={"email": email, "password": PASSWORD, "next": "/", "csrf": csrf_of(page.text)}
-    )
-    assert answer.status_code == 303, answer.text
-    return browser
 
 
 def opened(ctx: Ctx, subject: str, contract: str = "LF", who: str = "dcm") -> str:

@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from starlette.testclient import TestClient
 from stepin_support import escalate_to_top
-from web_support import PASSWORD, csrf_of, shared_world
+from web_support import csrf_of, shared_world, signed_in
 
 from escalation_engine.app.context import Ctx
 from escalation_engine.core import audit
@@ -27,16 +27,6 @@ from escalation_engine.web.app import create_app
 def site(ctx: Ctx) -> Iterator[Ctx]:
     shared_world(ctx)
     yield ctx
-
-
-def signed_in(ctx: Ctx, email: str) -> TestClient:
-    browser = TestClient(create_app(ctx.db, clock=ctx.clock), follow_redirects=False)
-    page = browser.get("/aanmelden")
-    answer = browser.post(
-        "/aanmelden", data={"email": email, "password": PASSWORD, "next": "/", "csrf": csrf_of(page.text)}
-    )
-    assert answer.status_code == 303, answer.text
-    return browser
 
 
 def post(browser: TestClient, page: str, url: str, **data: str) -> object:
