@@ -25,6 +25,7 @@ from escalation_engine.core.deadlines import REMINDER, deadline_rows
 from escalation_engine.core.errors import BadInput, NotFound
 from escalation_engine.core.refs import case_ref
 from escalation_engine.core.registry import Registry
+from escalation_engine.core.responsibility import responsible_filter
 from escalation_engine.core.tables import AuditEvent, Person, Timer
 from escalation_engine.procedures.obligations.listing import status_of
 from escalation_engine.procedures.obligations.parties import involves
@@ -175,6 +176,8 @@ def _events_for(
         Timer.kind != REMINDER,
         Timer.subject_kind != "obligation",
     )
+    if person_key is not None:  # the person's deadlines chosen in SQL; the describer confirms each below
+        timers = timers.where(responsible_filter(registry, session, person_key, contract_key))
     listed = list(session.exec(timers.order_by(col(Timer.due_at))))
     for timer, entry in zip(listed, deadline_rows(registry, session, listed, now), strict=True):
         if person_key is None or person_key in entry["responsible"]:

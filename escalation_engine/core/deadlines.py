@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import func, or_, text
 from sqlmodel import Session, col, select
 
 from escalation_engine.core.context import Ctx
@@ -20,60 +20,132 @@ from escalation_engine.core.display import last_day
 from escalation_engine.core.paging import page, require_page
 from escalation_engine.core.refs import case_ref
 from escalation_engine.core.registry import Registry
+from escalation_engine.core.responsibility import responsible_filter
 from escalation_engine.core.tables import OPEN_DEADLINE, Timer
 from escalation_engine.core.visibility import restrict, visible
 
 REMINDER = "reminder"
 
 
+Keys = str | tuple[str, ...] | None  # one person key, or the keys of one account's memberships
+
+
+def _keys(person_key: Keys) -> tuple[str, ...]:
+    if not person_key:
+        return ()
+    return (person_key,) if isinstance(person_key, str) else person_key
+
+
+def _open_query(
+    ctx: Ctx,
+    session: Session,
+    *,
+    contract_key: str | None,
+    keys: tuple[str, ...],
+    within_days: int | None,
+    due_between: tuple[datetime, datetime] | None,
+    without_kinds: tuple[str, ...],
+    overdue: bool = False,
+) -> Any:
+    """The open deadlines (status pending or failed, not a reminder) that the filters keep, unordered."""
+    now = ctx.clock.now()
+    query = select(Timer).where(text(OPEN_DEADLINE))
+    if contract_key:
+        query = query.where(Timer.contract_key == contract_key)
+    if within_days is not None:
+        query = query.where(col(Timer.due_at) <= now + timedelta(days=within_days))
+    if due_between is not None:
+        query = query.where(col(Timer.due_at) >= due_between[0], col(Timer.due_at) < due_between[1])
+    if overdue:
+        query = query.where(col(Timer.due_at) <= now)
+    if without_kinds:
+        query = query.where(col(Timer.subject_kind).not_in(without_kinds))
+    query = restrict(session, query, col(Timer.contract_key))
+    if keys:
+        query = query.where(or_(*(responsible_filter(ctx.registry, session, k, contract_key) for k in keys)))
+    return query
+
+
 def list_deadlines(
     ctx: Ctx,
     *,
     contract_key: str | None = None,
-    person_key: str | None = None,
+    person_key: Keys = None,
     within_days: int | None = None,
     limit: int | None = None,
     offset: int = 0,
     due_between: tuple[datetime, datetime] | None = None,
+    without_kinds: tuple[str, ...] = (),
 ) -> list[dict[str, Any]]:
-    """The open deadlines, soonest first; `limit`/`offset` page through them in SQL, and `due_between`
-    (from, before) keeps those due in a period (a month view). With `person_key`, who
-    is responsible is known only once a deadline is described: a page is then filled from chunks of
-    deadlines, soonest first (twice the page, then doubling), and stops as soon as it is full."""
+    """The open deadlines, soonest first; `limit`/`offset` page through them in SQL, `due_between`
+    (from, before) keeps those due in a period (a month view), `without_kinds` leaves subject kinds out
+    (My work lists obligations from their own list). With `person_key` (or several keys of one account),
+    the deadlines are those the procedures' responsibility tests select in SQL (`core.responsibility`),
+    and each is kept only when its describer names the person too: a page is filled from chunks of them,
+    soonest first (twice the page, then doubling), and stops as soon as it is full."""
     require_page(limit, offset)
     ctx.registry.require_wired()
     now = ctx.clock.now()
+    keys = _keys(person_key)
     with ctx.db.read() as session:
-        query = select(Timer).where(text(OPEN_DEADLINE))  # status pending or failed, not a reminder
-        if contract_key:
-            query = query.where(Timer.contract_key == contract_key)
-        if within_days is not None:
-            query = query.where(col(Timer.due_at) <= now + timedelta(days=within_days))
-        if due_between is not None:
-            query = query.where(col(Timer.due_at) >= due_between[0], col(Timer.due_at) < due_between[1])
-        query = restrict(session, query, col(Timer.contract_key))
-        query = query.order_by(col(Timer.due_at), col(Timer.id))
-        if not person_key:
+        query = _open_query(
+            ctx,
+            session,
+            contract_key=contract_key,
+            keys=keys,
+            within_days=within_days,
+            due_between=due_between,
+            without_kinds=without_kinds,
+        ).order_by(col(Timer.due_at), col(Timer.id))
+        if not keys:
             timers = list(session.exec(page(query, limit, offset)))
             return visible(session, deadline_rows(ctx.registry, session, timers, now))
         if limit is None:
             timers = list(session.exec(query))
-            return visible(session, _theirs(ctx.registry, session, timers, now, person_key))[offset:]
+            return visible(session, _theirs(ctx.registry, session, timers, now, keys))[offset:]
         rows: list[dict[str, Any]] = []
         start, chunk = 0, 2 * (offset + limit)
         while len(rows) < offset + limit:  # described a chunk at a time (each twice the last) until full
             timers = list(session.exec(page(query, chunk, start)))
-            rows.extend(visible(session, _theirs(ctx.registry, session, timers, now, person_key)))
+            rows.extend(visible(session, _theirs(ctx.registry, session, timers, now, keys)))
             if len(timers) < chunk:
                 break
             start, chunk = start + chunk, 2 * chunk
         return rows[offset : offset + limit]
 
 
+def count_deadlines(
+    ctx: Ctx,
+    *,
+    contract_key: str | None = None,
+    person_key: Keys = None,
+    within_days: int | None = None,
+    without_kinds: tuple[str, ...] = (),
+    overdue: bool = False,
+) -> int:
+    """How many open deadlines `list_deadlines` keeps with the same filters (`overdue`: only those whose
+    moment has passed), counted in SQL; a person's count rests on the responsibility tests, which a test
+    holds to say exactly what the describers say."""
+    ctx.registry.require_wired()
+    with ctx.db.read() as session:
+        query = _open_query(
+            ctx,
+            session,
+            contract_key=contract_key,
+            keys=_keys(person_key),
+            within_days=within_days,
+            due_between=None,
+            without_kinds=without_kinds,
+            overdue=overdue,
+        )
+        return int(session.exec(select(func.count()).select_from(query.subquery())).one())
+
+
 def _theirs(
-    registry: Registry, session: Session, timers: list[Timer], now: datetime, person_key: str
+    registry: Registry, session: Session, timers: list[Timer], now: datetime, keys: tuple[str, ...]
 ) -> list[dict[str, Any]]:
-    return [row for row in deadline_rows(registry, session, timers, now) if person_key in row["responsible"]]
+    rows = deadline_rows(registry, session, timers, now)
+    return [row for row in rows if any(key in row["responsible"] for key in keys)]
 
 
 def deadline_rows(

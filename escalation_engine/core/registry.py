@@ -42,6 +42,12 @@ class DueTimer:
 # A handler is called as handler(ctx, session, timer, now) and returns its outcome ("obsolete" skips the timer);
 # typed loosely here because the context carries the registry (the core's Ctx imports this module).
 Handler = Callable[..., str]
+# A responsibility test is called as responsibility(session, contract_key, person_key) and returns a SQL
+# condition on the timer table (or True/False) that holds for the open deadlines of its subject kind on that
+# contract the person is responsible for or reminded of — the describer's `responsible`, written as SQL so a
+# person's deadlines are filtered and paged in the database. It may hold for more (the describer still decides),
+# never for fewer.
+Responsibility = Callable[["Session", str, str], Any]
 # A describer is called as describer(session, timers) for many timers of its subject kind at once and returns
 # what each is about by timer id (reading the cases in a few statements, not one set per timer).
 Describer = Callable[["Session", "list[Timer]"], dict[int, dict[str, Any]]]
@@ -51,6 +57,7 @@ Describer = Callable[["Session", "list[Timer]"], dict[int, dict[str, Any]]]
 class Registry:
     handlers: dict[tuple[str, str], Handler] = field(default_factory=dict)
     describers: dict[str, Describer] = field(default_factory=dict)
+    responsibilities: dict[str, Responsibility] = field(default_factory=dict)
     _hooks: dict[str, list[Callable[..., Any]]] = field(default_factory=dict)
     sealed: bool = False
     loader: Callable[[Registry], None] | None = None  # wires the registry on first use (keeps start-up light)
@@ -70,6 +77,13 @@ class Registry:
             raise InternalFault(f"two describers for deadlines of {subject_kind}")
         self.describers[subject_kind] = func
 
+    def responsibility(self, subject_kind: str, func: Responsibility) -> None:
+        """Who is responsible for the deadlines of `subject_kind`, as a SQL condition (see `Responsibility`)."""
+        self._open_for(f"responsibility of {subject_kind}")
+        if subject_kind in self.responsibilities:
+            raise InternalFault(f"two responsibility tests for deadlines of {subject_kind}")
+        self.responsibilities[subject_kind] = func
+
     def hook(self, name: str, func: Callable[..., Any]) -> None:
         """Answer the hook `name` that another procedure offers (its module names the call's shape)."""
         self._open_for(name)
@@ -86,6 +100,10 @@ class Registry:
     def describer_for(self, subject_kind: str) -> Describer | None:
         self.require_wired()
         return self.describers.get(subject_kind)
+
+    def responsibility_for(self, subject_kind: str) -> Responsibility | None:
+        self.require_wired()
+        return self.responsibilities.get(subject_kind)
 
     def seal(self) -> Registry:
         self.sealed = True

@@ -60,3 +60,36 @@ def test_the_scale_benchmark_seeds_through_the_service_keeps_the_seed_and_times_
 def _scale(work: Path, n: int) -> list[dict[str, Any]]:
     runs: list[dict[str, Any]] = _worker("scale_sqlite", work, n)  # type: ignore[assignment]
     return runs
+
+
+@pytest.mark.slow
+def test_the_web_benchmark_seeds_its_database_and_times_every_page_without_an_error(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "ESCALATION_ENGINE_BENCH_CACHE": str(tmp_path / "cache")}
+    command = [
+        sys.executable,
+        "-m",
+        "bench.web",
+        "--cases",
+        "6",
+        "--audit-rows",
+        "400",
+        "--backends",
+        "sqlite",
+    ]
+    command += ["--users", "2", "--seconds", "1", "--repeats", "2"]
+    done = subprocess.run(
+        command, capture_output=True, text=True, env=env, cwd=ROOT, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    (result,) = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["load"]["errors"] == 0 and result["seed_s"] > 0
+    assert set(result["in_process"]) == {
+        "my work (category)",
+        "my work (account manager)",
+        "contract page (category)",
+        "case page (category)",
+        "audit review (category)",
+    }
+    assert set(result["load"]["pages"]) == {"my work", "contract page", "case page", "audit review"}
+    kept = list((tmp_path / "cache").glob("web-*-6-400.db"))
+    assert len(kept) == 1  # the seed is kept for the next run

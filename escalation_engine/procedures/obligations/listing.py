@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, literal, or_
+from sqlalchemy import ColumnElement, and_, exists, func, literal, or_
 from sqlmodel import Session, col, select
 
 from escalation_engine.contracts.lookup import get_contract
@@ -43,13 +43,14 @@ def _status_is(state: str, now: datetime) -> ColumnElement[bool] | None:
     return None
 
 
-def _involves(person_key: str) -> ColumnElement[bool]:
-    """`parties.involves` as SQL: the person, on the obligation's contract, owes it or is owed it (the roles
-    owed to are a comma-separated list)."""
+def _involves(person_key: str | tuple[str, ...]) -> ColumnElement[bool]:
+    """`parties.involves` as SQL: the person (or one of an account's person keys), on the obligation's
+    contract, owes it or is owed it (the roles owed to are a comma-separated list)."""
     owed_to = literal(",") + col(Obligation.owed_to_roles) + literal(",")
+    keys = (person_key,) if isinstance(person_key, str) else person_key
     return exists().where(
         col(Person.contract_key) == col(Obligation.contract_key),
-        col(Person.key) == person_key,
+        col(Person.key).in_(keys),
         or_(
             col(Person.role) == col(Obligation.owed_by_role),
             owed_to.contains(literal(",") + col(Person.role) + literal(",")),
@@ -84,11 +85,39 @@ def obligation_view(session: Session, row: Obligation, now: datetime) -> dict[st
     }
 
 
+def _query(
+    session: Session,
+    now: datetime,
+    *,
+    contract_key: str | None,
+    person_key: str | tuple[str, ...] | None,
+    within_days: int | None,
+    state: str,
+    due_between: tuple[date, date] | None,
+) -> Any:
+    if state not in STATES:
+        raise BadInput(f"unknown state {state!r}: expected one of {', '.join(STATES)}")
+    query = select(Obligation)
+    if contract_key:
+        get_contract(session, contract_key)
+        query = query.where(Obligation.contract_key == contract_key)
+    if within_days is not None:
+        query = query.where(col(Obligation.due_date) <= local_date(now) + timedelta(days=within_days))
+    if due_between is not None:
+        query = query.where(col(Obligation.due_date).between(*due_between))
+    status = _status_is(state, now)
+    if status is not None:
+        query = query.where(status)
+    if person_key:
+        query = query.where(_involves(person_key))
+    return restrict(session, query, col(Obligation.contract_key))
+
+
 def list_obligations(
     ctx: Ctx,
     *,
     contract_key: str | None = None,
-    person_key: str | None = None,
+    person_key: str | tuple[str, ...] | None = None,
     within_days: int | None = None,
     state: str = "open",
     limit: int | None = None,
@@ -97,27 +126,43 @@ def list_obligations(
 ) -> list[dict[str, Any]]:
     """The obligations in `state`, soonest first; `limit`/`offset` page through them in SQL, and
     `due_between` (first day, last day) keeps those whose last day falls in a period (a month view)."""
-    if state not in STATES:
-        raise BadInput(f"unknown state {state!r}: expected one of {', '.join(STATES)}")
     require_page(limit, offset)
     now = ctx.clock.now()
     with ctx.db.read() as session:
-        query = select(Obligation)
-        if contract_key:
-            get_contract(session, contract_key)
-            query = query.where(Obligation.contract_key == contract_key)
-        if within_days is not None:
-            query = query.where(col(Obligation.due_date) <= local_date(now) + timedelta(days=within_days))
-        if due_between is not None:
-            query = query.where(col(Obligation.due_date).between(*due_between))
-        status = _status_is(state, now)
-        if status is not None:
-            query = query.where(status)
-        if person_key:
-            query = query.where(_involves(person_key))
-        query = restrict(session, query, col(Obligation.contract_key))
+        query = _query(
+            session,
+            now,
+            contract_key=contract_key,
+            person_key=person_key,
+            within_days=within_days,
+            state=state,
+            due_between=due_between,
+        )
         rows = list(
             session.exec(page(query.order_by(col(Obligation.due_date), col(Obligation.id)), limit, offset))
         )
         preload_people(session, (row.contract_key for row in rows))
         return [obligation_view(session, row, now) for row in rows]
+
+
+def count_obligations(
+    ctx: Ctx,
+    *,
+    contract_key: str | None = None,
+    person_key: str | tuple[str, ...] | None = None,
+    within_days: int | None = None,
+    state: str = "open",
+) -> int:
+    """How many obligations `list_obligations` lists with the same filters, counted in SQL."""
+    now = ctx.clock.now()
+    with ctx.db.read() as session:
+        query = _query(
+            session,
+            now,
+            contract_key=contract_key,
+            person_key=person_key,
+            within_days=within_days,
+            state=state,
+            due_between=None,
+        )
+        return int(session.exec(select(func.count()).select_from(query.subquery())).one())

@@ -1,0 +1,40 @@
+"""Who is responsible for an escalation's response deadline, as SQL: everyone with one of the profile's
+reminded roles, and the counterpart of the case's latest level record (`describe_deadline` says the same per
+row) — so My work and `deadlines --person` filter and page a person's deadlines in the database."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, true
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from escalation_engine.contracts.lookup import session_profile
+from escalation_engine.contracts.people import session_people
+from escalation_engine.core.registry import Registry
+from escalation_engine.core.tables import Timer
+from escalation_engine.procedures.ladder.tables import EscalationLevel
+
+
+def responsible(session: Session, contract_key: str, person_key: str) -> Any:
+    person = session_people(session, contract_key).get(person_key)
+    if person is None:
+        return False
+    if person.role in session_profile(session, contract_key).spec.reminders.notify_roles:
+        return true()
+    later = aliased(EscalationLevel)
+    latest = (
+        select(func.max(later.id))
+        .where(later.escalation_id == EscalationLevel.escalation_id)
+        .correlate(EscalationLevel)
+        .scalar_subquery()
+    )
+    theirs = select(EscalationLevel.escalation_id).where(
+        EscalationLevel.counterpart_key == person_key, col(EscalationLevel.id) == latest
+    )
+    return col(Timer.subject_id).in_(theirs)
+
+
+def register(registry: Registry) -> None:
+    registry.responsibility("escalation", responsible)

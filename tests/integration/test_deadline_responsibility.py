@@ -1,0 +1,99 @@
+"""A person's deadlines are chosen in SQL by each procedure's responsibility test, and the test says exactly
+what the procedure's describer says row by row: on the demo's database (every procedure, every kind of
+deadline, both contracts) with every deadline reopened, each person's SQL selection is the set of deadlines
+whose describer names them."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import col, select
+
+from escalation_engine.app.context import Ctx
+from escalation_engine.core.db import Database
+from escalation_engine.core.deadlines import deadline_rows, list_deadlines
+from escalation_engine.core.responsibility import responsible_filter
+from escalation_engine.core.tables import OPEN_DEADLINE, Person, Timer
+
+
+@pytest.fixture(scope="module")
+def reopened(tmp_path_factory: pytest.TempPathFactory) -> Ctx:
+    from escalation_engine.demo.run import run_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    run_demo(keep=path, echo=None)
+    db = Database(f"sqlite:///{path}")
+    with db.write() as session:  # every deadline the demo ever set, open again: all kinds, all stages
+        session.execute(text("UPDATE timer SET status = 'pending' WHERE kind != 'reminder'"))
+    return Ctx(db=db)
+
+
+def _described(ctx: Ctx) -> dict[tuple[str, str], set[int]]:
+    with ctx.db.read() as session:
+        timers = list(session.exec(select(Timer).where(text(OPEN_DEADLINE))))
+        rows = deadline_rows(ctx.registry, session, timers, ctx.clock.now())
+    theirs: dict[tuple[str, str], set[int]] = {}
+    for row in rows:
+        for key in row["responsible"]:
+            theirs.setdefault((row["contract"], key), set()).add(row["timer"])
+    return theirs
+
+
+def test_each_persons_deadlines_in_sql_are_exactly_those_the_describers_name(reopened: Ctx) -> None:
+    ctx = reopened
+    described = _described(ctx)
+    kinds_seen: set[str] = set()
+    with ctx.db.read() as session:
+        people = [(p.contract_key, p.key) for p in session.exec(select(Person))]
+        everything = {t.id for t in session.exec(select(Timer).where(text(OPEN_DEADLINE)))}
+        for contract, key in people:
+            query = select(Timer).where(
+                text(OPEN_DEADLINE), responsible_filter(ctx.registry, session, key, contract)
+            )
+            chosen = list(session.exec(query))
+            assert {t.id for t in chosen} == described.get((contract, key), set()), (contract, key)
+            kinds_seen |= {t.subject_kind for t in chosen}
+    assert kinds_seen == {"escalation", "plan", "stepin", "kpi_verdict", "sanction", "obligation"}
+    assert any(0 < len(ids) < len(everything) for ids in described.values())  # the test does choose
+
+
+def test_a_person_of_one_contract_gets_no_deadline_of_another(reopened: Ctx) -> None:
+    with reopened.db.read() as session:
+        query = select(Timer).where(responsible_filter(reopened.registry, session, "am-tp"))
+        contracts = {t.contract_key for t in session.exec(query)}
+        assert contracts == {"TP-2026"}
+        nobody = select(Timer).where(responsible_filter(reopened.registry, session, "nobody"))
+        assert list(session.exec(nobody)) == []
+
+
+def test_a_page_of_a_persons_deadlines_is_read_without_describing_the_others(
+    reopened: Ctx, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Describing stays for the rows on the page: the account manager's first five, not every open one."""
+    import escalation_engine.core.deadlines as deadlines
+
+    described: list[int] = []
+    real = deadlines.deadline_rows
+
+    def counting(registry, session, timers, now):  # type: ignore[no-untyped-def]
+        described.append(len(timers))
+        return real(registry, session, timers, now)
+
+    monkeypatch.setattr(deadlines, "deadline_rows", counting)
+    rows = list_deadlines(reopened, contract_key="LF-2026", person_key="dcm", limit=5)
+    assert len(rows) == 5 and all("dcm" in row["responsible"] for row in rows)
+    with reopened.db.read() as session:
+        open_ones = len(
+            list(
+                session.exec(
+                    select(Timer.id).where(text(OPEN_DEADLINE), col(Timer.contract_key) == "LF-2026")
+                )
+            )
+        )
+    assert sum(described) <= 10 < open_ones
+
+
+def test_every_kind_of_deadline_has_a_responsibility_test(reopened: Ctx) -> None:
+    registry = reopened.registry
+    registry.require_wired()
+    assert set(registry.describers) == set(registry.responsibilities)
