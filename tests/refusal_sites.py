@@ -123,22 +123,29 @@ def _skeletons(
         variants = [(done + token, (*tokens, token), chosen) for done, tokens, chosen in variants]
 
     def walk(expr: ast.expr) -> None:
-        if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
-            add_text(expr.value)
-        elif isinstance(expr, ast.JoinedStr):
-            for part in expr.values:
-                if isinstance(part, ast.Constant):
-                    add_text(str(part.value))
-                elif isinstance(part, ast.FormattedValue):
-                    add_value(part.value)
-        elif isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
-            walk(expr.left)
-            walk(expr.right)
-        else:
-            add_value(expr)
+        for part in _parts(expr):
+            if isinstance(part, str):
+                add_text(part)
+            else:
+                add_value(part)
 
     walk(node)
     return [(text, tokens) for text, tokens, _ in variants]
+
+
+def _parts(expr: ast.expr) -> list[str | ast.expr]:
+    """A text expression as its literal pieces and the expressions put in between, in order."""
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+        return [expr.value]
+    if isinstance(expr, ast.JoinedStr):
+        return [
+            str(part.value) if isinstance(part, ast.Constant) else part.value
+            for part in expr.values
+            if isinstance(part, ast.Constant | ast.FormattedValue)
+        ]
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
+        return [*_parts(expr.left), *_parts(expr.right)]
+    return [expr]
 
 
 def _is_text(node: ast.expr) -> bool:
@@ -155,10 +162,8 @@ def _callee(node: ast.Call) -> str | None:
     return node.func.attr if isinstance(node.func, ast.Attribute) else None
 
 
-def _literal_arguments(trees: dict[str, ast.Module]) -> dict[tuple[str, str], list[Skeleton]]:
-    """(function, parameter) → the texts (literals and f-strings, as skeletons) the engine passes for that
-    parameter, anywhere; a parameter passed on from the caller's own parameter (`require_line(value, what)`)
-    gets the caller's texts too."""
+def _parameters(trees: dict[str, ast.Module]) -> dict[str, list[str]]:
+    """Each function's parameter names, by the function's name."""
     params: dict[str, list[str]] = {}
     for tree in trees.values():
         for node in ast.walk(tree):
@@ -167,6 +172,14 @@ def _literal_arguments(trees: dict[str, ast.Module]) -> dict[tuple[str, str], li
                 params.setdefault(
                     node.name, [a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]]
                 )
+    return params
+
+
+def _literal_arguments(trees: dict[str, ast.Module]) -> dict[tuple[str, str], list[Skeleton]]:
+    """(function, parameter) → the texts (literals and f-strings, as skeletons) the engine passes for that
+    parameter, anywhere; a parameter passed on from the caller's own parameter (`require_line(value, what)`)
+    gets the caller's texts too."""
+    params = _parameters(trees)
     found: dict[tuple[str, str], set[Skeleton]] = {}
     filler = _Filler()
     passed_on: list[tuple[tuple[str, str], tuple[str, str]]] = []  # (callee, param) ← (caller, its param)
@@ -178,16 +191,12 @@ def _literal_arguments(trees: dict[str, ast.Module]) -> dict[tuple[str, str], li
             callee = _callee(node) or ""
             pairs = list(zip(params[callee], node.args, strict=False))
             pairs += [(k.arg, k.value) for k in node.keywords if k.arg]
-            caller = owner.get(node)
+            caller = owner[node].name if node in owner else ""
             for name, value in pairs:
                 if isinstance(value, ast.Constant | ast.JoinedStr) and _is_text(value):
                     found.setdefault((callee, name), set()).update(_skeletons(value, {}, filler))
-                elif (
-                    isinstance(value, ast.Name)
-                    and caller is not None
-                    and value.id in params.get(caller.name, [])
-                ):
-                    passed_on.append(((callee, name), (caller.name, value.id)))
+                elif isinstance(value, ast.Name) and value.id in params.get(caller, []):
+                    passed_on.append(((callee, name), (caller, value.id)))
     for _ in range(3):  # a parameter passed on through up to three functions
         for target, origin in passed_on:
             found.setdefault(target, set()).update(found.get(origin, set()))

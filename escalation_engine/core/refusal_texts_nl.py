@@ -99,6 +99,7 @@ KINDS = {
     "token": "token",
 }
 
+PERIOD_KINDS = {"month": "maand", "quarter": "kwartaal", "half-year": "halfjaar", "year": "jaar"}
 SIDES = {"client": "Opdrachtgever", "participant": "Deelnemer", "supplier": "Opdrachtnemer"}
 UNITS = {
     "days": "dagen",

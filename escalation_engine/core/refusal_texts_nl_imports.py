@@ -1,11 +1,12 @@
 """Dutch sentence patterns for a refused import (KPI results or a survey round, .xlsx or .csv): the file's
-own problems, each row's and column's problem, and who may import (see `refusal_texts`)."""
+own problems, each row's and column's problem, who may import, and the KPI rules' checks of the figures a row
+holds (see `refusal_texts`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from escalation_engine.core.refusal_texts_nl import SIDES, word
+from escalation_engine.core.refusal_texts_nl import PERIOD_KINDS, SIDES, word
 
 SENTENCES: list[tuple[str, Any]] = [
     # an imported file, refused whole (kpi import, survey import; core.sheets)
@@ -79,5 +80,48 @@ SENTENCES: list[tuple[str, Any]] = [
             f"{m.group(1)} {m.group(2)} is vastgelegd door {m.group(3)} ({m.group(4)}, kant "
             f"{word(SIDES, m.group(5))}): iemand aan de kant van Opdrachtnemer ({m.group(6)}) vervangt dat niet"
         ),
+    ),
+    # the rules' own checks of figures (kpis.rules.delivery, kpis.rules.waiting_room)
+    (r"\bmust be a Decimal percentage 0-100, got ", "moet een Decimal-percentage 0-100 zijn, niet "),
+    (r"\bquarter availability of (.+?) in (\S+)", r"kwartaalbeschikbaarheid van \1 in \2"),
+    (r"\bmonthly availability of (.+?) in (\S+)", r"maandbeschikbaarheid van \1 in \2"),
+    (
+        r"\bavailability of (.+?) in (\S+) must be one Decimal or 1-3 monthly Decimals, got ",
+        r"beschikbaarheid van \1 in \2 moet één Decimal of 1-3 maandelijkse Decimals zijn, niet ",
+    ),
+    (r"\bavailability of (.+?) in (\S+)", r"beschikbaarheid van \1 in \2"),
+    (r"(\S+) percentage at month (\S+)", r"percentage \1 in maand \2"),
+    (
+        r"\bmonth (\S+) must be the first day of a month \(a date\)",
+        r"maand \1 moet de eerste dag van een maand zijn (een datum)",
+    ),
+    (
+        r"(\S+) is a (\S+), not a quarter like '2026-Q3'",
+        lambda m: f"{m.group(1)} is een {word(PERIOD_KINDS, m.group(2))}, geen kwartaal zoals '2026-Q3'",
+    ),
+    (
+        r"no availability figures for any participant in (\S+)",
+        r"geen beschikbaarheidscijfers voor een Deelnemer in \1",
+    ),
+    (r"\bparticipant (.+?) is not a non-empty name", r"Deelnemer \1 is geen niet-lege naam"),
+    (
+        r"measurement moment (\S+) is not one of months 6, 9 or 12 of execution",
+        r"meetmoment \1 is niet een van de maanden 6, 9 of 12 van de uitvoering",
+    ),
+    (
+        r"month of execution (\S+) must be a whole number >= 1",
+        r"maand van de uitvoering \1 moet een geheel getal >= 1 zijn",
+    ),
+    (
+        r"no measurement results to evaluate the waiting-room clause on",
+        "geen meetresultaten om de wachtkamerclausule op te beoordelen",
+    ),
+    (
+        r"result for month (\S+) is the verdict of month (\S+)",
+        r"het resultaat voor maand \1 is het oordeel van maand \2",
+    ),
+    (
+        r"result for month (\S+) must be True/False or a MomentVerdict",
+        r"het resultaat voor maand \1 moet True/False of een MomentVerdict zijn",
     ),
 ]

@@ -6,10 +6,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from escalation_engine.core.refusal_texts_nl import SANCTION_ACTS, STATES, UNITS, alternatives, word
+from escalation_engine.core.refusal_texts_nl import (
+    PERIOD_KINDS,
+    SANCTION_ACTS,
+    STATES,
+    UNITS,
+    alternatives,
+    word,
+)
 from escalation_engine.core.source_texts_nl import SOURCES
 
-PERIOD_KINDS = {"month": "maand", "quarter": "kwartaal", "half-year": "halfjaar", "year": "jaar"}
 EVALUATING = {
     "evaluating KPIs": "het beoordelen van de KPI's",
     "evaluating the survey": "het beoordelen van het onderzoek",
@@ -112,49 +118,6 @@ SENTENCES: list[tuple[str, Any]] = [
     (
         r"unknown period kind (.+?): expected month, quarter, half-year or year",
         r"onbekende soort periode \1: verwacht 'month', 'quarter', 'half-year' of 'year'",
-    ),
-    # the rules' own checks of figures (kpis.rules.delivery, kpis.rules.waiting_room)
-    (r"\bmust be a Decimal percentage 0-100, got ", "moet een Decimal-percentage 0-100 zijn, niet "),
-    (r"\bquarter availability of (.+?) in (\S+)", r"kwartaalbeschikbaarheid van \1 in \2"),
-    (r"\bmonthly availability of (.+?) in (\S+)", r"maandbeschikbaarheid van \1 in \2"),
-    (
-        r"\bavailability of (.+?) in (\S+) must be one Decimal or 1-3 monthly Decimals, got ",
-        r"beschikbaarheid van \1 in \2 moet één Decimal of 1-3 maandelijkse Decimals zijn, niet ",
-    ),
-    (r"\bavailability of (.+?) in (\S+)", r"beschikbaarheid van \1 in \2"),
-    (r"(\S+) percentage at month (\S+)", r"percentage \1 in maand \2"),
-    (
-        r"\bmonth (\S+) must be the first day of a month \(a date\)",
-        r"maand \1 moet de eerste dag van een maand zijn (een datum)",
-    ),
-    (
-        r"(\S+) is a (\S+), not a quarter like '2026-Q3'",
-        lambda m: f"{m.group(1)} is een {word(PERIOD_KINDS, m.group(2))}, geen kwartaal zoals '2026-Q3'",
-    ),
-    (
-        r"no availability figures for any participant in (\S+)",
-        r"geen beschikbaarheidscijfers voor een Deelnemer in \1",
-    ),
-    (r"\bparticipant (.+?) is not a non-empty name", r"Deelnemer \1 is geen niet-lege naam"),
-    (
-        r"measurement moment (\S+) is not one of months 6, 9 or 12 of execution",
-        r"meetmoment \1 is niet een van de maanden 6, 9 of 12 van de uitvoering",
-    ),
-    (
-        r"month of execution (\S+) must be a whole number >= 1",
-        r"maand van de uitvoering \1 moet een geheel getal >= 1 zijn",
-    ),
-    (
-        r"no measurement results to evaluate the waiting-room clause on",
-        "geen meetresultaten om de wachtkamerclausule op te beoordelen",
-    ),
-    (
-        r"result for month (\S+) is the verdict of month (\S+)",
-        r"het resultaat voor maand \1 is het oordeel van maand \2",
-    ),
-    (
-        r"result for month (\S+) must be True/False or a MomentVerdict",
-        r"het resultaat voor maand \1 moet True/False of een MomentVerdict zijn",
     ),
     # the customer-satisfaction survey (kpis.surveys, kpis.rules.survey; B2 §2.3)
     (
