@@ -1,5 +1,6 @@
 """The plumbing every page shares: who is signed in, the language, the CSRF token, the engine's refusals shown
-on the page (the same words the CLI prints), "not found" for what the person may not see, and no trace ever."""
+on the page (what the CLI prints, in the page's language), "not found" for what the person may not see, and no
+trace ever."""
 
 from __future__ import annotations
 

@@ -164,11 +164,11 @@ def test_a_verified_email_of_an_invited_account_signs_in_with_single_sign_on(
 @pytest.mark.parametrize(
     ("change", "words"),
     [
-        ({"email": "stranger@example.org"}, "has no account here"),
-        ({"verified": False}, "no verified e-mail"),
-        ({"audience": "someone-else"}, "not valid"),
-        ({"nonce": "replayed"}, "not valid"),
-        ({"signing_key": "other"}, "not valid"),
+        ({"email": "stranger@example.org"}, "heeft hier geen account"),  # a Dutch page: the refusal in Dutch
+        ({"verified": False}, "geen geverifieerd e-mailadres"),
+        ({"audience": "someone-else"}, "niet geldig"),
+        ({"nonce": "replayed"}, "niet geldig"),
+        ({"signing_key": "other"}, "niet geldig"),
     ],
     ids=["unknown-account", "unverified-email", "wrong-audience", "wrong-nonce", "foreign-key"],
 )

@@ -274,9 +274,9 @@ def test_a_refused_upload_shows_each_problem_with_its_row_and_column_and_imports
     )
     assert answer.status_code == 400, answer.text
     assert (
-        "row 2, column" in answer.text
-        and "row 3, column kpi" in answer.text
-        and "nothing imported" in answer.text
+        "rij 2, kolom" in answer.text
+        and "rij 3, kolom kpi" in answer.text
+        and "niets geïmporteerd" in answer.text
     )
     assert "<li>" in answer.text
     assert [r for r in audit.listing(site.db) if r["action"] == "kpi.import"] == []
