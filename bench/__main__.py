@@ -102,6 +102,40 @@ def _rows(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         )
     )
     rows.extend(_scale_rows(results.get("scale", [])))
+    rows.extend(_web_rows(results.get("web", [])))
+    return rows
+
+
+def _web(cases: int, backends: list[str], *, quick: bool) -> list[dict[str, Any]]:
+    """`bench.web` in a subprocess: the pages at `cases` escalations and ten audit rows per escalation."""
+    command = [sys.executable, "-m", "bench.web", "--cases", str(cases), "--audit-rows", str(10 * cases)]
+    command += ["--backends", ",".join(backends)] + (["--seconds", "3", "--repeats", "5"] if quick else [])
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"benchmark bench.web failed:\n{done.stderr}")
+    result: list[dict[str, Any]] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _web_rows(runs: list[dict[str, Any]]) -> list[tuple[str, str, str, str]]:
+    rows: list[tuple[str, str, str, str]] = []
+    for run in runs:
+        for kind, pages in (("in-process", run["in_process"]), ("20 users", run["load"]["pages"])):
+            worst = max(pages, key=lambda name: pages[name]["p95_ms"])
+            p95 = pages[worst]["p95_ms"]
+            errors = run["load"]["errors"] if kind == "20 users" else 0
+            rows.append(
+                (
+                    f"8. web pages, {run['backend']}, {run['cases']:,} esc., {run['audit_rows']:,} audit rows, {kind}",
+                    "p95 "
+                    + ", ".join(f"{name} {pages[name]['p95_ms']:,.0f}" for name in pages)
+                    + " ms"
+                    + (f"; errors {errors}" if kind == "20 users" else ""),
+                    "p95 ≤ 50 ms, no error",
+                    _verdict(p95 <= 50 and errors == 0),
+                )
+            )
     return rows
 
 
@@ -202,6 +236,8 @@ def main() -> None:
                 f"… lists at scale, {backend}, {largest // 10:,} and {largest:,} escalations", file=sys.stderr
             )
             results["scale"].extend(_job(f"scale_{backend}", work, largest))
+        print(f"… web pages, {', '.join(backends)}, {largest:,} escalations", file=sys.stderr)
+        results["web"] = _web(largest, backends, quick=args.quick)
     results["seconds"] = time.time() - started
     _print_table(_rows(results))
     _print_scale(results["scale"])
