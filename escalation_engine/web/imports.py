@@ -3,6 +3,7 @@ problem with its row and column, and nothing is imported."""
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,9 @@ def import_post(req: Req) -> Response:
     name = req.field("filename") or ""
     content = files.get("file", b"")
     kind = req.field("kind")
+    folder = (
+        ""  # the upload's temporary folder: a message names the file as the person named it, not the folder
+    )
     try:
         if kind not in KINDS:
             raise BadInput(req.t("Kies wat u importeert."))
@@ -72,6 +76,7 @@ def import_post(req: Req) -> Response:
             raise BadInput(req.t("Het bestand is groter dan 5 MB."))
         suffix = ".xlsx" if content[:2] == b"PK" else ".csv"
         with tempfile.TemporaryDirectory(prefix="escalation-upload-") as tmp:
+            folder = str(Path(tmp)) + os.sep
             path = Path(tmp) / f"{Path(name).stem or 'upload'}{suffix}"
             path.write_bytes(content)
             if kind == "kpi":
@@ -89,7 +94,10 @@ def import_post(req: Req) -> Response:
     except NotFound:
         raise
     except EngineError as exc:
-        return _page(req, key, status=refusal_status(exc), refusal=exc.as_dict())
+        refusal = exc.as_dict()
+        if folder:
+            refusal["message"] = str(refusal["message"]).replace(folder, "")
+        return _page(req, key, status=refusal_status(exc), refusal=refusal)
     return _page(
         req, key, done=req.t("Geïmporteerd") + f": {result.get('imported', result.get('grades', ''))}"
     )

@@ -138,3 +138,12 @@ def test_a_password_links_refusal_reads_as_dutch_and_as_written_in_english(site:
     assert "deze link is niet meer geldig (gebruikt, verlopen of onbekend)" in used.text  # type: ignore[attr-defined]
     english = post(browser, url, f"{url}?lang=en", password="een lang genoeg wachtwoord voor hier")
     assert "this link is not valid any more" in english.text  # type: ignore[attr-defined]
+
+
+def test_a_refused_file_is_named_as_uploaded_not_by_the_servers_temporary_folder(site: Ctx) -> None:
+    dcm = signed_in(site, "dcm@example.org")
+    files = {"file": ("leeg.csv", b"kpi,period,value,participant\n", "text/csv")}
+    answer = post(dcm, "/contracten/LF/import", "/contracten/LF/import", files=files, kind="kpi")
+    text = answer.text  # type: ignore[attr-defined]
+    assert answer.status_code == 400 and "leeg.csv" in text  # type: ignore[attr-defined]
+    assert "escalation-upload-" not in text and "/tmp" not in text
