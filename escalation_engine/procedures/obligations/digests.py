@@ -25,6 +25,7 @@ from escalation_engine.core.health import operator_findings
 from escalation_engine.core.notice_texts import link_to, queue_rendered, render_notice
 from escalation_engine.core.refs import case_ref
 from escalation_engine.core.registry import DueTimer, Registry
+from escalation_engine.core.responsibility import responsible_filter
 from escalation_engine.core.schedule import schedule
 from escalation_engine.core.tables import OPEN_DEADLINE, Account, Contract, Person, Timer
 from escalation_engine.procedures.obligations.listing import status_of
@@ -169,6 +170,7 @@ def compose(
         text(OPEN_DEADLINE),  # pending, or failed (in sight until retried), and not a reminder
         Timer.subject_kind != "obligation",
         col(Timer.due_at) <= end_of_day(until),  # its last day (display.last_day) is on or before `until`
+        responsible_filter(registry, session, person.key, person.contract_key),  # theirs, chosen in SQL
     )
     for entry in deadline_rows(registry, session, list(session.exec(query.order_by(col(Timer.due_at)))), now):
         if person.key in entry["responsible"] and date.fromisoformat(entry["due"]) <= until:
