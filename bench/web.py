@@ -2,7 +2,7 @@
 [--users 20] [--seconds 10]`.
 
 The database (`bench.web_seed`, kept between runs): N escalations opened through the service, a response on
-every other one, one case with 200 audit rows, a trail of at least R audit rows, and the people signing in
+every tenth one, one case with 200 audit rows, a trail of at least R audit rows, and the people signing in
 with passwords. Then it measures the server time of the pages (My work of the category and of the
 supplier's account manager — every escalation's response is theirs —, the contract page, the case page
 with 200 audit rows, the audit review) in-process, and 20 signed-in users held for a bounded time on

@@ -2,7 +2,7 @@
 
 The escalations are the scale benchmark's kept seed (`bench.scale`: opened one by one through the service,
 with their deadlines, reminders, notices and audit rows), copied. On the copy: the shared mode with a
-password for the people who sign in, a response on every other escalation (the participant then has an
+password for the people who sign in, a response on every tenth escalation (the participant then has an
 assessment to make), one escalation with 200 audit rows of real rounds (respond, judged insufficient,
 raised, refused back), and, to bring the trail to R rows, history rows written by the engine's audit
 writer a thousand per transaction (action `bench.history`, on the contract but on no case: `audit verify`
@@ -77,7 +77,7 @@ def _top_up(url: str, audit_rows: int) -> None:
     ctx.db.upgrade()
     with acting(Principal(auth=LOCAL, operator="bench")):
         refs = [f"ESC-{n}" for n in range(1, _escalations(ctx) + 1)]
-        for ref in refs[::2]:
+        for ref in refs[::10]:
             esc.respond(ctx, actor_key="am", ref=ref, text="op weg")
         long_case = esc.open_escalation(
             ctx,
