@@ -58,13 +58,15 @@ def list_sanctions(
     *,
     contract_key: str | None,
     state: str | None = None,
+    verdict: str | None = None,
     limit: int | None = None,
     offset: int = 0,
     newest_first: bool = False,
 ) -> list[dict[str, Any]]:
-    """The sanction cases, oldest (or newest) first, in a fixed number of statements (the cases, their verdicts, the
-    contracts' profiles); paged in SQL."""
+    """The sanction cases (of one verdict, by its reference), oldest (or newest) first, in a fixed number of
+    statements (the cases, their verdicts, the contracts' profiles); filtered and paged in SQL."""
     from escalation_engine.contracts.lookup import preload_profiles
+    from escalation_engine.core.refs import parse_ref
 
     require_page(limit, offset)
     with ctx.db.read() as session:
@@ -74,6 +76,8 @@ def list_sanctions(
             query = query.where(SanctionCase.contract_key == contract_key)
         if state:
             query = query.where(SanctionCase.state == state)
+        if verdict:
+            query = query.where(SanctionCase.verdict_id == parse_ref(PREFIX_VERDICT, verdict))
         query = restrict(session, query, col(SanctionCase.contract_key))
         order = col(SanctionCase.id).desc() if newest_first else col(SanctionCase.id)
         cases = list(session.exec(page(query.order_by(order), limit, offset)))
