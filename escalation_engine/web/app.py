@@ -81,7 +81,7 @@ def create_app(db: Database, *, clock: Clock | None = None, secure_cookies: bool
         post("/contracten/{key}/escalaties", ladder.open_case),
         get("/contracten/{key}/import", imports.import_page),
         post("/contracten/{key}/import", imports.import_post),
-        get("/escalaties/{ref}", ladder.case_page),
+        get("/escalaties/{ref}", ladder.escalation_page),
         post("/escalaties/{ref}/{action}", ladder.act),
         get("/plannen/{ref}", plans.plan_page),
         post("/plannen/{ref}/{action}", plans.plan_act),
