@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-SEED_VERSION = 2  # 2: schema 0012 after 0011 (engine_clock)
+SEED_VERSION = 3  # 2: schema 0012 after 0011 (engine_clock); 3: 0013 (escalation list indexes)
 RUNS = 7
 PAGE = 50
 PG = os.environ.get("ESCALATION_ENGINE_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")

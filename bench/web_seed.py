@@ -3,7 +3,7 @@
 The escalations are the scale benchmark's kept seed (`bench.scale`: opened one by one through the service,
 with their deadlines, reminders, notices and audit rows), copied. On the copy: the shared mode with a
 password for the people who sign in, a response on every tenth escalation (the participant then has an
-assessment to make), one escalation with 200 audit rows of real rounds (respond, judged insufficient,
+assessment to make), a hundred escalations more for participant DJI, one escalation with 200 audit rows of real rounds (respond, judged insufficient,
 raised, refused back), and, to bring the trail to R rows, history rows written by the engine's audit
 writer a thousand per transaction (action `bench.history`, on the contract but on no case: `audit verify`
 passes and the replay of the cases is untouched). Those are the only rows not made by a procedure: the
@@ -19,8 +19,9 @@ from typing import Any
 
 from .scale import CACHE, PG, SEED_VERSION, pg_seed, sqlite_seed
 
-WEB_SEED_VERSION = 1
+WEB_SEED_VERSION = 2  # 2: a hundred escalations for participant DJI
 PASSWORD = "bench wachtwoord 2026"
+PARTICIPANT = "DJI"  # a participant with a hundred escalations among the N: the contract page filtered on it
 SIGN_IN = ("dcm", "cat", "am", "sm")
 HISTORY_BATCH = 1_000
 
@@ -68,6 +69,7 @@ def _top_up(url: str, audit_rows: int) -> None:
     from escalation_engine.accounts.admin import make_shared
     from escalation_engine.accounts.passwords import give_password
     from escalation_engine.accounts.tokens import authenticate
+    from escalation_engine.contracts.participants import add_participant
     from escalation_engine.core.principal import LOCAL, Principal, acting
     from escalation_engine.procedures.ladder import actions as esc
 
@@ -79,6 +81,17 @@ def _top_up(url: str, audit_rows: int) -> None:
         refs = [f"ESC-{n}" for n in range(1, _escalations(ctx) + 1)]
         for ref in refs[::10]:
             esc.respond(ctx, actor_key="am", ref=ref, text="op weg")
+        add_participant(ctx, contract_key="LF", name=PARTICIPANT, actor="bench")
+        for i in range(100):
+            esc.open_escalation(
+                ctx,
+                actor_key="dcm",
+                contract_key="LF",
+                subject=f"bench {PARTICIPANT} {i}",
+                norm=None,
+                participant=PARTICIPANT,
+                threatened=False,
+            )
         long_case = esc.open_escalation(
             ctx,
             actor_key="dcm",
@@ -150,6 +163,7 @@ def _long_case(url: str) -> str:
     from .seed import context
 
     ctx = context(url)
+    ctx.db.upgrade()  # a kept seed made before a later migration gets its indexes (the rows are the same)
     with ctx.db.read() as session:
         found = session.exec(select(Escalation.id).where(Escalation.subject == "lang")).first()
     ctx.db.dispose()

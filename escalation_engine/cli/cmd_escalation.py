@@ -200,13 +200,18 @@ def show(app: App, case: str) -> None:
 @escalation.command("list")
 @click.option("--contract", "contract_key")
 @click.option("--state", type=click.Choice(["open", "closed", "all"]), default="open", show_default=True)
+@click.option("--participant", help="Only the escalations of this participant (Deelnemer).")
 @paging
 @pass_app
-def list_(app: App, contract_key: str | None, state: str, limit: int | None, offset: int) -> None:
+def list_(
+    app: App, contract_key: str | None, state: str, participant: str | None, limit: int | None, offset: int
+) -> None:
     """List escalations, oldest first."""
     from escalation_engine.procedures.ladder.queries import list_escalations
 
-    rows = list_escalations(app.ctx(), contract_key=contract_key, state=state, limit=limit, offset=offset)
+    rows = list_escalations(
+        app.ctx(), contract_key=contract_key, state=state, participant=participant, limit=limit, offset=offset
+    )
     app.out(
         rows,
         lambda: output.table(

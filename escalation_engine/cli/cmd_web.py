@@ -54,9 +54,10 @@ def serve_database(
 
     import uvicorn
 
-    from escalation_engine.web.app import create_app
+    from escalation_engine.web.app import create_app, settle
 
     web = create_app(db, secure_cookies=secure)
+    settle()
     stop = threading.Event()
     thread: threading.Thread | None = None
     if daemon:

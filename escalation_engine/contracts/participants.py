@@ -53,6 +53,17 @@ def require_participant(session: Session, contract_key: str, name: str) -> str:
     return resolve(name, contract_key, registered(session, contract_key))
 
 
+def spellings(session: Session, name: str, contract_key: str | None = None) -> list[str]:
+    """The register's spellings of `name` (regardless of case and spacing) on one contract or on any: what
+    a list filters on, as the rows store the register's spelling. The register holds the few participants
+    of each contract, not their cases."""
+    query = select(Participant.name).distinct()
+    if contract_key:
+        query = query.where(Participant.contract_key == contract_key)
+    wanted = _folded(name)
+    return sorted(entry for entry in session.exec(query) if _folded(entry) == wanted)
+
+
 def participant_view(row: Participant) -> dict[str, Any]:
     return {
         "contract": row.contract_key,

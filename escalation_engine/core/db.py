@@ -27,7 +27,7 @@ from escalation_engine.core.errors import BadInput, UnknownSchema
 _SNAPSHOT: ContextVar[tuple[Database, Session] | None] = ContextVar("read_snapshot", default=None)
 
 DEFAULT_DB_FILE = "escalation-engine.db"
-SCHEMA_REVISION = "0012"
+SCHEMA_REVISION = "0013"
 BUSY_TIMEOUT_MS = 30_000
 AUDIT_LOCK_KEY = 727_001
 

@@ -1,6 +1,7 @@
-"""What every case page shares: the person's roles and sides on the case's contract, the case's timeline, and
-acting on a case — the engine's action runs, a refusal is shown on the same page (nothing written), success
-returns to the page with a confirmation."""
+"""What every case page shares: the person's roles and sides on the case's contract, the case's timeline, the
+page itself (its confirmation, refusal, typed values and today's date), and acting on a case — the engine's
+action runs, a refusal is shown on the same page (nothing written), success returns to the page with a
+confirmation."""
 
 from __future__ import annotations
 
@@ -33,8 +34,22 @@ def timeline(req: Req, ref: str) -> list[dict[str, Any]]:
     return audit.listing(req.ctx.db, case_ref=ref)
 
 
-def done_message(req: Req) -> str | None:
-    return req.t("Vastgelegd.") if req.request.query_params.get("done") else None
+def case_page(
+    req: Req, template: str, *, title: str, status: int, refusal: dict[str, Any] | None, **shown: Any
+) -> Response:
+    """One case's page with what its kind `shown` (the case, its forms, its timeline): "Vastgelegd." after an
+    action succeeded, the refusal of one that did not with what was typed kept in the forms, and today's date
+    for the date fields."""
+    return req.page(
+        template,
+        status=status,
+        title=title,
+        refusal=refusal,
+        done=req.t("Vastgelegd.") if req.request.query_params.get("done") else None,
+        values=req.data,
+        today=req.ctx.clock.now().date().isoformat(),
+        **shown,
+    )
 
 
 def day_field(req: Req, name: str, label: str) -> Any:

@@ -43,15 +43,14 @@ def _page_number(req: Req) -> int:
 
 def _escalations(req: Req, key: str, state: str, participant: str, number: int) -> tuple[list[Any], bool]:
     """One page of escalations and whether another page follows (one row more is read to know)."""
-    start = (number - 1) * PAGE
-    if participant:  # filtered on the page: the view has no participant filter of its own yet
-        rows = [
-            c
-            for c in list_escalations(req.ctx, contract_key=key, state=state)
-            if c["participant"] == participant
-        ]
-        return rows[start : start + PAGE], len(rows) > start + PAGE
-    rows = list_escalations(req.ctx, contract_key=key, state=state, limit=PAGE + 1, offset=start)
+    rows = list_escalations(
+        req.ctx,
+        contract_key=key,
+        state=state,
+        participant=participant or None,
+        limit=PAGE + 1,
+        offset=(number - 1) * PAGE,
+    )
     return rows[:PAGE], len(rows) > PAGE
 
 

@@ -20,7 +20,7 @@ from escalation_engine.procedures.kpis.queries import show_verdict
 from escalation_engine.procedures.kpis.results import kpi_section
 from escalation_engine.procedures.kpis.sanction_views import list_sanctions, show_sanction
 from escalation_engine.web.base import Req
-from escalation_engine.web.cases import act_on, day_field, done_message, roles_on, sides_on, timeline
+from escalation_engine.web.cases import act_on, case_page, day_field, roles_on, sides_on, timeline
 
 VERDICT_URL = "/kpi-oordelen/"
 SANCTION_URL = "/sancties/"
@@ -49,21 +49,17 @@ def _verdict_page(
     req: Req, ref: str, *, status: int = 200, refusal: dict[str, Any] | None = None
 ) -> Response:
     view = show_verdict(req.ctx, ref)
-    related = [
-        s for s in list_sanctions(req.ctx, contract_key=view["contract"]) if s["verdict"] == view["verdict"]
-    ]
-    return req.page(
+    related = list_sanctions(req.ctx, contract_key=view["contract"], verdict=view["verdict"])
+    return case_page(
+        req,
         "verdict.html",
-        status=status,
         title=f"{ref} — {view['kpi']} {view['period']}",
+        status=status,
+        refusal=refusal,
         verdict=view,
         sanctions=related,
         forms=_verdict_forms(req, view),
         timeline=timeline(req, ref),
-        refusal=refusal,
-        done=done_message(req),
-        values=req.data,
-        today=req.ctx.clock.now().date().isoformat(),
     )
 
 
@@ -109,16 +105,15 @@ def _sanction_page(
     req: Req, ref: str, *, status: int = 200, refusal: dict[str, Any] | None = None
 ) -> Response:
     view = show_sanction(req.ctx, ref)
-    return req.page(
+    return case_page(
+        req,
         "sanction.html",
-        status=status,
         title=f"{ref} — {view['kpi']} {view['period']}",
+        status=status,
+        refusal=refusal,
         sanction=view,
         forms=_sanction_forms(req, view),
         timeline=timeline(req, ref),
-        refusal=refusal,
-        done=done_message(req),
-        values=req.data,
     )
 
 

@@ -9,14 +9,15 @@ from typing import Any
 from starlette.responses import Response
 
 from escalation_engine.contracts.lookup import get_contract, pinned_profile
-from escalation_engine.core import audit
 from escalation_engine.core.errors import EngineError, NotFound
 from escalation_engine.procedures.ladder import actions as esc
 from escalation_engine.procedures.ladder.machine import TRANSITIONS
 from escalation_engine.procedures.ladder.machine import EscTrigger as T
 from escalation_engine.procedures.ladder.queries import show_escalation
 from escalation_engine.web.base import Req, refusal_status
-from escalation_engine.web.cases import roles_on, triggers_from
+from escalation_engine.web.cases import act_on, case_page, roles_on, timeline, triggers_from
+
+URL = "/escalaties/"
 
 
 def _actions(req: Req, view: dict[str, Any]) -> list[str]:
@@ -48,22 +49,19 @@ def _actions(req: Req, view: dict[str, Any]) -> list[str]:
 
 def _page(req: Req, ref: str, *, status: int = 200, refusal: dict[str, Any] | None = None) -> Response:
     view = show_escalation(req.ctx, ref)
-    timeline = audit.listing(req.ctx.db, case_ref=ref)
-    done = req.t("Vastgelegd.") if req.request.query_params.get("done") else None
-    return req.page(
+    return case_page(
+        req,
         "escalation.html",
-        status=status,
         title=f"{ref} — {view['subject']}",
-        case=view,
-        timeline=timeline,
-        actions=_actions(req, view),
+        status=status,
         refusal=refusal,
-        done=done,
-        values=req.data,
+        case=view,
+        timeline=timeline(req, ref),
+        actions=_actions(req, view),
     )
 
 
-def case_page(req: Req) -> Response:
+def escalation_page(req: Req) -> Response:
     return _page(req, req.request.path_params["ref"])
 
 
@@ -90,17 +88,7 @@ ACTIONS = {
 
 
 def act(req: Req) -> Response:
-    ref, action = req.request.path_params["ref"], req.request.path_params["action"]
-    if action not in ACTIONS:
-        raise NotFound(action)
-    show_escalation(req.ctx, ref)  # what the person may not see does not exist for them
-    try:
-        ACTIONS[action](req, ref)
-    except NotFound:
-        raise
-    except EngineError as exc:
-        return _page(req, ref, status=refusal_status(exc), refusal=exc.as_dict())
-    return req.redirect(f"/escalaties/{ref}?done=1#melding")
+    return act_on(req, ACTIONS, lambda ref: show_escalation(req.ctx, ref), _page, URL)
 
 
 def open_case(req: Req) -> Response:

@@ -11,12 +11,14 @@ from starlette.responses import Response
 
 from escalation_engine.contracts.lookup import get_contract, pinned_profile
 from escalation_engine.core.dates import parse_date
-from escalation_engine.core.errors import BadInput, EngineError, NotFound
+from escalation_engine.core.errors import BadInput
 from escalation_engine.procedures.plans import actions, three_step
 from escalation_engine.procedures.plans.case import norm_spec, three_step_spec
 from escalation_engine.procedures.plans.queries import show_plan
-from escalation_engine.web.base import Req, refusal_status
-from escalation_engine.web.work import memberships
+from escalation_engine.web.base import Req
+from escalation_engine.web.cases import act_on, case_page, roles_on
+
+URL = "/plannen/"
 
 THREE_STEP_FORMS = {  # state → (form, the spec's role list)
     "step_1": [
@@ -38,7 +40,7 @@ NORM_FORMS = {
 
 
 def _forms(req: Req, view: dict[str, Any]) -> list[str]:
-    roles = {p.role for p in memberships(req) if p.contract_key == view["contract"]}
+    roles = roles_on(req, view["contract"])
     with req.ctx.db.read() as session:
         profile = pinned_profile(get_contract(session, view["contract"]))
     if view["kind"] == "three_step":
@@ -51,18 +53,15 @@ def _forms(req: Req, view: dict[str, Any]) -> list[str]:
 
 
 def _page(req: Req, ref: str, *, status: int = 200, refusal: dict[str, Any] | None = None) -> Response:
-    view = show_plan(req.ctx, ref)
-    done = req.t("Vastgelegd.") if req.request.query_params.get("done") else None
-    return req.page(
+    view = show_plan(req.ctx, ref)  # with its history: the plan's page shows no separate timeline
+    return case_page(
+        req,
         "plan.html",
-        status=status,
         title=f"{ref} — {view['subject']}",
+        status=status,
+        refusal=refusal,
         plan=view,
         forms=_forms(req, view),
-        refusal=refusal,
-        done=done,
-        values=req.data,
-        today=req.ctx.clock.now().date().isoformat(),
     )
 
 
@@ -102,14 +101,4 @@ ACTIONS = {
 
 
 def plan_act(req: Req) -> Response:
-    ref, action = req.request.path_params["ref"], req.request.path_params["action"]
-    if action not in ACTIONS:
-        raise NotFound(action)
-    show_plan(req.ctx, ref)  # not found for what the person may not see
-    try:
-        ACTIONS[action](req, ref)
-    except NotFound:
-        raise
-    except EngineError as exc:
-        return _page(req, ref, status=refusal_status(exc), refusal=exc.as_dict())
-    return req.redirect(f"/plannen/{ref}?done=1#melding")
+    return act_on(req, ACTIONS, lambda ref: show_plan(req.ctx, ref), _page, URL)

@@ -18,7 +18,7 @@ from escalation_engine.procedures.step_in.machine import StepInTrigger as T
 from escalation_engine.procedures.step_in.profile import StepInSpec
 from escalation_engine.procedures.step_in.views import show_step_in
 from escalation_engine.web.base import Req
-from escalation_engine.web.cases import act_on, day_field, done_message, roles_on, timeline, triggers_from
+from escalation_engine.web.cases import act_on, case_page, day_field, roles_on, timeline, triggers_from
 
 URL = "/step-in/"
 
@@ -60,17 +60,15 @@ def _forms(req: Req, view: dict[str, Any]) -> list[str]:
 
 def _page(req: Req, ref: str, *, status: int = 200, refusal: dict[str, Any] | None = None) -> Response:
     view = show_step_in(req.ctx, ref)
-    return req.page(
+    return case_page(
+        req,
         "step_in.html",
-        status=status,
         title=f"{ref} — {req.t('step-in rights')}",
+        status=status,
+        refusal=refusal,
         case=view,
         forms=_forms(req, view),
         timeline=timeline(req, ref),
-        refusal=refusal,
-        done=done_message(req),
-        values=req.data,
-        today=req.ctx.clock.now().date().isoformat(),
     )
 
 

@@ -195,3 +195,13 @@ def test_an_unknown_sanction_is_not_found(ctx: Ctx) -> None:
     register(ctx)
     with pytest.raises(NotFound):
         sanctions.decide(ctx, actor_key="cat", ref="SAN-99", apply=True, reason="x")
+
+
+def test_a_verdicts_sanctions_are_those_of_that_verdict_only(ctx: Ctx) -> None:
+    register(ctx)
+    cases = missed_months(ctx, "DJI", "MinBZK")
+    every = sanctions.list_sanctions(ctx, contract_key="LF")
+    for case in cases:
+        (row,) = [s for s in every if s["sanction"] == case]
+        mine = sanctions.list_sanctions(ctx, contract_key="LF", verdict=str(row["verdict"]))
+        assert [s["sanction"] for s in mine] == [case]

@@ -11,7 +11,7 @@ from escalation_engine.core.context import Ctx
 from escalation_engine.core.errors import NotFound
 from escalation_engine.core.paging import page, require_page
 from escalation_engine.core.refs import case_ref, parse_ref
-from escalation_engine.core.visibility import require_visible
+from escalation_engine.core.visibility import require_visible, restrict_rows
 from escalation_engine.procedures.kpis.rules.waiting_room import SOURCE as WAITING_ROOM_SOURCE
 from escalation_engine.procedures.kpis.rules.waiting_room import moment_date
 from escalation_engine.procedures.kpis.tables import KpiVerdict
@@ -40,11 +40,13 @@ def list_verdicts(
     offset: int = 0,
     newest_first: bool = False,
 ) -> list[dict[str, Any]]:
-    """The contract's verdicts, oldest (or newest) first, in one query after the contract's; paged in SQL."""
+    """The contract's verdicts that the account may see, oldest (or newest) first, in one query after the
+    contract's; filtered and paged in SQL."""
     require_page(limit, offset)
     with ctx.db.read() as session:
         get_contract(session, contract_key)
         query = select(KpiVerdict).where(KpiVerdict.contract_key == contract_key)
+        query = restrict_rows(session, query, col(KpiVerdict.contract_key), col(KpiVerdict.participant))
         if period:
             query = query.where(KpiVerdict.period == period.strip())
         if kpi:

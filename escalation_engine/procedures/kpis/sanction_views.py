@@ -11,7 +11,7 @@ from escalation_engine.core.batch import by_id
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.paging import page, require_page
 from escalation_engine.core.refs import case_ref
-from escalation_engine.core.visibility import restrict
+from escalation_engine.core.visibility import restrict_rows, sight
 from escalation_engine.procedures.kpis.rules.sanctions import (
     heaviest,
     parse_sanction,
@@ -58,13 +58,16 @@ def list_sanctions(
     *,
     contract_key: str | None,
     state: str | None = None,
+    verdict: str | None = None,
     limit: int | None = None,
     offset: int = 0,
     newest_first: bool = False,
 ) -> list[dict[str, Any]]:
-    """The sanction cases, oldest (or newest) first, in a fixed number of statements (the cases, their verdicts, the
-    contracts' profiles); paged in SQL."""
+    """The sanction cases the account may see (of one verdict, by its reference), oldest (or newest) first, in
+    a fixed number of statements (the cases, their verdicts, the contracts' profiles); filtered and paged in
+    SQL."""
     from escalation_engine.contracts.lookup import preload_profiles
+    from escalation_engine.core.refs import parse_ref
 
     require_page(limit, offset)
     with ctx.db.read() as session:
@@ -74,7 +77,11 @@ def list_sanctions(
             query = query.where(SanctionCase.contract_key == contract_key)
         if state:
             query = query.where(SanctionCase.state == state)
-        query = restrict(session, query, col(SanctionCase.contract_key))
+        if verdict:
+            query = query.where(SanctionCase.verdict_id == parse_ref(PREFIX_VERDICT, verdict))
+        if sight(session).contracts is not None:  # its verdict's participant, as `show_sanction` checks
+            query = query.join(KpiVerdict, col(KpiVerdict.id) == col(SanctionCase.verdict_id))
+        query = restrict_rows(session, query, col(SanctionCase.contract_key), col(KpiVerdict.participant))
         order = col(SanctionCase.id).desc() if newest_first else col(SanctionCase.id)
         cases = list(session.exec(page(query.order_by(order), limit, offset)))
         preload_profiles(session, (row.contract_key for row in cases))

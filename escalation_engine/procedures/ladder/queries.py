@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import text
 from sqlmodel import col, select
 
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.errors import BadInput
 from escalation_engine.core.paging import page, require_page
-from escalation_engine.core.visibility import require_visible, restrict, visible
+from escalation_engine.core.visibility import require_visible, restrict_rows
 from escalation_engine.procedures.ladder.case import load
-from escalation_engine.procedures.ladder.machine import OPEN_STATES
-from escalation_engine.procedures.ladder.tables import Escalation, EscalationLevel
+from escalation_engine.procedures.ladder.tables import (
+    CLOSED_ESCALATION,
+    OPEN_ESCALATION,
+    Escalation,
+    EscalationLevel,
+)
 from escalation_engine.procedures.ladder.views import escalation_view
 
 STATE_FILTERS = ("open", "closed", "all")
@@ -31,16 +36,19 @@ def list_escalations(
     *,
     contract_key: str | None = None,
     state: str = "open",
+    participant: str | None = None,
     limit: int | None = None,
     offset: int = 0,
 ) -> list[dict[str, Any]]:
-    """The escalations in `state`, oldest first, in a fixed number of statements whatever their number:
-    the cases, their levels (one query) and each contract's pinned profile once. `limit`/`offset` page
-    through them in SQL."""
+    """The escalations in `state` (of one participant, named regardless of case and spacing), oldest
+    first, in a fixed number of statements whatever their number: the cases, their levels (one query)
+    and each contract's pinned profile once. The filters, what the account may see and
+    `limit`/`offset` are all SQL, so a page is read whole and nothing is dropped after it."""
     if state not in STATE_FILTERS:
         raise BadInput(f"unknown state filter {state!r}: expected one of {', '.join(STATE_FILTERS)}")
     require_page(limit, offset)
     from escalation_engine.contracts.lookup import get_contract, preload_profiles, session_profile
+    from escalation_engine.contracts.participants import spellings
 
     now = ctx.clock.now()
     with ctx.db.read() as session:
@@ -48,12 +56,13 @@ def list_escalations(
         if contract_key:
             get_contract(session, contract_key)
             query = query.where(Escalation.contract_key == contract_key)
-        open_values = [s.value for s in OPEN_STATES]
-        if state == "open":
-            query = query.where(col(Escalation.state).in_(open_values))
-        elif state == "closed":
-            query = query.where(col(Escalation.state).not_in(open_values))
-        query = page(restrict(session, query, col(Escalation.contract_key)), limit, offset)
+        if state != "all":  # literal SQL, so the page reads the open (or closed) cases' partial index
+            query = query.where(text(OPEN_ESCALATION if state == "open" else CLOSED_ESCALATION))
+        if participant and participant.strip():
+            names = spellings(session, participant, contract_key)
+            query = query.where(col(Escalation.participant).in_(names))
+        query = restrict_rows(session, query, col(Escalation.contract_key), col(Escalation.participant))
+        query = page(query, limit, offset)
         cases = list(session.exec(query))
         levels: dict[int, list[EscalationLevel]] = {}
         if cases:
@@ -62,8 +71,7 @@ def list_escalations(
             for record in session.exec(level_query.order_by(col(EscalationLevel.id))):
                 levels.setdefault(record.escalation_id, []).append(record)
         preload_profiles(session, (row.contract_key for row in cases))
-        rows = [
+        return [
             escalation_view(row, levels.get(row.id or 0, []), session_profile(session, row.contract_key), now)
             for row in cases
         ]
-        return visible(session, rows)

@@ -4,15 +4,39 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
 from escalation_engine.core.tables import _instant
 
+# An open escalation (machine.OPEN_STATES) and a closed one, written with literal values so that SQLite uses
+# the partial indexes below (it needs the index's WHERE terms as they are; bound values do not match them).
+_OPEN_VALUES = "('addressed', 'responded', 'no_response', 'sufficient', 'insufficient')"
+OPEN_ESCALATION = f"state IN {_OPEN_VALUES}"
+CLOSED_ESCALATION = f"state NOT IN {_OPEN_VALUES}"
+
 
 class Escalation(SQLModel, table=True):
     __tablename__ = "escalation"
-    __table_args__ = (Index("ix_escalation_contract_state", "contract_key", "state", "id"),)
+    __table_args__ = (
+        Index("ix_escalation_contract_state", "contract_key", "state", "id"),
+        # migration 0013: one participant's cases, and a contract's open or closed ones, in id order
+        Index("ix_escalation_participant", "participant", "contract_key", "id"),
+        Index(
+            "ix_escalation_open",
+            "contract_key",
+            "id",
+            sqlite_where=text(OPEN_ESCALATION),
+            postgresql_where=text(OPEN_ESCALATION),
+        ),
+        Index(
+            "ix_escalation_closed",
+            "contract_key",
+            "id",
+            sqlite_where=text(CLOSED_ESCALATION),
+            postgresql_where=text(CLOSED_ESCALATION),
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     contract_key: str = Field(foreign_key="contract.key", index=True)
     subject: str
