@@ -1,8 +1,8 @@
 """Pages are rendered from Jinja2 templates in `web/templates/`, in Dutch by default and in English on
 request, through gettext catalogs (`web/locale/<lang>.po`, msgids in Dutch, read with Babel at start-up).
-What the engine stores or says in English — a deadline's rule, a clause text, a refusal's message — is put
-in the page's language by the `rule`, `source` and `refusal_text` filters (`core.rule_texts`,
-`core.refusal_texts`)."""
+What the engine stores or says in English — a deadline's rule, a clause text, a refusal's message and the
+rule it names — is put in the page's language by the `rule`, `source`, `refusal_text` and `refusal_rule`
+filters (`core.rule_texts`, `core.refusal_texts`, `core.refusal_rules`)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from escalation_engine.core.refusal_rules import localise_refusal_rule
 from escalation_engine.core.refusal_texts import localise_refusal
 from escalation_engine.core.rule_texts import localise, localise_source
 from escalation_engine.web.labels import DEADLINES, STATES, labeller
@@ -65,6 +66,7 @@ def environment(language: str) -> Environment:
     env.filters["rule"] = lambda text: localise(text or "", language)  # a stored rule in the page's language
     env.filters["source"] = lambda text: localise_source(text or "", language)  # a stored clause text, too
     env.filters["refusal_text"] = lambda text: localise_refusal(text or "", language)  # a refusal's message
+    env.filters["refusal_rule"] = lambda text: localise_refusal_rule(text or "", language)  # and its rule
     return env
 
 

@@ -6,31 +6,13 @@ message as written. Only the messages of the command line's own work are left En
 
 from __future__ import annotations
 
-import re
-
 import pytest
+from english_words import english_words
 from refusal_sites import Site, sites
 
 from escalation_engine.core import refusal_texts_nl
 from escalation_engine.core.refusal_texts import localise_refusal
 from escalation_engine.web.labels import STATES
-
-# Words of the engine's English messages with no place in a Dutch sentence ("is", "in", "of", "op", "per",
-# "open" and "plan" are Dutch words too, so they are not here).
-ENGLISH = re.compile(
-    r"(?<![\w-])(the|an|not|has|have|may|must|only|already|cannot|with|by|for|and|to|nothing|there|this|"
-    r"that|which|refused|found|give|needs?|before|after|from|first|until|its|their|you|are|was|were|been|"
-    r"or|one|here|no|yes|at|be|on|it|into|than|more|any|yet|record|recorded|unknown|malformed|expected|row|"
-    r"column|file|level|step|meeting|verdict|sanction|obligation|participants?|supplier|category|client|"
-    r"escalation|improvement|survey|round|months?|days?|year|quarter|period|topic|grade|value|lies|future|"
-    r"past|today|wait|response|assessed|closed|should|does|shows?)(?![\w-])"
-)
-QUOTED = re.compile(r"(?<!\w)'.*?'(?!\w)")  # a quoted value ('delivery', 'kpi') stays as the engine wrote it
-# what a Dutch message keeps verbatim: a file's column names, a command line to run, the values a field takes
-KEPT = re.compile(
-    r"kolom \w+|\((?:sanction|escalation|obligation|person|participant|survey|kpi) [^)]*\)|"
-    r"obligation fulfil OBL-n|participant add|\(yes, no, ja, nee, 1, 0\)|--[\w-]+(?: [A-Z]+)?"
-)
 
 # The command line's own work: a web page never shows these (the reason for each), so they stay English.
 CLI_ONLY_MODULES = {
@@ -77,13 +59,6 @@ def _left_english(site: Site) -> bool:
 
 SITES = sites()
 CHECKED = [site for site in SITES if not _left_english(site)]
-
-
-def english_words(dutch: str, tokens: tuple[str, ...]) -> list[str]:
-    text = QUOTED.sub("", dutch)
-    for token in tokens:
-        text = text.replace(token, "")
-    return ENGLISH.findall(KEPT.sub("", text))
 
 
 def test_the_walk_finds_the_refusals_of_the_web_actions_and_each_exception_names_one() -> None:

@@ -1,7 +1,7 @@
 """A refusal on a Dutch page speaks Dutch: the engine's message (written in English for the command line and
 the audit trail) is shown in Dutch on the case pages, the contract page's forms, an import's list of
-problems, the password pages and the error page, and as written on an English page (?lang=en). What the
-message names stays as it is, and a name with HTML in it is shown as text."""
+problems, the password pages and the error page, and as written on an English page (?lang=en); so is the
+rule the refusal names. What the message names stays as it is, and a name with HTML in it is shown as text."""
 
 from __future__ import annotations
 
@@ -55,6 +55,33 @@ def test_a_refused_raise_reads_as_dutch_on_a_dutch_page_and_as_written_on_an_eng
     text = english.text  # type: ignore[attr-defined]
     assert english.status_code == 409 and "escalation to level 2 (2e escalatieniveau) refused" in text  # type: ignore[attr-defined]
     assert "not gone through" in text and "niet doorlopen" not in text
+    assert len(audit.listing(site.db, case_ref=case)) == before
+
+
+def test_a_refusals_rule_reads_as_dutch_on_a_dutch_page_and_as_written_on_an_english_one(site: Ctx) -> None:
+    case = open_case(signed_in(site, "dcm@example.org"))
+    cat, am = signed_in(site, "cat@example.org"), signed_in(site, "am@example.org")
+    page = f"/escalaties/{case}"
+    dutch = post(cat, page, f"{page}/raise", reason="Geen reactie").text  # type: ignore[attr-defined]
+    assert "Regel: geen escalatieniveau overslaan: elk lager escalatieniveau wordt eerst doorlopen" in dutch
+    assert "no skipping" not in dutch
+    english = post(cat, page, f"{page}/raise?lang=en", reason="No response").text  # type: ignore[attr-defined]
+    assert (
+        "Rule: no skipping: every lower level is gone through first" in english and "overslaan" not in english
+    )
+
+    # a state machine's refusal: the counterpart responds a second time
+    assert post(am, page, f"{page}/respond", text="Wij leveren vrijdag").status_code == 303  # type: ignore[attr-defined]
+    before = len(audit.listing(site.db, case_ref=case))
+    again = post(am, page, f"{page}/respond", text="Nog een keer")
+    text = again.text  # type: ignore[attr-defined]
+    assert (
+        again.status_code == 409
+        and "Regel: verkeerde toestand: reageren kan alleen op een aangesproken" in text
+    )  # type: ignore[attr-defined]
+    assert "wrong state" not in text and "Er is niets gewijzigd." in text
+    english = post(am, page, f"{page}/respond?lang=en", text="Once more").text  # type: ignore[attr-defined]
+    assert "Rule: wrong state (respond)" in english and "verkeerde toestand" not in english
     assert len(audit.listing(site.db, case_ref=case)) == before
 
 
