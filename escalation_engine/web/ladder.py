@@ -9,14 +9,13 @@ from typing import Any
 from starlette.responses import Response
 
 from escalation_engine.contracts.lookup import get_contract, pinned_profile
-from escalation_engine.core import audit
 from escalation_engine.core.errors import EngineError, NotFound
 from escalation_engine.procedures.ladder import actions as esc
 from escalation_engine.procedures.ladder.machine import TRANSITIONS
 from escalation_engine.procedures.ladder.machine import EscTrigger as T
 from escalation_engine.procedures.ladder.queries import show_escalation
 from escalation_engine.web.base import Req, refusal_status
-from escalation_engine.web.cases import roles_on, triggers_from
+from escalation_engine.web.cases import profiles_of, roles_on, timeline, triggers_from
 
 
 def _actions(req: Req, view: dict[str, Any]) -> list[str]:
@@ -48,14 +47,14 @@ def _actions(req: Req, view: dict[str, Any]) -> list[str]:
 
 def _page(req: Req, ref: str, *, status: int = 200, refusal: dict[str, Any] | None = None) -> Response:
     view = show_escalation(req.ctx, ref)
-    timeline = audit.listing(req.ctx.db, case_ref=ref)
     done = req.t("Vastgelegd.") if req.request.query_params.get("done") else None
     return req.page(
         "escalation.html",
         status=status,
         title=f"{ref} — {view['subject']}",
         case=view,
-        timeline=timeline,
+        timeline=timeline(req, ref),
+        profile=profiles_of(req, {view["contract"]}).get(view["contract"]),
         actions=_actions(req, view),
         refusal=refusal,
         done=done,

@@ -7,13 +7,13 @@ from typing import Any
 
 from starlette.responses import Response
 
-from escalation_engine.core import audit
 from escalation_engine.core.dates import parse_date
 from escalation_engine.core.errors import BadInput, EngineError, NotFound
 from escalation_engine.procedures.obligations.fulfil import fulfil
 from escalation_engine.procedures.obligations.queries import show_obligation
 from escalation_engine.procedures.obligations.reopen import reopen
 from escalation_engine.web.base import Req, refusal_status
+from escalation_engine.web.cases import profiles_of, timeline
 from escalation_engine.web.work import memberships
 
 
@@ -27,7 +27,8 @@ def _page(req: Req, ref: str, *, status: int = 200, refusal: dict[str, Any] | No
         status=status,
         title=f"{ref} — {view['title']}",
         item=view,
-        timeline=audit.listing(req.ctx.db, case_ref=ref),
+        timeline=timeline(req, ref),
+        profile=profiles_of(req, {view["contract"]}).get(view["contract"]),
         may_fulfil=may and view["status"] != "fulfilled",
         may_reopen=may and view["status"] == "fulfilled",
         refusal=refusal,

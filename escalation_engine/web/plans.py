@@ -16,6 +16,7 @@ from escalation_engine.procedures.plans import actions, three_step
 from escalation_engine.procedures.plans.case import norm_spec, three_step_spec
 from escalation_engine.procedures.plans.queries import show_plan
 from escalation_engine.web.base import Req, refusal_status
+from escalation_engine.web.cases import timeline
 from escalation_engine.web.work import memberships
 
 THREE_STEP_FORMS = {  # state → (form, the spec's role list)
@@ -58,6 +59,7 @@ def _page(req: Req, ref: str, *, status: int = 200, refusal: dict[str, Any] | No
         status=status,
         title=f"{ref} — {view['subject']}",
         plan=view,
+        timeline=timeline(req, ref),
         forms=_forms(req, view),
         refusal=refusal,
         done=done,

@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from escalation_engine.core.rule_texts import localise, localise_source
-from escalation_engine.web.labels import DEADLINES, STATES, labeller
+from escalation_engine.web.labels import DEADLINES, STATES, labeller, role_labeller
+from escalation_engine.web.labels_actions import ACTIONS
 
 HERE = Path(__file__).resolve().parent
 LANGUAGES = ("nl", "en")
@@ -58,6 +59,8 @@ def environment(language: str) -> Environment:
     gettext = translations(language).gettext
     env.filters["state"] = labeller(STATES, gettext)
     env.filters["deadline"] = labeller(DEADLINES, gettext)
+    env.filters["action"] = labeller(ACTIONS, gettext)
+    env.filters["role"] = role_labeller(gettext)  # `|role(profile)`: the profile's words for a role key
     env.filters["rule"] = lambda text: localise(text or "", language)  # a stored rule in the page's language
     env.filters["source"] = lambda text: localise_source(text or "", language)  # a stored clause text, too
     return env
