@@ -23,6 +23,16 @@ def get_contract(session: Session, key: str) -> Contract:
     return contract
 
 
+def profile_names(session: Session, keys: Iterable[str]) -> dict[str, str]:
+    """The name of the profile each of these contracts is pinned to, in one query (for rows already read
+    under the reader's visibility: a name only, so no check of its own)."""
+    wanted = sorted(set(keys))
+    if not wanted:
+        return {}
+    query = select(Contract.key, Contract.profile_name).where(col(Contract.key).in_(wanted))
+    return {key: name for key, name in session.exec(query)}
+
+
 def lock_contract(session: Session, key: str) -> Contract:
     """`get_contract`, holding the contract's row until the transaction ends: on PostgreSQL the actions
     that check "not recorded / not evaluated yet" and then write take turns per contract (SQLite's

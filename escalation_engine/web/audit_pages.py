@@ -14,6 +14,7 @@ from escalation_engine.core import audit
 from escalation_engine.core.audit_search import search
 from escalation_engine.core.exports import spreadsheet_safe
 from escalation_engine.web.base import Req
+from escalation_engine.web.cases import with_profiles
 
 FILTERS = ("contract", "case", "person", "action", "from", "to")
 
@@ -53,7 +54,7 @@ def audit_page(req: Req) -> Response:
     return req.page(
         "audit.html",
         title=req.t("Audittrail"),
-        rows=rows[:PAGE],
+        rows=with_profiles(req, rows[:PAGE]),
         more=len(rows) > PAGE,
         page_number=number,
         chosen=chosen,

@@ -1,6 +1,7 @@
-"""What every case page shares: the person's roles and sides on the case's contract, the case's timeline, the
-page itself (its confirmation, refusal, typed values and today's date), and acting on a case — the engine's
-action runs, a refusal is shown on the same page (nothing written), success returns to the page with a
+"""What every case page shares: the person's roles and sides on the case's contract, the case's timeline (each
+row with its contract's profile, whose words a role key has), the page itself (its confirmation, refusal,
+typed values and today's date), and acting on a case — the engine's action runs, a refusal is shown on the
+same page (nothing written), success returns to the page with a
 confirmation."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from typing import Any
 
 from starlette.responses import Response
 
+from escalation_engine.contracts.lookup import profile_names
 from escalation_engine.core import audit
 from escalation_engine.core.errors import BadInput, EngineError, NotFound
 from escalation_engine.web.base import Req, refusal_status
@@ -31,7 +33,22 @@ def sides_on(req: Req, contract_key: str) -> set[str]:
 
 def timeline(req: Req, ref: str) -> list[dict[str, Any]]:
     """The audit trail of one case, oldest first: who, when, which role, what, why."""
-    return audit.listing(req.ctx.db, case_ref=ref)
+    return with_profiles(req, audit.listing(req.ctx.db, case_ref=ref))
+
+
+def profiles_of(req: Req, contract_keys: set[str]) -> dict[str, str]:
+    """The profile name of each of these contracts."""
+    with req.ctx.db.read() as session:
+        return profile_names(session, contract_keys)
+
+
+def with_profiles(req: Req, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each audit row with `profile`, its contract's profile name: a role key's words are the profile's (one
+    key can name different people in two profiles)."""
+    names = profiles_of(req, {row["contract_key"] for row in rows if row.get("contract_key")})
+    for row in rows:
+        row["profile"] = names.get(row.get("contract_key") or "")
+    return rows
 
 
 def case_page(

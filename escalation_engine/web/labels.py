@@ -1,6 +1,7 @@
-"""The words a page shows for the engine's codes: every state of every procedure and every kind of deadline,
-in Dutch (the msgid; English in `locale/en.po`). A code without a label is shown as it is, and a test
-enumerates the machines' states and the registered timer kinds, so a new one without a label fails."""
+"""The words a page shows for the engine's codes: every state of every procedure, every kind of deadline and
+every role of the shipped profiles, in Dutch (the msgid; English in `locale/en.po`); the audit actions are
+in `labels_actions`. A code without a label is shown as it is, and tests enumerate the machines' states, the
+registered timer kinds and the profiles' role keys, so a new one without a label fails."""
 
 from __future__ import annotations
 
@@ -44,6 +45,8 @@ STATES = {
     "waived": "afgezien",
     "not_culpable": "niet verwijtbaar",
     # obligations and list filters
+    "met": "gehaald",  # a KPI verdict
+    "missed": "niet gehaald",
     "open": "open",
     "fulfilled": "nagekomen",
     "all": "alle",
@@ -67,6 +70,34 @@ DEADLINES = {
     "obligation_horizon": "vooruitblik verplichtingen",
 }
 
+# Every role key of the shipped profiles (workflows/*.yaml), in the seeds' words; a key that names another
+# person in one profile has that profile's words in PROFILE_ROLES.
+ROLES = {
+    # Leasefietsen voor het Rijk, B2 §5.1
+    "category": "Categorie (categoriemanagement)",
+    "category_manager": "Categoriemanager",
+    "participant_contract_manager": "contractmanager Deelnemer (DCM-er)",
+    "account_manager": "accountmanager Opdrachtnemer",
+    "service_manager": "manager van Opdrachtnemer verantwoordelijk voor de Dienstverlening",
+    "executive": "eindverantwoordelijk management Opdrachtnemer",
+    # Re-integratiedienstverlening Defensie, TP §3 table 2
+    "case_manager": "casemanager Defensie",
+    "regional_head": "regiohoofd Defensie",
+    "operational_lead": "H V&R, H-ERD, POC DCR (Defensie)",
+    "contract_manager": "CM Defensie (contractmanager Defensie)",
+    "directorate": "Directie DCR (Defensie)",
+    "jobcoach": "jobcoach, coördinator nazorg (Opdrachtnemer)",
+    "senior_jobcoach": "senior jobcoach, POC van regio (Opdrachtnemer)",
+    "board": "directie Opdrachtnemer",
+}
+
+PROFILE_ROLES = {
+    # TP §3 table 2: "CM CAT", the contract manager of the Categorie — not B2's head of category management
+    "reintegratie-defensie": {
+        "category_manager": "CM CAT (contractmanager Categorie Duurzame Inzetbaarheid)"
+    },
+}
+
 
 def labeller(table: dict[str, str], gettext: Callable[[str], str]) -> Callable[[object], str]:
     """A Jinja filter: the label of a code in the page's language (`what` of a deadline comes with spaces)."""
@@ -74,5 +105,17 @@ def labeller(table: dict[str, str], gettext: Callable[[str], str]) -> Callable[[
     def label(code: object) -> str:
         key = str(code or "").replace(" ", "_")
         return gettext(table[key]) if key in table else str(code or "")
+
+    return label
+
+
+def role_labeller(gettext: Callable[[str], str]) -> Callable[..., str]:
+    """A Jinja filter: a role key's words in the page's language, its profile's own where it has them
+    (`row.actor_role|role(row.profile)`); an unknown key is shown as it is."""
+
+    def label(code: object, profile: object = None) -> str:
+        key = str(code or "")
+        words = PROFILE_ROLES.get(str(profile or ""), {}).get(key) or ROLES.get(key)
+        return gettext(words) if words else key
 
     return label

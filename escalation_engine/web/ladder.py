@@ -15,7 +15,7 @@ from escalation_engine.procedures.ladder.machine import TRANSITIONS
 from escalation_engine.procedures.ladder.machine import EscTrigger as T
 from escalation_engine.procedures.ladder.queries import show_escalation
 from escalation_engine.web.base import Req, refusal_status
-from escalation_engine.web.cases import act_on, case_page, roles_on, timeline, triggers_from
+from escalation_engine.web.cases import act_on, case_page, profiles_of, roles_on, timeline, triggers_from
 
 URL = "/escalaties/"
 
@@ -54,6 +54,7 @@ def _page(req: Req, ref: str, *, status: int = 200, refusal: dict[str, Any] | No
         "escalation.html",
         title=f"{ref} — {view['subject']}",
         status=status,
+        profile=profiles_of(req, {view["contract"]}).get(view["contract"]),
         refusal=refusal,
         case=view,
         timeline=timeline(req, ref),

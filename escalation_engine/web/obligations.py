@@ -13,7 +13,7 @@ from escalation_engine.procedures.obligations.fulfil import fulfil
 from escalation_engine.procedures.obligations.queries import show_obligation
 from escalation_engine.procedures.obligations.reopen import reopen
 from escalation_engine.web.base import Req
-from escalation_engine.web.cases import act_on, case_page, roles_on, timeline
+from escalation_engine.web.cases import act_on, case_page, profiles_of, roles_on, timeline
 
 URL = "/verplichtingen/"
 
@@ -29,6 +29,7 @@ def _page(req: Req, ref: str, *, status: int = 200, refusal: dict[str, Any] | No
         refusal=refusal,
         item=view,
         timeline=timeline(req, ref),
+        profile=profiles_of(req, {view["contract"]}).get(view["contract"]),
         may_fulfil=may and view["status"] != "fulfilled",
         may_reopen=may and view["status"] == "fulfilled",
     )

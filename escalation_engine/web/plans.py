@@ -16,7 +16,7 @@ from escalation_engine.procedures.plans import actions, three_step
 from escalation_engine.procedures.plans.case import norm_spec, three_step_spec
 from escalation_engine.procedures.plans.queries import show_plan
 from escalation_engine.web.base import Req
-from escalation_engine.web.cases import act_on, case_page, roles_on
+from escalation_engine.web.cases import act_on, case_page, roles_on, timeline
 
 URL = "/plannen/"
 
@@ -53,7 +53,7 @@ def _forms(req: Req, view: dict[str, Any]) -> list[str]:
 
 
 def _page(req: Req, ref: str, *, status: int = 200, refusal: dict[str, Any] | None = None) -> Response:
-    view = show_plan(req.ctx, ref)  # with its history: the plan's page shows no separate timeline
+    view = show_plan(req.ctx, ref)
     return case_page(
         req,
         "plan.html",
@@ -61,6 +61,7 @@ def _page(req: Req, ref: str, *, status: int = 200, refusal: dict[str, Any] | No
         status=status,
         refusal=refusal,
         plan=view,
+        timeline=timeline(req, ref),
         forms=_forms(req, view),
     )
 

@@ -19,7 +19,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from escalation_engine.core.refusal_rules import localise_refusal_rule
 from escalation_engine.core.refusal_texts import localise_refusal
 from escalation_engine.core.rule_texts import localise, localise_source
-from escalation_engine.web.labels import DEADLINES, STATES, labeller
+from escalation_engine.web.labels import DEADLINES, STATES, labeller, role_labeller
+from escalation_engine.web.labels_actions import ACTIONS
 
 HERE = Path(__file__).resolve().parent
 LANGUAGES = ("nl", "en")
@@ -63,6 +64,8 @@ def environment(language: str) -> Environment:
     gettext = translations(language).gettext
     env.filters["state"] = labeller(STATES, gettext)
     env.filters["deadline"] = labeller(DEADLINES, gettext)
+    env.filters["action"] = labeller(ACTIONS, gettext)
+    env.filters["role"] = role_labeller(gettext)  # `|role(profile)`: the profile's words for a role key
     env.filters["rule"] = lambda text: localise(text or "", language)  # a stored rule in the page's language
     env.filters["source"] = lambda text: localise_source(text or "", language)  # a stored clause text, too
     env.filters["refusal_text"] = lambda text: localise_refusal(text or "", language)  # a refusal's message

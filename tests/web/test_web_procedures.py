@@ -74,7 +74,7 @@ def test_step_in_is_requested_run_and_refused_on_its_pages_by_role(site: Ctx) ->
     assert (
         "Plan van aanpak" in page.text
         and "Beoordeling vastleggen" in page.text
-        and "stepin.meeting" in page.text
+        and "vergadering 1 vastgelegd" in page.text  # the timeline in words
     )
     answer = post(cat, f"/step-in/{ref}", f"/step-in/{ref}/assess", verdict="solved", reason="Op norm")
     assert answer.status_code == 303, answer.text  # type: ignore[attr-defined]
@@ -132,9 +132,9 @@ def test_a_sanction_is_found_heard_and_decided_on_its_page_and_refused_without_a
     assert answer.status_code == 303, answer.text  # type: ignore[attr-defined]
     page = cat.get(f"/sancties/{ref}")
     assert (
-        "applied" in page.text
+        "<dd>opgelegd</dd>" in page.text
         and "Tijdelijke uitval van een depot" in page.text
-        and "sanction.apply" in page.text
+        and "sanctie opgelegd [voorgesteld → opgelegd]" in page.text
     )
     assert signed_in(site, "oam@other.example").get(f"/sancties/{ref}").status_code == 404
 
@@ -275,6 +275,6 @@ def test_an_improvement_plan_is_opened_from_the_contract_page_by_the_profiles_ro
     assert answer.status_code == 303, answer.text  # type: ignore[attr-defined]
     plan = re.search(r"/plannen/(PLAN-\d+)", answer.headers["location"]).group(1)  # type: ignore[attr-defined,union-attr]
     page = cat.get(f"/plannen/{plan}")
-    assert page.status_code == 200 and "Levertijden" in page.text and "plan.open" in page.text
+    assert page.status_code == 200 and "Levertijden" in page.text and "verbeterplan geopend" in page.text
     answer = post(am, "/contracten/LF", "/contracten/LF/plannen", trigger="requirements", subject="Zelf")
     assert answer.status_code == 409 and "B2 §5.2" in answer.text  # type: ignore[attr-defined]
