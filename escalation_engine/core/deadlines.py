@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, text
+from sqlalchemy import case, func, or_, text
 from sqlmodel import Session, col, select
 
 from escalation_engine.core.context import Ctx
@@ -45,7 +45,6 @@ def _open_query(
     within_days: int | None,
     due_between: tuple[datetime, datetime] | None,
     without_kinds: tuple[str, ...],
-    overdue: bool = False,
 ) -> Any:
     """The open deadlines (status pending or failed, not a reminder) that the filters keep, unordered."""
     now = ctx.clock.now()
@@ -56,8 +55,6 @@ def _open_query(
         query = query.where(col(Timer.due_at) <= now + timedelta(days=within_days))
     if due_between is not None:
         query = query.where(col(Timer.due_at) >= due_between[0], col(Timer.due_at) < due_between[1])
-    if overdue:
-        query = query.where(col(Timer.due_at) <= now)
     if without_kinds:
         query = query.where(col(Timer.subject_kind).not_in(without_kinds))
     query = restrict(session, query, col(Timer.contract_key))
@@ -121,12 +118,12 @@ def count_deadlines(
     person_key: Keys = None,
     within_days: int | None = None,
     without_kinds: tuple[str, ...] = (),
-    overdue: bool = False,
-) -> int:
-    """How many open deadlines `list_deadlines` keeps with the same filters (`overdue`: only those whose
-    moment has passed), counted in SQL; a person's count rests on the responsibility tests, which a test
-    holds to say exactly what the describers say."""
+) -> tuple[int, int]:
+    """How many open deadlines `list_deadlines` keeps with the same filters, and how many of them are late
+    (their moment has passed), counted in SQL in one statement; a person's count rests on the
+    responsibility tests, which a test holds to say exactly what the describers say."""
     ctx.registry.require_wired()
+    now = ctx.clock.now()
     with ctx.db.read() as session:
         query = _open_query(
             ctx,
@@ -136,9 +133,10 @@ def count_deadlines(
             within_days=within_days,
             due_between=None,
             without_kinds=without_kinds,
-            overdue=overdue,
-        )
-        return int(session.exec(select(func.count()).select_from(query.subquery())).one())
+        ).subquery()
+        late = func.coalesce(func.sum(case((query.c.due_at <= now, 1), else_=0)), 0)
+        total, overdue = session.exec(select(func.count(), late).select_from(query)).one()
+        return int(total), int(overdue)
 
 
 def _theirs(

@@ -112,23 +112,19 @@ def my_counts(req: Req, *, within_days: int | None) -> tuple[int, int]:
     """How many open items My work has in all and how many of them are late, counted in SQL."""
     total = late = 0
     for contract, keys in _keys_by_contract(req).items():
-        for overdue in (False, True):
-            found = count_deadlines(
-                req.ctx,
-                contract_key=contract,
-                person_key=keys,
-                within_days=within_days,
-                without_kinds=(OBLIGATION,),
-                overdue=overdue,
-            )
-            found += count_obligations(
-                req.ctx,
-                contract_key=contract,
-                person_key=keys,
-                within_days=within_days,
-                state="overdue" if overdue else "open",
-            )
-            late, total = (late + found, total) if overdue else (late, total + found)
+        deadlines, late_ones = count_deadlines(
+            req.ctx,
+            contract_key=contract,
+            person_key=keys,
+            within_days=within_days,
+            without_kinds=(OBLIGATION,),
+        )
+        total += deadlines + count_obligations(
+            req.ctx, contract_key=contract, person_key=keys, within_days=within_days
+        )
+        late += late_ones + count_obligations(
+            req.ctx, contract_key=contract, person_key=keys, state="overdue"
+        )
     return total, late
 
 
