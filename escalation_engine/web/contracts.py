@@ -26,7 +26,7 @@ from escalation_engine.web.step_in import may_request
 from escalation_engine.web.work import link_of
 
 PAGE = 50
-SHOWN = 50  # the other lists: the first 50, with a count of the rest
+SHOWN = 50  # the other lists: the first 50, and a note when there are more
 
 
 def contracts_page(req: Req) -> Response:
@@ -60,6 +60,28 @@ def _kpi_filters(req: Req) -> tuple[str, str]:
     return kpi, period
 
 
+def _lists(req: Req, key: str, kpi: str, period: str) -> dict[str, Any]:
+    """The contract's other lists, each its first SHOWN rows and whether more follow (one row more is read to
+    know): bounded in SQL, whatever the number of cases."""
+    read = SHOWN + 1
+    rows = {
+        "plans": list_plans(req.ctx, contract_key=key, state="open", limit=read),
+        "step_ins": list_step_ins(req.ctx, contract_key=key, state="all", newest_first=True, limit=read),
+        "verdicts": list_verdicts(
+            req.ctx, contract_key=key, kpi=kpi or None, period=period or None, newest_first=True, limit=read
+        ),
+        "sanctions": list_sanctions(req.ctx, contract_key=key, newest_first=True, limit=read),
+        "obligations": list_obligations(req.ctx, contract_key=key, state="open", limit=read),
+        "deadlines": [
+            {**d, "link": link_of(d["case"])} for d in list_deadlines(req.ctx, contract_key=key, limit=read)
+        ],
+    }
+    lists: dict[str, Any] = {}
+    for name, found in rows.items():
+        lists[name], lists[f"more_{name}"] = found[:SHOWN], len(found) > SHOWN
+    return lists
+
+
 def contract_page(req: Req, *, refusal: dict[str, Any] | None = None, status: int = 200) -> Response:
     key = req.request.path_params["key"]
     with req.ctx.db.read() as session:
@@ -71,13 +93,6 @@ def contract_page(req: Req, *, refusal: dict[str, Any] | None = None, status: in
     number = _page_number(req)
     cases, more = _escalations(req, key, state, participant, number)
     kpi, period = _kpi_filters(req)
-    verdicts = list_verdicts(
-        req.ctx, contract_key=key, kpi=kpi or None, period=period or None, newest_first=True, limit=SHOWN + 1
-    )
-    deadlines = [
-        {**d, "link": link_of(d["case"])} for d in list_deadlines(req.ctx, contract_key=key, limit=SHOWN)
-    ]
-    obligations = list_obligations(req.ctx, contract_key=key, state="open", limit=SHOWN + 1)
     return req.page(
         "contract.html",
         status=status,
@@ -87,14 +102,7 @@ def contract_page(req: Req, *, refusal: dict[str, Any] | None = None, status: in
         cases=cases,
         page_number=number,
         more=more,
-        plans=list_plans(req.ctx, contract_key=key, state="open", limit=SHOWN),
-        step_ins=list_step_ins(req.ctx, contract_key=key, state="all", newest_first=True, limit=SHOWN),
-        verdicts=verdicts[:SHOWN],
-        more_verdicts=len(verdicts) > SHOWN,
-        sanctions=list_sanctions(req.ctx, contract_key=key, newest_first=True, limit=SHOWN),
-        obligations=obligations[:SHOWN],
-        more_obligations=len(obligations) > SHOWN,
-        deadlines=deadlines,
+        **_lists(req, key, kpi, period),
         shown=SHOWN,
         state=state,
         states=STATE_FILTERS,
