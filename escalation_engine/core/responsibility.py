@@ -20,6 +20,7 @@ def responsible_filter(
     """The condition that holds for the open deadlines `person_key` is responsible for or reminded of (on
     `contract_key`, else on every contract with a person of that key). A subject kind without a test is kept
     whole: its describer decides."""
+    registry.require_wired()  # the describers and tests are known once the procedures are wired
     if contract_key:
         contracts = [contract_key]
     else:

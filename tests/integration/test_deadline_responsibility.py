@@ -97,3 +97,15 @@ def test_every_kind_of_deadline_has_a_responsibility_test(reopened: Ctx) -> None
     registry = reopened.registry
     registry.require_wired()
     assert set(registry.describers) == set(registry.responsibilities)
+
+
+def test_a_persons_deadlines_are_chosen_on_a_context_whose_procedures_are_not_wired_yet(
+    reopened: Ctx,
+) -> None:
+    """A digest asks for the condition before anything else touched the registry: it wires it first."""
+    fresh = Ctx(db=reopened.db)
+    with fresh.db.read() as session:
+        query = select(Timer).where(
+            text(OPEN_DEADLINE), responsible_filter(fresh.registry, session, "am", "LF-2026")
+        )
+        assert list(session.exec(query))
