@@ -12,6 +12,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from escalation_engine.core.state_words_nl import STATES as STATE_WORDS
+
 # the words of a form field a check names ("subject must not be empty")
 FIELDS = {
     "subject": "Onderwerp",
@@ -46,42 +48,8 @@ FIELDS = {
     "the finding's date": "De datum van de bevinding",
 }
 
-# the states of the procedures, as `web/labels.STATES` shows them (a test keeps the two the same)
-STATES = {
-    "addressed": "aangesproken",
-    "responded": "gereageerd",
-    "no_response": "geen reactie binnen de termijn",
-    "sufficient": "voldoende beoordeeld",
-    "insufficient": "onvoldoende beoordeeld",
-    "closed": "afgesloten",
-    "refused": "niet geaccepteerd",
-    "step_1": "stap 1",
-    "step_2": "stap 2",
-    "step_3_due": "stap 3 kan worden gevraagd",
-    "step_3_requested": "stap 3 gevraagd",
-    "step_3_presented": "stap 3 gepresenteerd",
-    "resolved": "afgerond",
-    "awaiting_plan": "wacht op het plan",
-    "overdue": "te laat",
-    "submitted": "ingediend",
-    "accepted": "geaccepteerd",
-    "new": "nieuw",
-    "dialogue": "in dialoog (geen step-in)",
-    "awaiting_meeting": "wacht op vergadering 1",
-    "meeting_overdue": "vergadering 1 te laat",
-    "monitoring": "voortgang wordt gevolgd",
-    "solved": "opgelost",
-    "awaiting_second_meeting": "wacht op vergadering 2",
-    "second_meeting_overdue": "vergadering 2 te laat",
-    "second_meeting_held": "vergadering 2 gehouden",
-    "advised": "bindend advies gegeven",
-    "awaiting_finding": "wacht op de bevinding over verwijtbaarheid",
-    "proposed": "voorgesteld",
-    "applied": "opgelegd",
-    "waived": "afgezien",
-    "not_culpable": "niet verwijtbaar",
-    "fulfilled": "nagekomen",
-}
+# the states of the procedures, as a page shows them (one table: core/state_words_nl.py)
+STATES = STATE_WORDS
 
 # a kind of case, as a reference or "not found" names it
 KINDS = {
