@@ -22,19 +22,22 @@ from escalation_engine.core.rule_texts import localise
 _WRONG_STATE = re.compile(r"wrong state \((.+)\)")
 
 
+# every table of whole rules (English → Dutch), by procedure
+TABLES = (
+    refusal_rules_nl.LADDER,
+    refusal_rules_nl.PLANS,
+    refusal_rules_nl.STEP_IN,
+    refusal_rules_nl_kpis.KPIS,
+    refusal_rules_nl_kpis.SANCTIONS,
+    refusal_rules_nl_kpis.OBLIGATIONS,
+    refusal_rules_nl_kpis.ACCOUNTS,
+)
+
+
 @lru_cache(maxsize=1)
 def _fixed() -> dict[str, str]:
     guards = {name: guard or state for name, (guard, state) in refusal_rules_nl.MACHINE.items()}
-    tables = (
-        refusal_rules_nl.LADDER,
-        refusal_rules_nl.PLANS,
-        refusal_rules_nl.STEP_IN,
-        refusal_rules_nl_kpis.KPIS,
-        refusal_rules_nl_kpis.SANCTIONS,
-        refusal_rules_nl_kpis.OBLIGATIONS,
-        refusal_rules_nl_kpis.ACCOUNTS,
-    )
-    return {english: dutch for table in (guards, *tables) for english, dutch in table.items()}
+    return {english: dutch for table in (guards, *TABLES) for english, dutch in table.items()}
 
 
 @lru_cache(maxsize=1)

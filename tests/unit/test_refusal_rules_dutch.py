@@ -16,7 +16,7 @@ from english_words import QUOTED, english_words
 from refusal_rule_sites import RuleSite, rule_sites
 
 from escalation_engine.core import refusal_rules_nl, refusal_rules_nl_kpis
-from escalation_engine.core.refusal_rules import localise_refusal_rule
+from escalation_engine.core.refusal_rules import TABLES, localise_refusal_rule
 from escalation_engine.web.render import environment
 
 # The command line's own work: a web page never shows these (the reason for each), so they stay English.
@@ -95,16 +95,7 @@ def test_every_rule_a_web_page_can_name_reads_as_dutch_with_its_names_untouched(
 
 def test_every_rule_the_tables_translate_is_one_the_engine_raises() -> None:
     raised = {site.skeleton for site in SITES}
-    tables = (
-        refusal_rules_nl.LADDER,
-        refusal_rules_nl.PLANS,
-        refusal_rules_nl.STEP_IN,
-        refusal_rules_nl_kpis.KPIS,
-        refusal_rules_nl_kpis.SANCTIONS,
-        refusal_rules_nl_kpis.OBLIGATIONS,
-        refusal_rules_nl_kpis.ACCOUNTS,
-    )
-    assert [english for table in tables for english in table if english not in raised] == []
+    assert [english for table in TABLES for english in table if english not in raised] == []
     assert [name for name in refusal_rules_nl.MACHINE if f"wrong state ({name})" not in raised] == []
     patterns = [pattern for pattern, _ in refusal_rules_nl_kpis.PATTERNS]
     assert [p for p in patterns if not any(re.fullmatch(p, rule) for rule in raised)] == []
