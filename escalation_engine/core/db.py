@@ -21,13 +21,13 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlmodel import Session
 
-from escalation_engine.core import db_files, text_guard
-from escalation_engine.core.errors import BadInput, UnknownSchema
+from escalation_engine.core import db_files, sqlite_hints, text_guard
+from escalation_engine.core.errors import BadInput, ReadOnlyDatabase, UnknownSchema
 
 _SNAPSHOT: ContextVar[tuple[Database, Session] | None] = ContextVar("read_snapshot", default=None)
 
 DEFAULT_DB_FILE = "escalation-engine.db"
-SCHEMA_REVISION = "0013"
+SCHEMA_REVISION = "0014"
 BUSY_TIMEOUT_MS = 30_000
 AUDIT_LOCK_KEY = 727_001
 
@@ -62,8 +62,20 @@ def _sqlite_connect_reading(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.execute("PRAGMA query_only=ON")
 
 
+READING = "escalation_engine_reading"  # the execution option of `Database.read()`'s sessions
+
+
 def _sqlite_begin(conn: Connection) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    """A write takes the write lock at once (BEGIN IMMEDIATE: no lost update between processes); a read
+    (`Database.read()`) takes none: in WAL mode it reads its snapshot beside a writer and beside the other
+    readers — with BEGIN IMMEDIATE every page of the web application waited for every other. A read
+    transaction is query-only, so a write inside one is refused instead of waiting for the lock."""
+    if conn.get_execution_options().get(READING):
+        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("PRAGMA query_only=ON")
+    else:
+        conn.exec_driver_sql("PRAGMA query_only=OFF")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _sqlite_begin_reading(conn: Connection) -> None:
@@ -90,6 +102,7 @@ class Database:
                 self.engine = create_engine(self.url, pool_pre_ping=True)
         except (ArgumentError, ImportError, ValueError) as exc:
             raise BadInput(f"cannot use database URL {url!r}: {exc}") from None
+        self._reading = self.engine.execution_options(**{READING: True})  # same pool, a read's BEGIN
 
     def _sqlite_engine(self) -> Engine:
         """A SQLite file is checked before it is opened (ours, damaged, read-only); a read-only copy is
@@ -111,10 +124,10 @@ class Database:
                 )
                 event.listen(engine, "connect", _sqlite_connect_reading)
                 event.listen(engine, "begin", _sqlite_begin_reading)
-                return engine
+                return sqlite_hints.enable(engine)
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
-        return engine
+        return sqlite_hints.enable(engine)
 
     @property
     def is_sqlite(self) -> bool:
@@ -139,8 +152,19 @@ class Database:
         if shared is not None and shared[0] is self:
             yield shared[1]
             return
-        with self._translated(), Session(self.engine, expire_on_commit=False) as session, session.begin():
-            yield session
+        try:
+            with (
+                self._translated(),
+                Session(self._reading, expire_on_commit=False) as session,
+                session.begin(),
+            ):
+                yield session
+        except ReadOnlyDatabase:
+            if self.read_only:
+                raise
+            raise RuntimeError(
+                "a write inside a read transaction (Database.read()): write in write()"
+            ) from None
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
@@ -150,7 +174,7 @@ class Database:
         if _SNAPSHOT.get() is not None:
             yield
             return
-        with self._translated(), Session(self.engine, expire_on_commit=False) as session, session.begin():
+        with self._translated(), Session(self._reading, expire_on_commit=False) as session, session.begin():
             token = _SNAPSHOT.set((self, session))
             try:
                 yield

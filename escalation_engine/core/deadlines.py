@@ -9,10 +9,11 @@ for it or reminded of it.
 
 from __future__ import annotations
 
+import heapq
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, or_, text
+from sqlalchemy import case, func, text, union_all
 from sqlmodel import Session, col, select
 
 from escalation_engine.core.context import Ctx
@@ -20,7 +21,7 @@ from escalation_engine.core.display import last_day
 from escalation_engine.core.paging import page, require_page
 from escalation_engine.core.refs import case_ref
 from escalation_engine.core.registry import Registry
-from escalation_engine.core.responsibility import responsible_filter
+from escalation_engine.core.responsibility import responsible_terms
 from escalation_engine.core.tables import OPEN_DEADLINE, Timer
 from escalation_engine.core.visibility import restrict, visible
 
@@ -41,12 +42,12 @@ def _open_query(
     session: Session,
     *,
     contract_key: str | None,
-    keys: tuple[str, ...],
     within_days: int | None,
     due_between: tuple[datetime, datetime] | None,
     without_kinds: tuple[str, ...],
 ) -> Any:
-    """The open deadlines (status pending or failed, not a reminder) that the filters keep, unordered."""
+    """The open deadlines (status pending or failed, not a reminder) that the filters keep, unordered; a
+    person's are this with each of their `responsible_terms`."""
     now = ctx.clock.now()
     query = select(Timer).where(text(OPEN_DEADLINE))
     if contract_key:
@@ -57,10 +58,29 @@ def _open_query(
         query = query.where(col(Timer.due_at) >= due_between[0], col(Timer.due_at) < due_between[1])
     if without_kinds:
         query = query.where(col(Timer.subject_kind).not_in(without_kinds))
-    query = restrict(session, query, col(Timer.contract_key))
-    if keys:
-        query = query.where(or_(*(responsible_filter(ctx.registry, session, k, contract_key) for k in keys)))
-    return query
+    return restrict(session, query, col(Timer.contract_key), within=contract_key)
+
+
+KIND_INDEX = "INDEXED BY ix_timer_open_deadline_kind_due"  # a person's term: one contract and subject kind
+
+
+def _term(query: Any, term: Any) -> Any:
+    """`query` kept to one of a person's `responsible_terms`, read along the open deadlines of that
+    contract and subject kind (on SQLite by name: `core.sqlite_hints`)."""
+    return query.where(term).with_hint(Timer, KIND_INDEX, "sqlite")
+
+
+def _soonest(query: Any) -> Any:
+    return query.order_by(col(Timer.due_at), col(Timer.id))
+
+
+def _merged(session: Session, queries: list[Any], start: int, count: int | None) -> list[Timer]:
+    """Rows `start` to `start + count` (all from `start` when None) of the union of `queries`, which hold
+    disjoint rows, soonest first: each query gives its first `start + count`, and they are merged."""
+    head = None if count is None else start + count
+    parts = [list(session.exec(_soonest(q) if head is None else _soonest(q).limit(head))) for q in queries]
+    merged = list(heapq.merge(*parts, key=lambda t: (t.due_at, t.id or 0)))
+    return merged[start:] if count is None else merged[start : start + count]
 
 
 def list_deadlines(
@@ -89,21 +109,24 @@ def list_deadlines(
             ctx,
             session,
             contract_key=contract_key,
-            keys=keys,
             within_days=within_days,
             due_between=due_between,
-            without_kinds=without_kinds,
-        ).order_by(col(Timer.due_at), col(Timer.id))
+            without_kinds=() if keys else without_kinds,
+        )
         if not keys:
-            timers = list(session.exec(page(query, limit, offset)))
+            timers = list(session.exec(page(_soonest(query), limit, offset)))
             return visible(session, deadline_rows(ctx.registry, session, timers, now))
+        terms = [
+            _term(query, t)
+            for t in responsible_terms(ctx.registry, session, keys, contract_key, without_kinds=without_kinds)
+        ]
         if limit is None:
-            timers = list(session.exec(query))
+            timers = _merged(session, terms, 0, None)
             return visible(session, _theirs(ctx.registry, session, timers, now, keys))[offset:]
         rows: list[dict[str, Any]] = []
         start, chunk = 0, 2 * (offset + limit)
         while len(rows) < offset + limit:  # described a chunk at a time (each twice the last) until full
-            timers = list(session.exec(page(query, chunk, start)))
+            timers = _merged(session, terms, start, chunk)
             rows.extend(visible(session, _theirs(ctx.registry, session, timers, now, keys)))
             if len(timers) < chunk:
                 break
@@ -124,18 +147,26 @@ def count_deadlines(
     responsibility tests, which a test holds to say exactly what the describers say."""
     ctx.registry.require_wired()
     now = ctx.clock.now()
+    keys = _keys(person_key)
     with ctx.db.read() as session:
         query = _open_query(
             ctx,
             session,
             contract_key=contract_key,
-            keys=_keys(person_key),
             within_days=within_days,
             due_between=None,
-            without_kinds=without_kinds,
-        ).subquery()
-        late = func.coalesce(func.sum(case((query.c.due_at <= now, 1), else_=0)), 0)
-        total, overdue = session.exec(select(func.count(), late).select_from(query)).one()
+            without_kinds=() if keys else without_kinds,
+        )
+        if keys:  # the terms are disjoint: the count of their union is the sum of theirs
+            terms = responsible_terms(ctx.registry, session, keys, contract_key, without_kinds=without_kinds)
+            if not terms:
+                return 0, 0
+            query = union_all(*(_term(query.with_only_columns(col(Timer.due_at)), t) for t in terms))
+        else:
+            query = query.with_only_columns(col(Timer.due_at))
+        rows = query.subquery()
+        late = func.coalesce(func.sum(case((rows.c.due_at <= now, 1), else_=0)), 0)
+        total, overdue = session.exec(select(func.count(), late).select_from(rows)).one()
         return int(total), int(overdue)
 
 

@@ -92,6 +92,17 @@ class Timer(SQLModel, table=True):
             sqlite_where=text(OPEN_DEADLINE),
             postgresql_where=text(OPEN_DEADLINE),
         ),
+        # a person's open deadlines, one contract and subject kind at a time (migration 0014)
+        Index(
+            "ix_timer_open_deadline_kind_due",
+            "contract_key",
+            "subject_kind",
+            "due_at",
+            "id",
+            "subject_id",
+            sqlite_where=text(OPEN_DEADLINE),
+            postgresql_where=text(OPEN_DEADLINE),
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     idempotency_key: str = Field(unique=True, max_length=200)

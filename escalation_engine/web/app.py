@@ -35,6 +35,7 @@ from escalation_engine.web import (
 )
 from escalation_engine.web.base import Req, Site, page
 from escalation_engine.web.security import SecurityHeaders
+from escalation_engine.web.server_timing import ServerTiming
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -51,7 +52,11 @@ def _server_secret(db: Database) -> str:
         return setting_or_new(session, "web_secret", lambda: secrets.token_urlsafe(32))
 
 
-def create_app(db: Database, *, clock: Clock | None = None, secure_cookies: bool = False) -> Starlette:
+def create_app(
+    db: Database, *, clock: Clock | None = None, secure_cookies: bool = False, server_timing: bool = False
+) -> Starlette:
+    """The web application on `db`; `server_timing` adds each response's server time as a header
+    (`web.server_timing`, for the benchmark)."""
     site = Site(db=db, clock=clock or SystemClock(), secret=_server_secret(db), secure_cookies=secure_cookies)
 
     def get(path: str, handler: object, **kw: bool) -> Route:
@@ -112,7 +117,7 @@ def create_app(db: Database, *, clock: Clock | None = None, secure_cookies: bool
 
     return Starlette(
         routes=routes,
-        middleware=[Middleware(SecurityHeaders)],
+        middleware=[Middleware(SecurityHeaders), *([Middleware(ServerTiming)] if server_timing else [])],
         exception_handlers={404: missing, 405: missing},
     )
 

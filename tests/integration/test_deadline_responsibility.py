@@ -11,7 +11,7 @@ from sqlmodel import col, select
 
 from escalation_engine.app.context import Ctx
 from escalation_engine.core.db import Database
-from escalation_engine.core.deadlines import deadline_rows, list_deadlines
+from escalation_engine.core.deadlines import count_deadlines, deadline_rows, list_deadlines
 from escalation_engine.core.responsibility import responsible_filter
 from escalation_engine.core.tables import OPEN_DEADLINE, Person, Timer
 
@@ -109,3 +109,40 @@ def test_a_persons_deadlines_are_chosen_on_a_context_whose_procedures_are_not_wi
             text(OPEN_DEADLINE), responsible_filter(fresh.registry, session, "am", "LF-2026")
         )
         assert list(session.exec(query))
+
+
+def test_a_persons_list_and_count_of_deadlines_are_exactly_those_the_describers_name(reopened: Ctx) -> None:
+    """Read as disjoint terms (one per contract and subject kind, along their index): the list is the
+    describers' set, soonest first, and the count and the late count agree with it — with several keys of
+    one account too, and with a subject kind left out as My work leaves obligations out."""
+    ctx = reopened
+    described = _described(ctx)
+    with ctx.db.read() as session:
+        people = sorted({(p.contract_key, p.key) for p in session.exec(select(Person))})
+    for contract, key in people:
+        rows = list_deadlines(ctx, contract_key=contract, person_key=key)
+        assert {row["timer"] for row in rows} == described.get((contract, key), set()), (contract, key)
+        assert [row["due_at"] for row in rows] == sorted(row["due_at"] for row in rows)
+        late = sum(1 for row in rows if row["overdue"])
+        assert count_deadlines(ctx, contract_key=contract, person_key=key) == (len(rows), late)
+    both = [key for contract, key in people if contract == "LF-2026"][:2]
+    together = list_deadlines(ctx, contract_key="LF-2026", person_key=tuple(both))
+    assert {row["timer"] for row in together} == set().union(
+        *(described.get(("LF-2026", k), set()) for k in both)
+    )
+    without = list_deadlines(ctx, person_key="am", without_kinds=("obligation",))
+    assert without and all(row["case"].split("-")[0] != "OBL" for row in without)
+    assert {row["timer"] for row in without} < {row["timer"] for row in list_deadlines(ctx, person_key="am")}
+    assert count_deadlines(ctx, person_key="am", without_kinds=("obligation",))[0] == len(without)
+
+
+def test_a_page_of_a_persons_deadlines_merged_from_their_terms_is_the_slice_of_the_whole_list(
+    reopened: Ctx,
+) -> None:
+    whole = list_deadlines(reopened, contract_key="LF-2026", person_key="am")
+    assert len(whole) > 7
+    pages = [
+        list_deadlines(reopened, contract_key="LF-2026", person_key="am", limit=3, offset=n)
+        for n in (0, 3, 6)
+    ]
+    assert [row["timer"] for page in pages for row in page] == [row["timer"] for row in whole[:9]]
