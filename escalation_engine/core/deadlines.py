@@ -124,7 +124,7 @@ def list_deadlines(
             timers = _merged(session, terms, 0, None)
             return visible(session, _theirs(ctx.registry, session, timers, now, keys))[offset:]
         rows: list[dict[str, Any]] = []
-        start, chunk = 0, 2 * (offset + limit)
+        start, chunk = 0, offset + limit
         while len(rows) < offset + limit:  # described a chunk at a time (each twice the last) until full
             timers = _merged(session, terms, start, chunk)
             rows.extend(visible(session, _theirs(ctx.registry, session, timers, now, keys)))

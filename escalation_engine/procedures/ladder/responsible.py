@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, true
+from sqlalchemy import true
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -24,14 +24,14 @@ def responsible(session: Session, contract_key: str, person_key: str) -> Any:
     if person.role in session_profile(session, contract_key).spec.reminders.notify_roles:
         return true()
     later = aliased(EscalationLevel)
-    latest = (
-        select(func.max(later.id))
-        .where(later.escalation_id == EscalationLevel.escalation_id)
+    superseded = (  # "no later level record": an anti-join both planners read from the person's levels
+        select(later.id)
+        .where(later.escalation_id == EscalationLevel.escalation_id, col(later.id) > EscalationLevel.id)
         .correlate(EscalationLevel)
-        .scalar_subquery()
+        .exists()
     )
     theirs = select(EscalationLevel.escalation_id).where(
-        EscalationLevel.counterpart_key == person_key, col(EscalationLevel.id) == latest
+        EscalationLevel.counterpart_key == person_key, ~superseded
     )
     return col(Timer.subject_id).in_(theirs)
 

@@ -58,6 +58,8 @@ class EscalationLevel(SQLModel, table=True):
     """One attempt at one level of one escalation; the latest attempt per level is the one that counts."""
 
     __tablename__ = "escalation_level"
+    # migration 0014: the levels whose counterpart is one person (a person's deadlines, `responsible`)
+    __table_args__ = (Index("ix_escalation_level_counterpart", "counterpart_key", "escalation_id", "id"),)
     id: int | None = Field(default=None, primary_key=True)
     escalation_id: int = Field(foreign_key="escalation.id", index=True)
     level: int

@@ -1,5 +1,6 @@
-"""A partial index of the open deadlines per contract and subject kind, by due date (issue 14): My work, a
-person's `deadlines --person` and their counts read a person's deadlines as one term per contract and
+"""Two indexes for a person's deadlines (issue 14). ix_timer_open_deadline_kind_due, a partial index of
+the open deadlines per contract and subject kind, by due date: My work, a person's `deadlines --person`
+and their counts read a person's deadlines as one term per contract and
 subject kind (`core.responsibility.responsible_terms`), each a range of this index in due order; the
 subject id is in the index, so the term's test on it ("the counterpart of the latest level") needs no
 table read. Without it a term read every open deadline of the contract in due order and skipped the other
@@ -8,6 +9,10 @@ kinds (the account manager's My work at 20,000 escalations: about 100 ms of SQL 
 The predicate is core.tables.OPEN_DEADLINE with literal values (SQLite uses a partial index only when the
 query repeats the index's WHERE terms as they are). On SQLite, the planner's statistics as in 0012: a
 timer table with rows is analysed; a small one gets the shape an engine database grows into.
+
+ix_escalation_level_counterpart: the level records whose counterpart is one person, for the test "the
+counterpart of the case's latest level" (`ladder.responsible`), read from that person's records instead of
+from every open escalation deadline of the contract (PostgreSQL: 37 ms → 2 ms for a person with none).
 
 Revision ID: 0014
 Revises: 0013
@@ -23,6 +28,7 @@ down_revision = "0013"
 
 OPEN_DEADLINE = "status IN ('pending', 'failed') AND kind != 'reminder'"
 NAME = "ix_timer_open_deadline_kind_due"
+LEVELS = "ix_escalation_level_counterpart"
 SHAPE = "250000 10000 2000 2 1 1"  # rows, then rows per distinct prefix of the index's columns
 
 
@@ -30,6 +36,7 @@ def upgrade() -> None:
     where = sa.text(OPEN_DEADLINE)
     columns = ["contract_key", "subject_kind", "due_at", "id", "subject_id"]
     op.create_index(NAME, "timer", columns, sqlite_where=where, postgresql_where=where)
+    op.create_index(LEVELS, "escalation_level", ["counterpart_key", "escalation_id", "id"])
     if op.get_bind().dialect.name == "sqlite":
         _sqlite_statistics()
 
@@ -46,4 +53,5 @@ def _sqlite_statistics() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index(LEVELS, table_name="escalation_level")
     op.drop_index(NAME, table_name="timer")
