@@ -70,12 +70,12 @@ def _sqlite_begin(conn: Connection) -> None:
     (`Database.read()`) takes none: in WAL mode it reads its snapshot beside a writer and beside the other
     readers — with BEGIN IMMEDIATE every page of the web application waited for every other. A read
     transaction is query-only, so a write inside one is refused instead of waiting for the lock."""
-    if conn.get_execution_options().get(READING):
-        conn.exec_driver_sql("BEGIN")
-        conn.exec_driver_sql("PRAGMA query_only=ON")
-    else:
-        conn.exec_driver_sql("PRAGMA query_only=OFF")
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    reading = bool(conn.get_execution_options().get(READING))
+    held = conn.connection  # the pooled DBAPI connection: its PRAGMA is not one of the statements run
+    if held.info.get(READING, False) != reading:
+        held.dbapi_connection.execute(f"PRAGMA query_only={'ON' if reading else 'OFF'}")  # type: ignore[union-attr]
+        held.info[READING] = reading
+    conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
 def _sqlite_begin_reading(conn: Connection) -> None:

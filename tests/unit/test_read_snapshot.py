@@ -25,6 +25,6 @@ def test_a_snapshot_of_one_database_is_not_used_by_another(ctx: Ctx, tmp_path: o
     other = Database(f"sqlite:///{tmp_path}/other.db")
     try:
         with ctx.db.snapshot(), ctx.db.read() as mine, other.read() as theirs:
-            assert mine is not theirs and theirs.bind is other.engine
+            assert mine is not theirs and theirs.get_bind().pool is other.engine.pool  # its own database
     finally:
         other.dispose()
