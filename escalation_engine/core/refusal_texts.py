@@ -3,8 +3,9 @@
 The engine writes a refusal's message (`EngineError.message`) in English: the command line prints it so and
 the audit trail and the tests read it so. A web page in Dutch shows it through `localise_refusal`: the
 sentence patterns of the `refusal_texts_nl_*` tables (words in `refusal_texts_nl`) rewrite the English words around what
-the message names — refs, keys, dates, roles, quoted values, a file's name — which stay as they are; the KPI
-names of the shipped profiles get their Dutch names (`rule_texts_nl.PHRASES`). A message is translated line
+the message names — refs, keys, dates, quoted values, a file's name — which stay as they are; a role key
+becomes the role's Dutch words (`role_words_nl`) and the KPI names of the shipped profiles get their Dutch
+names (`rule_texts_nl.PHRASES`). A message is translated line
 by line (an import lists one problem a line), and text no pattern knows stays as written.
 """
 

@@ -2,8 +2,8 @@
 the fields a form check names, the states, the kinds of case, the role checks' actions, the guards' rules —
 and the helpers the sentence tables (`refusal_texts_nl_forms`, `_cases`, `_kpis`, `_imports`) use them with.
 
-Each sentence pattern rewrites its own English words and keeps what it captures — refs, keys, dates, roles,
-quoted values — as it is.
+Each sentence pattern rewrites its own English words and keeps what it captures — refs, keys, dates,
+quoted values — as it is; a role key becomes the role in the seeds' words (`role_words_nl`).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from escalation_engine.core.role_words_nl import ROLES
 from escalation_engine.core.state_words_nl import STATES as STATE_WORDS
 
 # the words of a form field a check names ("subject must not be empty")
@@ -157,8 +158,13 @@ def start(text: str) -> str:
 
 
 def roles(text: str) -> str:
-    """A list of role keys joined with "or" (the keys stay)."""
-    return text.replace(" or ", " of ")
+    """A list of role keys joined with "or", each in the seeds' words (`role_words_nl`; a key the shipped
+    profiles do not have stays as it is)."""
+    return " of ".join(role(key) for key in text.split(" or "))
+
+
+def role(key: str) -> str:
+    return ROLES.get(key, key)
 
 
 def alternatives(table: Mapping[str, Any]) -> str:

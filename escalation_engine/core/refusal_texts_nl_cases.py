@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from escalation_engine.core.refusal_texts_nl import CLOSURE, EARLIEST, PLAN_KINDS, STATES, UNITS, word
+from escalation_engine.core.refusal_texts_nl import CLOSURE, EARLIEST, PLAN_KINDS, STATES, UNITS, role, word
 
 
 def _known(text: str) -> str:
@@ -87,7 +87,10 @@ SENTENCES: list[tuple[str, Any]] = [
     ),
     (
         r"no counterpart registered for (.+?) on contract (\S+): register a person with role (\S+) first ",
-        r"geen wederpartij geregistreerd voor \1 op contract \2: registreer eerst een persoon met de rol \3 ",
+        lambda m: (
+            f"geen wederpartij geregistreerd voor {m.group(1)} op contract {m.group(2)}: registreer eerst een "
+            f"persoon met de rol {role(m.group(3))} "
+        ),
     ),
     (r"(?<=wederpartij geregistreerd voor )level (\S+) \(", r"niveau \1 ("),
     (
@@ -230,7 +233,10 @@ SENTENCES: list[tuple[str, Any]] = [
         r"(\S+) \((.+?)\) was derived from the fulfilment of (\S+); a fulfilment that started other obligations is not taken back",
         r"\1 (\2) is afgeleid van de nakoming van \3; een nakoming waaruit andere verplichtingen volgden, wordt niet teruggenomen",
     ),
-    (r"no person with role (\S+) to open it", r"geen persoon met de rol \1 om die te openen"),
+    (
+        r"no person with role (\S+) to open it",
+        lambda m: f"geen persoon met de rol {role(m.group(1))} om die te openen",
+    ),
     (r"unknown profile (.+?) \(available: ", r"onbekend profiel \1 (beschikbaar: "),
     (r"unknown state filter (.+?): expected one of ", r"onbekend filter op toestand \1: verwacht een van "),
     (r"unknown state (.+?): expected one of ", r"onbekende toestand \1: verwacht een van "),

@@ -14,6 +14,7 @@ from escalation_engine.core.refusal_texts_nl import (
     RULES,
     STATES,
     alternatives,
+    role,
     roles,
     start,
     word,
@@ -133,7 +134,7 @@ SENTENCES: list[tuple[str, Any]] = [
 LAST: list[tuple[str, Any]] = [
     # who may do what (the procedures' role checks)
     (r"\byou, (\S+), are (\S+)", r"u, \1, bent \2"),
-    (r"\(you are (\S+)\)", r"(u bent \1)"),
+    (r"\(you are (\S+)\)", lambda m: f"(u bent {role(m.group(1))})"),
     # sign-in, passwords, single sign-on (accounts)
     (r"^password: ", "wachtwoord: "),
     (

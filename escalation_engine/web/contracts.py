@@ -42,7 +42,8 @@ def _page_number(req: Req) -> int:
 
 
 def _escalations(req: Req, key: str, state: str, participant: str, number: int) -> tuple[list[Any], bool]:
-    """One page of escalations and whether another page follows (one row more is read to know)."""
+    """One page of escalations, the highest level first, and whether another page follows (one row more is
+    read to know)."""
     rows = list_escalations(
         req.ctx,
         contract_key=key,
@@ -50,6 +51,7 @@ def _escalations(req: Req, key: str, state: str, participant: str, number: int) 
         participant=participant or None,
         limit=PAGE + 1,
         offset=(number - 1) * PAGE,
+        highest_level_first=True,
     )
     return rows[:PAGE], len(rows) > PAGE
 

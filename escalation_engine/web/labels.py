@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from escalation_engine.core.role_words_nl import ROLES
 from escalation_engine.core.state_words_nl import STATES as PROCEDURE_STATES
 
 STATES = {
@@ -36,27 +37,8 @@ DEADLINES = {
     "obligation_horizon": "vooruitblik verplichtingen",
 }
 
-# Every role key of the shipped profiles (workflows/*.yaml), in the seeds' words; a key that names another
-# person in one profile has that profile's words in PROFILE_ROLES.
-ROLES = {
-    # Leasefietsen voor het Rijk, B2 §5.1
-    "category": "Categorie (categoriemanagement)",
-    "category_manager": "Categoriemanager",
-    "participant_contract_manager": "contractmanager Deelnemer (DCM-er)",
-    "account_manager": "accountmanager Opdrachtnemer",
-    "service_manager": "manager van Opdrachtnemer verantwoordelijk voor de Dienstverlening",
-    "executive": "eindverantwoordelijk management Opdrachtnemer",
-    # Re-integratiedienstverlening Defensie, TP §3 table 2
-    "case_manager": "casemanager Defensie",
-    "regional_head": "regiohoofd Defensie",
-    "operational_lead": "H V&R, H-ERD, POC DCR (Defensie)",
-    "contract_manager": "CM Defensie (contractmanager Defensie)",
-    "directorate": "Directie DCR (Defensie)",
-    "jobcoach": "jobcoach, coördinator nazorg (Opdrachtnemer)",
-    "senior_jobcoach": "senior jobcoach, POC van regio (Opdrachtnemer)",
-    "board": "directie Opdrachtnemer",
-}
-
+# Every role key of the shipped profiles in the seeds' words (`core.role_words_nl`, which a Dutch refusal
+# names too); a key that names another person in one profile has that profile's words in PROFILE_ROLES.
 PROFILE_ROLES = {
     # TP §3 table 2: "CM CAT", the contract manager of the Categorie — not B2's head of category management
     "reintegratie-defensie": {

@@ -43,6 +43,16 @@ def open_for(ctx: Ctx, participants: list[str | None], actor: str | None = "dcm"
     ]
 
 
+def raise_to_level_two(ctx: Ctx, cases: list[str]) -> None:
+    """Level 1 answered, found insufficient and raised to level 2, for each case in turn (B2 §5.1)."""
+    from escalation_engine.procedures.ladder import actions as esc
+
+    for case in cases:
+        esc.respond(ctx, actor_key="am", ref=case, text="working on it")
+        esc.assess(ctx, actor_key="dcm", ref=case, sufficient=False, reason="still 91 %")
+        esc.raise_level(ctx, actor_key="cat", ref=case, reason="level 1 insufficient")
+
+
 def subjects(rows: list[dict[str, object]]) -> list[object]:
     return [row["subject"] for row in rows]
 
@@ -76,6 +86,25 @@ def test_the_participant_filter_reads_as_many_statements_at_300_cases_as_at_3(ct
     large = statements(ctx, listing)
     assert small[0] == 1 and large[0] == 50
     assert small[1] == large[1]
+
+
+def test_the_contract_page_order_puts_the_highest_level_first_across_pages_oldest_first_within_it(
+    ctx: Ctx,
+) -> None:
+    register(ctx)
+    made = open_for(ctx, ["DJI"] * 7)
+    raise_to_level_two(ctx, [made[5], made[2]])
+    pages = [
+        list_escalations(ctx, contract_key="LF", limit=3, offset=n, highest_level_first=True)
+        for n in (0, 3, 6)
+    ]
+    order = [(row["case"], row["level"]) for page in pages for row in page]
+    assert order[:2] == [(made[2], 2), (made[5], 2)]  # on the first page, though opened late
+    assert [case for case, level in order[2:]] == [m for m in made if m not in (made[2], made[5])]
+    assert {level for _, level in order[2:]} == {1}
+    if ctx.db.is_sqlite:
+        plan = plan_of_page(ctx, state="open", highest_level_first=True)
+        assert "ix_escalation_open_level" in plan and "TEMP B-TREE" not in plan, plan
 
 
 def plan_of_page(ctx: Ctx, **filters: Any) -> str:

@@ -184,3 +184,16 @@ def test_a_clause_text_inside_a_message_is_dutch_too_and_a_text_no_pattern_knows
         "Something else entirely",
     ):
         assert localise_refusal(text, "nl") == text
+
+
+def test_a_role_check_names_the_roles_in_the_seeds_words_on_a_dutch_page() -> None:
+    message = "recording the presentation is for jobcoach or board (you are executive)"
+    dutch = localise_refusal(message, "nl")
+    assert dutch == (
+        "de presentatie vastleggen is voorbehouden aan jobcoach, coördinator nazorg (Opdrachtnemer) of "
+        "directie Opdrachtnemer (u bent eindverantwoordelijk management Opdrachtnemer)"
+    )
+    assert "needed role: account_manager" in localise_refusal("x; needed role: account_manager", "en")
+    assert localise_refusal("x; needed role: Zq1 (you are Zq2)", "nl").endswith(
+        "benodigde rol: Zq1 (u bent Zq2)"
+    )

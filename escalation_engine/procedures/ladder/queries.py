@@ -39,10 +39,12 @@ def list_escalations(
     participant: str | None = None,
     limit: int | None = None,
     offset: int = 0,
+    highest_level_first: bool = False,
 ) -> list[dict[str, Any]]:
     """The escalations in `state` (of one participant, named regardless of case and spacing), oldest
-    first, in a fixed number of statements whatever their number: the cases, their levels (one query)
-    and each contract's pinned profile once. The filters, what the account may see and
+    first — or, `highest_level_first`, by level from the highest down and oldest first within a level (the
+    contract page) — in a fixed number of statements whatever their number: the cases, their levels (one
+    query) and each contract's pinned profile once. The filters, the order, what the account may see and
     `limit`/`offset` are all SQL, so a page is read whole and nothing is dropped after it."""
     if state not in STATE_FILTERS:
         raise BadInput(f"unknown state filter {state!r}: expected one of {', '.join(STATE_FILTERS)}")
@@ -52,7 +54,11 @@ def list_escalations(
 
     now = ctx.clock.now()
     with ctx.db.read() as session:
-        query = select(Escalation).order_by(col(Escalation.id))
+        query = select(Escalation)
+        if highest_level_first:  # the open cases of a contract: along ix_escalation_open_level (0014)
+            query = query.order_by(col(Escalation.level).desc(), col(Escalation.id))
+        else:
+            query = query.order_by(col(Escalation.id))
         if contract_key:
             get_contract(session, contract_key)
             query = query.where(Escalation.contract_key == contract_key)

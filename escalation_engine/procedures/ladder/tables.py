@@ -29,6 +29,15 @@ class Escalation(SQLModel, table=True):
             sqlite_where=text(OPEN_ESCALATION),
             postgresql_where=text(OPEN_ESCALATION),
         ),
+        # migration 0014: the contract page's open cases, the highest level first, oldest first within it
+        Index(
+            "ix_escalation_open_level",
+            "contract_key",
+            text("level DESC"),
+            "id",
+            sqlite_where=text(OPEN_ESCALATION),
+            postgresql_where=text(OPEN_ESCALATION),
+        ),
         Index(
             "ix_escalation_closed",
             "contract_key",
