@@ -83,6 +83,40 @@ def _merged(session: Session, queries: list[Any], start: int, count: int | None)
     return merged[start:] if count is None else merged[start : start + count]
 
 
+def persons_timers(
+    registry: Registry,
+    session: Session,
+    query: Any,
+    keys: tuple[str, ...],
+    contract_key: str | None,
+    *,
+    start: int = 0,
+    count: int | None = None,
+    without_kinds: tuple[str, ...] = (),
+) -> list[Timer]:
+    """Timers `start` to `start + count` of `query` (open deadlines, unordered) that `keys` are responsible
+    for by the procedures' tests, soonest first: one read per `responsible_terms` term, merged."""
+    chosen = responsible_terms(registry, session, keys, contract_key, without_kinds=without_kinds)
+    return _merged(session, [_term(query, t) for t in chosen], start, count)
+
+
+def persons_count(
+    registry: Registry,
+    session: Session,
+    query: Any,
+    keys: tuple[str, ...],
+    contract_key: str | None,
+    *,
+    without_kinds: tuple[str, ...] = (),
+) -> int:
+    """How many timers of `query` `persons_timers` has in all, counted in SQL in one statement."""
+    terms = responsible_terms(registry, session, keys, contract_key, without_kinds=without_kinds)
+    if not terms:
+        return 0
+    rows = union_all(*(_term(query.with_only_columns(col(Timer.id)), t) for t in terms)).subquery()
+    return int(session.exec(select(func.count()).select_from(rows)).one())
+
+
 def list_deadlines(
     ctx: Ctx,
     *,

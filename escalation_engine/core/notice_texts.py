@@ -92,7 +92,17 @@ NOTICE_KINDS: dict[str, tuple[str, ...]] = {
     # the periodic digest per person (B2 §2.1, §5.1): title = the contract's; overdue and soon = obligation
     # views (as in obligation_notice, plus mine and days); deadlines = `deadlines` rows, a failed one flagged;
     # operator = for an administrator, every dead timer (`timers failed` rows) and failed notice, else None
-    "digest": ("title", "today", "frequency", "horizon", "overdue", "soon", "deadlines", "operator"),
+    "digest": (
+        "title",
+        "today",
+        "frequency",
+        "horizon",
+        "overdue",
+        "soon",
+        "deadlines",
+        "deadlines_total",
+        "operator",
+    ),
 }
 
 _PREFERENCE = text(
@@ -135,6 +145,12 @@ def link_to(case: str | None, contract_key: str) -> str:
         return ""
     page = web_path(case)
     return f"{base}{page}" if page else f"{base}/contracten/{quote(contract_key, safe='')}"
+
+
+def link_to_work() -> str:
+    """My work in the web application: everything open of the signed-in person (empty without a base URL)."""
+    base = os.environ.get("ESCALATION_ENGINE_BASE_URL", "").rstrip("/")
+    return f"{base}/" if base else ""
 
 
 def render_notice(kind: str, language: str, data: dict[str, Any]) -> tuple[str, str]:

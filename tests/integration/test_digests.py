@@ -206,3 +206,39 @@ def test_the_digest_is_delivered_by_smtp(ctx: Ctx, smtp_server: tuple[int, Inbox
     assert isinstance(mail, EmailMessage)
     body = mail.get_content()
     assert "Plan van aanpak 'Social return'" in body and "B2 §2.1.2 PI1" in body
+
+
+def test_a_digest_names_the_soonest_fifty_other_deadlines_and_how_many_there_are_with_the_way_to_all(
+    ctx: Ctx, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The account manager answers every level-1 escalation: with 57 open, the digest lists the soonest 50
+    (soonest first) and the number of all, and points to My work for the rest (B2 §5.1 response term)."""
+    from escalation_engine.procedures.ladder.actions import open_escalation
+
+    register(ctx)
+    made = [
+        open_escalation(
+            ctx,
+            actor_key="dcm",
+            contract_key="LF",
+            subject=f"Levering {n}",
+            norm=None,
+            participant=None,
+            threatened=False,
+        )["case"]
+        for n in range(57)
+    ]
+    monkeypatch.setenv("ESCALATION_ENGINE_BASE_URL", "https://escalaties.example.org")
+    [view] = send_digests(ctx, person_key="am", contract_key="LF", dry_run=True)
+    body = view["body"]
+    assert "Andere termijnen (57):" in body
+    listed = [line.split()[1] for line in body.splitlines() if line.startswith("- ESC-")]
+    assert listed == made[:50]  # one response term each, the same day: the oldest case first
+    assert (
+        "- en nog 7 — de eerste 50 staan hierboven, alle in Mijn werk: https://escalaties.example.org/"
+        in body
+    )
+    assert view["items"] >= 57
+    monkeypatch.delenv("ESCALATION_ENGINE_BASE_URL")
+    [short] = send_digests(ctx, person_key="am", contract_key="LF", dry_run=True)
+    assert "(escalation-engine deadlines --person am)" in short["body"]

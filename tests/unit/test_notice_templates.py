@@ -40,6 +40,7 @@ def _sample(kind: str) -> dict[str, object]:
             "source": "<source>",
         }
         data |= {"overdue": [item], "soon": [item], "deadlines": [deadline], "frequency": "weekly"}
+        data |= {"deadlines_total": 3, "person": "<person>", "work": "<work>"}  # two more than it lists
         dead = {"timer": 9, "case": "<case>", "contract": "<contract>", "what": "<what>", "due": "<due>"}
         data["operator"] = {"failed_timers": [{**dead, "error": "<error>"}], "outbox_failed": 1}
         return {**data, "contract": "<contract>", "case": None, "name": "<name>", "link": ""}
@@ -60,6 +61,7 @@ def test_every_notice_kind_renders_in_dutch_and_english_naming_the_case_and_its_
         if _sample(kind)[field] == f"<{field}>":
             assert f"<{field}>" in subject + body, f"{kind}.{language} leaves out {field}"
     if kind == "digest":
+        assert ("en nog 2" if language == "nl" else "and 2 more") in body, "the digest says how many more"
         assert "timers retry 7" in body, "a deadline whose timer failed says how the operator retries it"
         assert "timer 9:" in body and "timers retry ID" in body, "an administrator's digest names dead timers"
     if kind == "obligation_notice":

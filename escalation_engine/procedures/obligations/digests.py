@@ -14,20 +14,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from escalation_engine.contracts.lookup import get_contract, pinned_profile
 from escalation_engine.core.context import Ctx
-from escalation_engine.core.dates import at_local_time, end_of_day, local_date
-from escalation_engine.core.deadlines import REMINDER, deadline_rows
+from escalation_engine.core.dates import at_local_time, local_date
+from escalation_engine.core.deadlines import REMINDER
 from escalation_engine.core.health import operator_findings
-from escalation_engine.core.notice_texts import link_to, queue_rendered, render_notice
+from escalation_engine.core.notice_texts import link_to, link_to_work, queue_rendered, render_notice
 from escalation_engine.core.refs import case_ref
 from escalation_engine.core.registry import DueTimer, Registry
-from escalation_engine.core.responsibility import responsible_filter
 from escalation_engine.core.schedule import schedule
-from escalation_engine.core.tables import OPEN_DEADLINE, Account, Contract, Person, Timer
+from escalation_engine.core.tables import Account, Contract, Person, Timer
+from escalation_engine.procedures.obligations.digest_deadlines import persons_deadlines
 from escalation_engine.procedures.obligations.listing import status_of
 from escalation_engine.procedures.obligations.parties import open_obligations_for
 from escalation_engine.procedures.obligations.tables import DigestPreference
@@ -164,17 +163,7 @@ def compose(
             overdue.append(item)
         elif row.due_date <= until:
             soon.append(item)
-    deadlines = []
-    query = select(Timer).where(
-        Timer.contract_key == person.contract_key,
-        text(OPEN_DEADLINE),  # pending, or failed (in sight until retried), and not a reminder
-        Timer.subject_kind != "obligation",
-        col(Timer.due_at) <= end_of_day(until),  # its last day (display.last_day) is on or before `until`
-        responsible_filter(registry, session, person.key, person.contract_key),  # theirs, chosen in SQL
-    )
-    for entry in deadline_rows(registry, session, list(session.exec(query.order_by(col(Timer.due_at)))), now):
-        if person.key in entry["responsible"] and date.fromisoformat(entry["due"]) <= until:
-            deadlines.append(entry)
+    deadlines, total = persons_deadlines(registry, session, person, until, now)
     account = session.get(Account, person.account_id) if person.account_id is not None else None
     return {
         # an administrator's digest also names every dead timer and failed notice (the operator's look)
@@ -182,6 +171,7 @@ def compose(
         "contract": contract.key,
         "title": contract.title,
         "name": person.name,
+        "person": person.key,
         "today": today.isoformat(),
         "frequency": settings.frequency,
         "horizon": settings.horizon_days,
@@ -189,6 +179,7 @@ def compose(
         "overdue": overdue,
         "soon": soon,
         "deadlines": deadlines,
+        "deadlines_total": total,
     }
 
 
@@ -197,7 +188,7 @@ def queue_digest(registry: Registry, session: Session, person: Person, now: date
     contract = get_contract(session, person.contract_key)
     profile = pinned_profile(contract)
     data = compose(registry, session, person, contract, profile, now)
-    values = {**data, "case": None, "link": link_to(None, contract.key)}
+    values = {**data, "case": None, "link": link_to(None, contract.key), "work": link_to_work()}
     subject, body = render_notice("digest", data["language"], values)
     empty = not (data["overdue"] or data["soon"] or data["deadlines"] or data["operator"])
     assert person.id is not None
@@ -209,7 +200,7 @@ def queue_digest(registry: Registry, session: Session, person: Person, now: date
         "subject": subject,
         "body": body,
         "empty": empty,
-        "items": len(data["overdue"]) + len(data["soon"]) + len(data["deadlines"]),
+        "items": len(data["overdue"]) + len(data["soon"]) + data["deadlines_total"],
     }
     return view
 
