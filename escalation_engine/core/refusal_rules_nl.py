@@ -4,7 +4,7 @@ checks (`core.machine.fire`).
 
 A rule is a short English name of what the contract requires ("no skipping: every lower level is gone
 through first"); its Dutch says the same in the words of the contract documents (escalatieniveau,
-verbeterplan, Deelnemer, Opdrachtnemer, Categorie, step-in, bindend advies). A clause reference ("B2 §6")
+verbeterplan, Deelnemer, Opdrachtnemer, Categorie, step-in, dwingend advies). A clause reference ("B2 §6")
 and a profile key (`raised_by`, `step_in.threshold`, `--results`) stay as they are.
 """
 
@@ -52,7 +52,7 @@ STEP_IN = {
     "one step-in procedure at a time": "één step-in-procedure tegelijk",
     "step-in rights are contractual (B2 §6)": "step-in-rechten volgen uit het contract (B2 §6)",
     "who may take step-in decisions (B2 §6)": "wie besluiten over step-in mag nemen (B2 §6)",
-    "binding advice after the second meeting": "bindend advies na het 2de overleg van het managementteam",
+    "binding advice after the second meeting": "dwingend advies na het 2de overleg van het managementteam",
     "repeated escalations (B2 §6, the profile's step_in.threshold)": (
         "herhaaldelijke escalaties (B2 §6, step_in.threshold van het profiel)"
     ),
@@ -119,7 +119,7 @@ MACHINE: dict[str, tuple[str | None, str]] = {
     ),
     "binding advice follows the second management-team meeting": (
         None,
-        "bindend advies volgt op het 2de overleg van het managementteam",
+        "een dwingend advies volgt op het 2de overleg van het managementteam",
     ),
     "a written result (--results)": (
         "een step-in-procedure wordt afgesloten met een schriftelijk resultaat (--results)",

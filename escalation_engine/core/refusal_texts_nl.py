@@ -84,7 +84,7 @@ ACTIONS = {
     "moving to step 2 (consulting the category)": "naar stap 2 gaan (de Categorie raadplegen)",
     "only the category assesses the progress": "alleen de Categorie beoordeelt de voortgang",
     "only the category closes a step-in procedure": "alleen de Categorie sluit een step-in-procedure af",
-    "only the category lays down binding advice": "alleen de Categorie geeft bindend advies",
+    "only the category lays down binding advice": "alleen de Categorie legt een dwingend advies neer",
     "only the category requests step-in": "alleen de Categorie vraagt step-in aan",
     "opening an improvement plan": "een verbeterplan openen",
     "recording a norm failure": "een niet gehaalde norm vastleggen",
@@ -106,7 +106,7 @@ RULES = {
     "advance": "doorgaan naar de volgende stap",
     "assess": "beoordelen",
     "binding advice follows the second management-team meeting": (
-        "bindend advies volgt op het 2de overleg van het managementteam"
+        "een dwingend advies volgt op het 2de overleg van het managementteam"
     ),
     "category decision": "besluit van de Categorie",
     "closure text complete": "volledige tekst bij het afsluiten",

@@ -178,7 +178,7 @@ SENTENCES: list[tuple[str, Any]] = [
     (
         r"(\S+) is ([\w ]+?): binding advice follows the second management-team meeting, which has not been recorded",
         lambda m: (
-            f"{m.group(1)} is {word(STATES, m.group(2))}: bindend advies volgt op het 2de overleg van het "
+            f"{m.group(1)} is {word(STATES, m.group(2))}: een dwingend advies volgt op het 2de overleg van het "
             "managementteam, dat niet is vastgelegd"
         ),
     ),

@@ -31,7 +31,7 @@ STATES = {  # every state of every procedure, in Dutch (web/labels adds the list
     "awaiting_second_meeting": "wacht op vergadering 2",
     "second_meeting_overdue": "vergadering 2 te laat",
     "second_meeting_held": "vergadering 2 gehouden",
-    "advised": "bindend advies gegeven",
+    "advised": "dwingend advies neergelegd",
     # sanctions (B2 §5)
     "awaiting_finding": "wacht op de bevinding over verwijtbaarheid",
     "proposed": "voorgesteld",

@@ -29,7 +29,7 @@ DEADLINES = {
     "meeting_due": "vergadering managementteam",
     "second_meeting_due": "tweede vergadering managementteam",
     "progress_check": "beoordeling voortgang",
-    "advice_due": "bindend advies uitgevoerd",
+    "advice_due": "dwingend advies uitgevoerd",
     "obligation_due": "verplichting",
     "improvement_due": "verbeteringen uiterlijk",
     "digest_due": "overzicht",

@@ -38,8 +38,8 @@ ACTIONS = {
     "stepin.assess.solved": "beoordeeld: opgelost",
     "stepin.assess.insufficient_progress": "beoordeeld: onvoldoende voortgang",
     "stepin.assessment_missing": "geen beoordeling van de voortgang",
-    "stepin.advise": "bindend advies gegeven",
-    "stepin.advice_due_passed": "termijn van het bindend advies verstreken",
+    "stepin.advise": "dwingend advies neergelegd",
+    "stepin.advice_due_passed": "termijn van het dwingend advies verstreken",
     "stepin.close": "step-in afgesloten",
     # KPIs, verdicts, sanctions and the waiting-room clause (B2 §2–§5, TP §2)
     "kpi.record": "KPI-resultaat vastgelegd",
