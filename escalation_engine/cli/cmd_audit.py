@@ -30,7 +30,8 @@ def audit_list(app: App, case_ref: str | None, contract_key: str | None) -> None
         ref = case_ref.strip().upper()
         kind = next((k for k, p in PREFIXES.items() if ref.startswith(f"{p}-")), "escalation")
         case_ref = fmt(kind, parse_ref(kind, case_ref))
-    rows = svc.listing(app.ctx().db, case_ref=case_ref, contract_key=contract_key)
+    ctx = app.ctx()
+    rows = svc.listing(ctx.db, case_ref=case_ref, contract_key=contract_key, registry=ctx.registry)
     app.out(
         rows,
         lambda: output.table(
@@ -112,7 +113,8 @@ def audit_export(app: App, fmt: str, output_file: Path | None) -> None:
     """Export the whole trail (with hashes) as JSON Lines or CSV."""
     from escalation_engine.core import audit as svc
 
-    text = svc.export(app.ctx().db, fmt)
+    ctx = app.ctx()
+    text = svc.export(ctx.db, fmt, registry=ctx.registry)
     rows = max(text.count("\n") - (1 if fmt == "csv" else 0), 0)
     if output_file is not None:
         output_file.write_text(text, encoding="utf-8")

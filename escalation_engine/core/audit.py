@@ -16,8 +16,9 @@ from sqlmodel import Session, col, select
 from escalation_engine.core.db import Database
 from escalation_engine.core.exports import spreadsheet_safe
 from escalation_engine.core.principal import current as current_principal
+from escalation_engine.core.registry import Registry
 from escalation_engine.core.tables import AuditEvent, Person
-from escalation_engine.core.visibility import restrict, sight
+from escalation_engine.core.visibility import others_refs, restrict, sight, without_others_audit
 
 GENESIS = "0" * 64
 # A row may be dated a little before the one before it (two processes' clocks, a firing's instant taken
@@ -260,7 +261,11 @@ def as_record(event: AuditEvent) -> dict[str, Any]:
 
 
 def listing(
-    db: Database, *, case_ref: str | None = None, contract_key: str | None = None
+    db: Database,
+    *,
+    case_ref: str | None = None,
+    contract_key: str | None = None,
+    registry: Registry | None = None,
 ) -> list[dict[str, Any]]:
     with db.read() as session:
         query = select(AuditEvent).order_by(col(AuditEvent.id))
@@ -268,14 +273,23 @@ def listing(
             query = query.where(AuditEvent.case_ref == case_ref)
         if contract_key:
             query = query.where(AuditEvent.contract_key == contract_key)
-        query = restrict(session, query, col(AuditEvent.contract_key))
+        query = without_others_audit(
+            registry, session, restrict(session, query, col(AuditEvent.contract_key))
+        )
         return [as_record(e) for e in session.exec(query)]
 
 
-def export(db: Database, fmt: str) -> str:
+def export(db: Database, fmt: str, registry: Registry | None = None) -> str:
+    """The whole trail the acting account may see, as CSV or JSON lines (with the wired `registry`, without
+    the rows of another participant's cases for a participant's contract manager)."""
     with db.read() as session:
         seen = sight(session)
-    records = [as_record(e) for e in _stream(db) if seen.sees(e.contract_key)]
+        hidden = others_refs(registry, session)
+    records = [
+        as_record(e)
+        for e in _stream(db)
+        if seen.sees(e.contract_key) and (e.contract_key or "", e.case_ref or "") not in hidden
+    ]
     if fmt == "jsonl":
         return "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
     buffer = io.StringIO()

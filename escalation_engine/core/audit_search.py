@@ -15,8 +15,9 @@ from sqlmodel import col, select
 from escalation_engine.core.audit import as_record
 from escalation_engine.core.db import Database
 from escalation_engine.core.paging import page, require_page
+from escalation_engine.core.registry import Registry
 from escalation_engine.core.tables import AuditEvent
-from escalation_engine.core.visibility import restrict
+from escalation_engine.core.visibility import restrict, without_others_audit
 
 AMS = ZoneInfo("Europe/Amsterdam")
 
@@ -37,8 +38,10 @@ def search(
     newest_first: bool = False,
     limit: int | None = None,
     offset: int = 0,
+    registry: Registry | None = None,
 ) -> list[dict[str, Any]]:
-    """The rows that match every given filter; `until` is the last day included."""
+    """The rows that match every given filter; `until` is the last day included. With the wired `registry`,
+    a participant's contract manager gets no row of another participant's case (`without_others_audit`)."""
     require_page(limit, offset)
     query = select(AuditEvent)
     if contract_key:
@@ -55,5 +58,6 @@ def search(
         query = query.where(col(AuditEvent.recorded_at) < _start_of(until + timedelta(days=1)))
     order = col(AuditEvent.id).desc() if newest_first else col(AuditEvent.id)
     with db.read() as session:
-        query = restrict(session, query, col(AuditEvent.contract_key)).order_by(order)
+        query = restrict(session, query, col(AuditEvent.contract_key))
+        query = without_others_audit(registry, session, query).order_by(order)
         return [as_record(event) for event in session.exec(page(query, limit, offset))]

@@ -23,7 +23,7 @@ from escalation_engine.core.refs import case_ref
 from escalation_engine.core.registry import Registry
 from escalation_engine.core.responsibility import responsible_terms
 from escalation_engine.core.tables import OPEN_DEADLINE, Timer
-from escalation_engine.core.visibility import restrict, visible
+from escalation_engine.core.visibility import restrict, visible, without_others_timers
 
 REMINDER = "reminder"
 
@@ -58,7 +58,8 @@ def _open_query(
         query = query.where(col(Timer.due_at) >= due_between[0], col(Timer.due_at) < due_between[1])
     if without_kinds:
         query = query.where(col(Timer.subject_kind).not_in(without_kinds))
-    return restrict(session, query, col(Timer.contract_key), within=contract_key)
+    query = restrict(session, query, col(Timer.contract_key), within=contract_key)
+    return without_others_timers(ctx.registry, session, query)  # a participant's: their organisation's cases
 
 
 KIND_INDEX = "INDEXED BY ix_timer_open_deadline_kind_due"  # a person's term: one contract and subject kind

@@ -51,6 +51,10 @@ Responsibility = Callable[["Session", str, str], Any]
 # A describer is called as describer(session, timers) for many timers of its subject kind at once and returns
 # what each is about by timer id (reading the cases in a few statements, not one set per timer).
 Describer = Callable[["Session", "list[Timer]"], dict[int, dict[str, Any]]]
+# Whose cases they are, for a participant's contract manager: called as others(contract_key, organisations)
+# it returns a SQL select of the ids of the cases of its subject kind on that contract that belong to other
+# participants than those organisations (core.visibility hides their deadlines and audit rows).
+OthersCases = Callable[[str, "list[str]"], Any]
 
 
 @dataclass
@@ -58,6 +62,7 @@ class Registry:
     handlers: dict[tuple[str, str], Handler] = field(default_factory=dict)
     describers: dict[str, Describer] = field(default_factory=dict)
     responsibilities: dict[str, Responsibility] = field(default_factory=dict)
+    others_cases: dict[str, OthersCases] = field(default_factory=dict)
     _hooks: dict[str, list[Callable[..., Any]]] = field(default_factory=dict)
     sealed: bool = False
     loader: Callable[[Registry], None] | None = None  # wires the registry on first use (keeps start-up light)
@@ -83,6 +88,14 @@ class Registry:
         if subject_kind in self.responsibilities:
             raise InternalFault(f"two responsibility tests for deadlines of {subject_kind}")
         self.responsibilities[subject_kind] = func
+
+    def participant_cases(self, subject_kind: str, func: OthersCases) -> None:
+        """The cases of `subject_kind` that belong to a participant (see `OthersCases`): a participant's
+        contract manager sees only their own organisation's, in lists of deadlines and in the audit trail."""
+        self._open_for(f"participants of {subject_kind}")
+        if subject_kind in self.others_cases:
+            raise InternalFault(f"two participant tests for cases of {subject_kind}")
+        self.others_cases[subject_kind] = func
 
     def hook(self, name: str, func: Callable[..., Any]) -> None:
         """Answer the hook `name` that another procedure offers (its module names the call's shape)."""

@@ -12,12 +12,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, false, or_
-from sqlmodel import Session, select
+from sqlalchemy import String, and_, cast, false, literal, not_, or_
+from sqlmodel import Session, col, select
 
 from escalation_engine.core.errors import NotFound
 from escalation_engine.core.principal import current as current_principal
-from escalation_engine.core.tables import Person
+from escalation_engine.core.refs import PREFIXES
+from escalation_engine.core.registry import Registry
+from escalation_engine.core.tables import AuditEvent, Person, Timer
 
 Row = TypeVar("Row", bound=Mapping[str, Any])
 
@@ -26,14 +28,17 @@ Row = TypeVar("Row", bound=Mapping[str, Any])
 class Sight:
     contracts: dict[str, list[Person]] | None  # None: everything
 
-    def sees(self, contract_key: str | None, participant: str | None = None) -> bool:
+    def sees(self, contract_key: str | None, participant: str | list[str] | None = None) -> bool:
+        """Whether the account may see a row of `contract_key` that belongs to `participant` (a case of
+        several participants — an improvement plan — names them all: one of them must be the account's)."""
         if self.contracts is None:
             return True
         members = self.contracts.get(contract_key or "")
         if not members:
             return False
         if participant and all(member.side == "participant" for member in members):
-            return any(member.organisation == participant for member in members)
+            theirs = [participant] if isinstance(participant, str) else participant
+            return any(member.organisation in theirs for member in members)
         return True
 
 
@@ -55,13 +60,17 @@ def sight(session: Session) -> Sight:
 _CACHE = "escalation_engine.sight"
 
 
+def _owner(row: Mapping[str, Any]) -> Any:
+    return row.get("participant") or row.get("participants")
+
+
 def visible(session: Session, rows: Iterable[Row], *, field: str = "contract") -> list[Row]:
     seen = sight(session)
-    return [row for row in rows if seen.sees(row.get(field), row.get("participant"))]
+    return [row for row in rows if seen.sees(row.get(field), _owner(row))]
 
 
 def require_visible(session: Session, row: Mapping[str, Any], what: str, *, field: str = "contract") -> None:
-    if not sight(session).sees(row.get(field), row.get("participant")):
+    if not sight(session).sees(row.get(field), _owner(row)):
         raise NotFound(f"{what} not found")
 
 
@@ -102,3 +111,67 @@ def restrict_rows(session: Session, query: Query, contract: Any, participant: An
         anyone = or_(participant.is_(None), participant == "", participant.in_(mine) if mine else false())
         own.append(and_(contract == key, anyone))
     return query.where(or_(contract.in_(whole), *own))  # type: ignore[attr-defined,no-any-return]
+
+
+def others_cases(registry: Registry, session: Session) -> list[tuple[str, str, Any]]:
+    """(contract, subject kind, a select of case ids) for every case the acting account may not see because
+    it belongs to another participant: on each contract where the account is on the participant side only,
+    per subject kind whose procedure registered `participant_cases`. Empty for everyone else."""
+    seen = sight(session)
+    if seen.contracts is None:
+        return []
+    registry.require_wired()
+    hidden = []
+    for key, members in sorted(seen.contracts.items()):
+        if not all(member.side == "participant" for member in members):
+            continue
+        mine = sorted({member.organisation for member in members if member.organisation})
+        for kind, others in sorted(registry.others_cases.items()):
+            hidden.append((key, kind, others(key, mine)))
+    return hidden
+
+
+def without_others(
+    registry: Registry, session: Session, query: Query, kind: str, contract: Any, ident: Any
+) -> Query:
+    """`query` without the rows of `kind`'s cases that belong to other participants (`others_cases`):
+    `contract` and `ident` are the query's columns of the case's contract and id."""
+    for key, of_kind, ids in others_cases(registry, session):
+        if of_kind == kind:
+            query = query.where(not_(and_(contract == key, ident.in_(ids))))  # type: ignore[attr-defined]
+    return query
+
+
+def without_others_timers(registry: Registry, session: Session, query: Query) -> Query:
+    """A query of timers without the deadlines of other participants' cases (`others_cases`)."""
+    for key, kind, ids in others_cases(registry, session):
+        hidden = and_(
+            col(Timer.contract_key) == key, col(Timer.subject_kind) == kind, col(Timer.subject_id).in_(ids)
+        )
+        query = query.where(not_(hidden))  # type: ignore[attr-defined]
+    return query
+
+
+def without_others_audit(registry: Registry | None, session: Session, query: Query) -> Query:
+    """A query of audit rows without those of other participants' cases (`others_cases`): the rows whose
+    case reference (`ESC-12`) names such a case. Without a registry (a bare core context), unchanged."""
+    if registry is None:
+        return query
+    for key, kind, ids in others_cases(registry, session):
+        found = ids.subquery()
+        refs = select(literal(f"{PREFIXES[kind]}-") + cast(found.c[0], String)).select_from(found)
+        hidden = and_(col(AuditEvent.contract_key) == key, col(AuditEvent.case_ref).in_(refs))
+        query = query.where(not_(hidden))  # type: ignore[attr-defined]
+    return query
+
+
+def others_refs(registry: Registry | None, session: Session) -> set[tuple[str, str]]:
+    """(contract, case reference) of every case `others_cases` hides, read once (an export streams the
+    whole trail and leaves their rows out)."""
+    if registry is None:
+        return set()
+    return {
+        (key, f"{PREFIXES[kind]}-{ident}")
+        for key, kind, ids in others_cases(registry, session)
+        for ident in session.exec(ids)
+    }

@@ -48,7 +48,14 @@ def audit_page(req: Req) -> Response:
     wanted, chosen = _filters(req)
     text = req.request.query_params.get("pagina", "1")
     number = max(1, min(int(text), 10**6)) if text.isdigit() else 1
-    rows = search(req.ctx.db, **wanted, newest_first=True, limit=PAGE + 1, offset=(number - 1) * PAGE)
+    rows = search(
+        req.ctx.db,
+        **wanted,
+        newest_first=True,
+        limit=PAGE + 1,
+        offset=(number - 1) * PAGE,
+        registry=req.ctx.registry,
+    )
     check = req.request.query_params.get("controle") == "1"
     query = "&".join(f"{k}={quote(v)}" for k, v in chosen.items() if v)
     return req.page(
@@ -77,7 +84,11 @@ def _check(req: Req) -> dict[str, Any]:
     if everything:
         shown, hidden = chain.problems + drift, 0
     else:
-        shown = [text for text in drift if search(req.ctx.db, case_ref=text.split(":", 1)[0], limit=1)]
+        shown = [
+            text
+            for text in drift
+            if search(req.ctx.db, case_ref=text.split(":", 1)[0], limit=1, registry=req.ctx.registry)
+        ]
         hidden = len(chain.problems) + len(drift) - len(shown)
     return {
         "ok": chain.ok and not drift,
@@ -113,7 +124,7 @@ def audit_csv(req: Req) -> Response:
     import io
 
     wanted, _ = _filters(req)
-    rows = search(req.ctx.db, **wanted)
+    rows = search(req.ctx.db, **wanted, registry=req.ctx.registry)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)

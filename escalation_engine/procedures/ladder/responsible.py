@@ -14,7 +14,7 @@ from escalation_engine.contracts.lookup import session_profile
 from escalation_engine.contracts.people import session_people
 from escalation_engine.core.registry import Registry
 from escalation_engine.core.tables import Timer
-from escalation_engine.procedures.ladder.tables import EscalationLevel
+from escalation_engine.procedures.ladder.tables import Escalation, EscalationLevel
 
 
 def responsible(session: Session, contract_key: str, person_key: str) -> Any:
@@ -36,5 +36,17 @@ def responsible(session: Session, contract_key: str, person_key: str) -> Any:
     return col(Timer.subject_id).in_(theirs)
 
 
+def others(contract_key: str, organisations: list[str]) -> Any:
+    """The escalations on the contract raised for another participant than `organisations` (one of no
+    participant is the contract's, seen by all)."""
+    return select(Escalation.id).where(
+        Escalation.contract_key == contract_key,
+        col(Escalation.participant).is_not(None),
+        col(Escalation.participant) != "",
+        col(Escalation.participant).not_in(organisations),
+    )
+
+
 def register(registry: Registry) -> None:
     registry.responsibility("escalation", responsible)
+    registry.participant_cases("escalation", others)

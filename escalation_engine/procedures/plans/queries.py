@@ -12,7 +12,7 @@ from escalation_engine.core.batch import grouped
 from escalation_engine.core.context import Ctx
 from escalation_engine.core.errors import BadInput
 from escalation_engine.core.paging import page, require_page
-from escalation_engine.core.visibility import require_visible, restrict
+from escalation_engine.core.visibility import require_visible, restrict, without_others
 from escalation_engine.procedures.plans.case import load
 from escalation_engine.procedures.plans.tables import ImprovementPlan, PlanSubmission
 from escalation_engine.procedures.plans.views import plan_view
@@ -44,7 +44,8 @@ def list_plans(
     offset: int = 0,
 ) -> list[dict[str, Any]]:
     """The plans in `state`, oldest first, in a fixed number of statements (the plans, their submissions,
-    the contracts' profiles); `limit`/`offset` page through them in SQL."""
+    the contracts' profiles); `limit`/`offset` page through them in SQL, as what the account may see (a
+    participant's contract manager: the plans of no participant or of their own organisation)."""
     if state not in STATE_FILTERS:
         raise BadInput(f"unknown state filter {state!r}: expected one of {', '.join(STATE_FILTERS)}")
     require_page(limit, offset)
@@ -58,9 +59,11 @@ def list_plans(
             query = query.where(col(ImprovementPlan.closed_at).is_(None))
         elif state == "closed":
             query = query.where(col(ImprovementPlan.closed_at).is_not(None))
-        plans = list(
-            session.exec(page(restrict(session, query, col(ImprovementPlan.contract_key)), limit, offset))
+        query = restrict(session, query, col(ImprovementPlan.contract_key))
+        query = without_others(  # a participant's contract manager: the plans of their own organisation
+            ctx.registry, session, query, "plan", col(ImprovementPlan.contract_key), col(ImprovementPlan.id)
         )
+        plans = list(session.exec(page(query, limit, offset)))
         subs = grouped(session, PlanSubmission, PlanSubmission.plan_id, (row.id or 0 for row in plans))
         preload_profiles(session, (row.contract_key for row in plans))
         return [

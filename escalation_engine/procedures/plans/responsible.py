@@ -4,9 +4,10 @@ same per row)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from sqlalchemy import or_, true
+from sqlalchemy import not_, or_, true
 from sqlmodel import Session, col, select
 
 from escalation_engine.contracts.lookup import session_profile
@@ -35,5 +36,21 @@ def responsible(session: Session, contract_key: str, person_key: str) -> Any:
     return col(Timer.subject_id).in_(select(ImprovementPlan.id).where(or_(*kinds)))
 
 
+def others(contract_key: str, organisations: list[str]) -> Any:
+    """The plans on the contract that concern participants, none of them one of `organisations` (a plan of
+    no participant is the contract's, seen by all). The participants are a JSON list: each organisation is
+    looked for as its JSON string, written as `three_step` writes the list."""
+    mine = [
+        col(ImprovementPlan.participants).contains(json.dumps(org, ensure_ascii=False), autoescape=True)
+        for org in organisations
+    ]
+    return select(ImprovementPlan.id).where(
+        ImprovementPlan.contract_key == contract_key,
+        col(ImprovementPlan.participants) != "[]",
+        *(not_(found) for found in mine),
+    )
+
+
 def register(registry: Registry) -> None:
     registry.responsibility("plan", responsible)
+    registry.participant_cases("plan", others)
