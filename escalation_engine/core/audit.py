@@ -280,8 +280,7 @@ def listing(
 
 
 def export(db: Database, fmt: str, registry: Registry | None = None) -> str:
-    """The whole trail the acting account may see, as CSV or JSON lines (with the wired `registry`, without
-    the rows of another participant's cases for a participant's contract manager)."""
+    """The trail the acting account may see as CSV or JSON lines (`registry`: see `search`)."""
     with db.read() as session:
         seen = sight(session)
         hidden = others_refs(registry, session)
