@@ -11,62 +11,16 @@ import io
 from typing import Any
 
 import pytest
-from sqlmodel import select
-from test_accounts import _shared, _token_of
+from sight_support import two_organisations
 
 from escalation_engine.app.context import Ctx
-from escalation_engine.app.registration import add_person
 from escalation_engine.core import audit
 from escalation_engine.core.audit_search import search
 from escalation_engine.core.deadlines import count_deadlines, list_deadlines
 from escalation_engine.core.errors import NotFound
 from escalation_engine.core.principal import Principal, acting
-from escalation_engine.core.tables import Person
 from escalation_engine.core.visibility import others_cases
-from escalation_engine.procedures.ladder import actions as esc
-from escalation_engine.procedures.plans import three_step
 from escalation_engine.procedures.plans.queries import list_plans, show_plan
-
-
-def _world(ctx: Ctx) -> dict[str, Any]:
-    """Dirk (Belastingdienst) and Olga (Rechtspraak) each open an escalation for their own organisation; the
-    category opens a plan for Rechtspraak and one of no participant."""
-    admin = _shared(ctx)
-    with acting(admin):
-        add_person(
-            ctx,
-            key="dcm2",
-            contract_key="LF",
-            name="Olga",
-            side="participant",
-            role="participant_contract_manager",
-            organisation="Rechtspraak",
-            email="dcm2@example.org",
-            actor="admin",
-        )
-        with ctx.db.write() as session:
-            dirk = session.exec(select(Person).where(Person.key == "dcm")).one()
-            dirk.organisation = "Belastingdienst"
-            session.add(dirk)
-    people = {who: _token_of(ctx, admin, f"{who}@example.org") for who in ("dcm", "dcm2", "am", "cat")}
-    cases = {}
-    for who, org in (("dcm2", "Rechtspraak"), ("dcm", "Belastingdienst")):
-        with acting(people[who]):
-            cases[org] = esc.open_escalation(
-                ctx,
-                actor_key=None,
-                contract_key="LF",
-                subject=f"Levering {org}",
-                norm=None,
-                participant=org,
-                threatened=False,
-            )["case"]
-    plan = {"actor_key": "cat", "contract_key": "LF", "trigger": "collaboration", "kpi": None}
-    cases["plan Rechtspraak"] = three_step.open_plan(
-        ctx, subject="Overleg RS", participants=["Rechtspraak"], **plan
-    )["case"]
-    cases["plan of all"] = three_step.open_plan(ctx, subject="Overleg allen", **plan)["case"]
-    return {"people": people, "cases": cases}
 
 
 def _refs(rows: list[dict[str, Any]], field: str = "case") -> set[str]:
@@ -79,7 +33,7 @@ def _as(world: dict[str, Any], who: str) -> Principal:
 
 
 def test_a_participants_deadlines_and_plans_are_their_own_organisations(ctx: Ctx) -> None:
-    world = _world(ctx)
+    world = two_organisations(ctx)
     cases = world["cases"]
     theirs, mine = cases["Rechtspraak"], cases["Belastingdienst"]
     with acting(_as(world, "dcm")):
@@ -100,7 +54,7 @@ def test_a_participants_deadlines_and_plans_are_their_own_organisations(ctx: Ctx
 
 
 def test_a_participants_audit_trail_leaves_out_the_other_participants_cases(ctx: Ctx) -> None:
-    world = _world(ctx)
+    world = two_organisations(ctx)
     theirs, mine = world["cases"]["Rechtspraak"], world["cases"]["Belastingdienst"]
     hidden = {theirs, world["cases"]["plan Rechtspraak"]}
     with acting(_as(world, "dcm")):
@@ -119,7 +73,7 @@ def test_a_participants_audit_trail_leaves_out_the_other_participants_cases(ctx:
 def test_every_participant_test_of_the_procedures_runs_as_sql(ctx: Ctx) -> None:
     """Each kind of case with a participant (escalations, plans, KPI verdicts, sanctions) hides another
     participant's cases with one select, run here on this database."""
-    world = _world(ctx)
+    world = two_organisations(ctx)
     with acting(_as(world, "dcm")), ctx.db.read() as session:
         hidden = others_cases(ctx.registry, session)
         assert {kind for _, kind, _ in hidden} == {"escalation", "plan", "kpi_verdict", "sanction"}
