@@ -5,6 +5,7 @@ registered timer kinds and the profiles' role keys, so a new one without a label
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from escalation_engine.core.role_words_nl import ROLES
@@ -67,3 +68,18 @@ def role_labeller(gettext: Callable[[str], str]) -> Callable[..., str]:
         return gettext(words) if words else key
 
     return label
+
+
+# Where an English refusal names roles by their keys (the command line's text): "needed role: a or b",
+# "… is for a or b (", "(you are a)", "with role a"; each key there becomes the role's words.
+_ROLE_LISTS = re.compile(r"(needed role: |is for |\(you are |with role )([a-z_]+(?: or [a-z_]+)*)")
+
+
+def english_roles(text: str, gettext: Callable[[str], str]) -> str:
+    """An English refusal with the role keys it names in words (a key the profiles lack stays)."""
+
+    def words(match: re.Match[str]) -> str:
+        keys = match.group(2).split(" or ")
+        return match.group(1) + " or ".join(gettext(ROLES[key]) if key in ROLES else key for key in keys)
+
+    return _ROLE_LISTS.sub(words, text)

@@ -50,3 +50,18 @@ def test_a_state_is_shown_in_the_pages_language_and_an_unknown_code_as_it_is() -
     assert "<html" in render(
         "nl", "error.html", title="x", message="y", principal=None, csrf="", path="/", sso=None
     )
+
+
+def test_an_english_refusal_names_the_roles_in_words_not_by_their_keys() -> None:
+    from escalation_engine.web.labels import english_roles
+    from escalation_engine.web.render import gettext_for
+
+    english = gettext_for("en").gettext
+    text = english_roles(
+        "raising is for category or participant_contract_manager (you are account_manager)", english
+    )
+    assert text == (
+        "raising is for Category (category management) or participant's contract manager (DCM-er) "
+        "(you are supplier's account manager)"
+    )
+    assert english_roles("x; needed role: someone_else", english) == "x; needed role: someone_else"
