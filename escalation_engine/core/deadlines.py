@@ -75,47 +75,33 @@ def _soonest(query: Any) -> Any:
     return query.order_by(col(Timer.due_at), col(Timer.id))
 
 
-def _merged(session: Session, queries: list[Any], start: int, count: int | None) -> list[Timer]:
+def person_terms(
+    registry: Registry,
+    session: Session,
+    query: Any,
+    keys: tuple[str, ...],
+    contract_key: str | None,
+    *,
+    without_kinds: tuple[str, ...] = (),
+) -> list[Any]:
+    """`query` (open deadlines) once per `responsible_terms` term of `keys`: disjoint queries whose union is
+    the deadlines those people are responsible for by the procedures' tests."""
+    chosen = responsible_terms(registry, session, keys, contract_key, without_kinds=without_kinds)
+    return [_term(query, t) for t in chosen]
+
+
+def merged(session: Session, queries: list[Any], start: int, count: int | None) -> list[Timer]:
     """Rows `start` to `start + count` (all from `start` when None) of the union of `queries`, which hold
     disjoint rows, soonest first: each query gives its first `start + count`, and they are merged."""
     head = None if count is None else start + count
     parts = [list(session.exec(_soonest(q) if head is None else _soonest(q).limit(head))) for q in queries]
-    merged = list(heapq.merge(*parts, key=lambda t: (t.due_at, t.id or 0)))
-    return merged[start:] if count is None else merged[start : start + count]
+    rows = list(heapq.merge(*parts, key=lambda t: (t.due_at, t.id or 0)))
+    return rows[start:] if count is None else rows[start : start + count]
 
 
-def persons_timers(
-    registry: Registry,
-    session: Session,
-    query: Any,
-    keys: tuple[str, ...],
-    contract_key: str | None,
-    *,
-    start: int = 0,
-    count: int | None = None,
-    without_kinds: tuple[str, ...] = (),
-) -> list[Timer]:
-    """Timers `start` to `start + count` of `query` (open deadlines, unordered) that `keys` are responsible
-    for by the procedures' tests, soonest first: one read per `responsible_terms` term, merged."""
-    chosen = responsible_terms(registry, session, keys, contract_key, without_kinds=without_kinds)
-    return _merged(session, [_term(query, t) for t in chosen], start, count)
-
-
-def persons_count(
-    registry: Registry,
-    session: Session,
-    query: Any,
-    keys: tuple[str, ...],
-    contract_key: str | None,
-    *,
-    without_kinds: tuple[str, ...] = (),
-) -> int:
-    """How many timers of `query` `persons_timers` has in all, counted in SQL in one statement."""
-    terms = responsible_terms(registry, session, keys, contract_key, without_kinds=without_kinds)
-    if not terms:
-        return 0
-    rows = union_all(*(_term(query.with_only_columns(col(Timer.id)), t) for t in terms)).subquery()
-    return int(session.exec(select(func.count()).select_from(rows)).one())
+def union_of(queries: list[Any]) -> Any:
+    """The due moments of the union of disjoint `queries` (`person_terms`), as a subquery to count."""
+    return union_all(*(q.with_only_columns(col(Timer.due_at)) for q in queries)).subquery()
 
 
 def list_deadlines(
@@ -134,7 +120,7 @@ def list_deadlines(
     (My work lists obligations from their own list). With `person_key` (or several keys of one account),
     the deadlines are those the procedures' responsibility tests select in SQL (`core.responsibility`),
     and each is kept only when its describer names the person too: a page is filled from chunks of them,
-    soonest first (twice the page, then doubling), and stops as soon as it is full."""
+    soonest first (the page, then doubling), and stops as soon as it is full."""
     require_page(limit, offset)
     ctx.registry.require_wired()
     now = ctx.clock.now()
@@ -151,17 +137,14 @@ def list_deadlines(
         if not keys:
             timers = list(session.exec(page(_soonest(query), limit, offset)))
             return visible(session, deadline_rows(ctx.registry, session, timers, now))
-        terms = [
-            _term(query, t)
-            for t in responsible_terms(ctx.registry, session, keys, contract_key, without_kinds=without_kinds)
-        ]
+        terms = person_terms(ctx.registry, session, query, keys, contract_key, without_kinds=without_kinds)
         if limit is None:
-            timers = _merged(session, terms, 0, None)
+            timers = merged(session, terms, 0, None)
             return visible(session, _theirs(ctx.registry, session, timers, now, keys))[offset:]
         rows: list[dict[str, Any]] = []
         start, chunk = 0, offset + limit
-        while len(rows) < offset + limit:  # described a chunk at a time (each twice the last) until full
-            timers = _merged(session, terms, start, chunk)
+        while len(rows) < offset + limit:  # described a chunk at a time (the page, then doubling) until full
+            timers = merged(session, terms, start, chunk)
             rows.extend(visible(session, _theirs(ctx.registry, session, timers, now, keys)))
             if len(timers) < chunk:
                 break
@@ -193,13 +176,14 @@ def count_deadlines(
             without_kinds=() if keys else without_kinds,
         )
         if keys:  # the terms are disjoint: the count of their union is the sum of theirs
-            terms = responsible_terms(ctx.registry, session, keys, contract_key, without_kinds=without_kinds)
+            terms = person_terms(
+                ctx.registry, session, query, keys, contract_key, without_kinds=without_kinds
+            )
             if not terms:
                 return 0, 0
-            query = union_all(*(_term(query.with_only_columns(col(Timer.due_at)), t) for t in terms))
+            rows = union_of(terms)
         else:
-            query = query.with_only_columns(col(Timer.due_at))
-        rows = query.subquery()
+            rows = query.with_only_columns(col(Timer.due_at)).subquery()
         late = func.coalesce(func.sum(case((rows.c.due_at <= now, 1), else_=0)), 0)
         total, overdue = session.exec(select(func.count(), late).select_from(rows)).one()
         return int(total), int(overdue)

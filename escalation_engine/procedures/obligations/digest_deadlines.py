@@ -7,10 +7,10 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import text
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from escalation_engine.core.dates import end_of_day
-from escalation_engine.core.deadlines import deadline_rows, persons_count, persons_timers
+from escalation_engine.core.deadlines import deadline_rows, merged, person_terms, union_of
 from escalation_engine.core.registry import Registry
 from escalation_engine.core.tables import OPEN_DEADLINE, Person, Timer
 
@@ -29,29 +29,19 @@ def persons_deadlines(
         text(OPEN_DEADLINE),  # pending, or failed (in sight until retried), and not a reminder
         col(Timer.due_at) <= end_of_day(until),  # its last day (display.last_day) is on or before `until`
     )
-    keys, contract = (person.key,), person.contract_key
+    terms = person_terms(registry, session, query, (person.key,), person.contract_key, without_kinds=OWN_LIST)
     listed: list[dict[str, Any]] = []
     start = 0
     while len(listed) < DEADLINES_LISTED:  # a page at a time, until 50 are described as theirs
-        timers = persons_timers(
-            registry,
-            session,
-            query,
-            keys,
-            contract,
-            start=start,
-            count=DEADLINES_LISTED,
-            without_kinds=OWN_LIST,
-        )
+        timers = merged(session, terms, start, DEADLINES_LISTED)
         for entry in deadline_rows(registry, session, timers, now):
             if person.key in entry["responsible"] and date.fromisoformat(entry["due"]) <= until:
                 listed.append(entry)
         if len(timers) < DEADLINES_LISTED:
             break
         start += DEADLINES_LISTED
-    return listed[:DEADLINES_LISTED], persons_count(
-        registry, session, query, keys, contract, without_kinds=OWN_LIST
-    )
+    total = session.exec(select(func.count()).select_from(union_of(terms))).one() if terms else 0
+    return listed[:DEADLINES_LISTED], int(total)
 
 
 OWN_LIST = ("obligation",)  # the digest lists obligations on their own (overdue, soon), not as deadlines
