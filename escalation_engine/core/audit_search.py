@@ -46,8 +46,10 @@ def search(
     query = select(AuditEvent)
     if contract_key:
         query = query.where(AuditEvent.contract_key == contract_key)
-    if case_ref:
-        query = query.where(AuditEvent.case_ref == case_ref)
+    if case_ref:  # along the case's index (`core.sqlite_hints`)
+        query = query.where(AuditEvent.case_ref == case_ref).with_hint(
+            AuditEvent, "INDEXED BY ix_audit_event_case_ref", "sqlite"
+        )
     if person:
         query = query.where(or_(col(AuditEvent.actor) == person, col(AuditEvent.account) == person))
     if action:

@@ -160,7 +160,11 @@ def without_others_audit(registry: Registry | None, session: Session, query: Que
     for key, kind, ids in others_cases(registry, session):
         found = ids.subquery()
         refs = select(literal(f"{PREFIXES[kind]}-") + cast(found.c[0], String)).select_from(found)
-        hidden = and_(col(AuditEvent.contract_key) == key, col(AuditEvent.case_ref).in_(refs))
+        hidden = and_(  # a row on no case is the contract's: `NULL IN (…)` would hide it (NOT NULL)
+            col(AuditEvent.contract_key) == key,
+            col(AuditEvent.case_ref).is_not(None),
+            col(AuditEvent.case_ref).in_(refs),
+        )
         query = query.where(not_(hidden))  # type: ignore[attr-defined]
     return query
 
