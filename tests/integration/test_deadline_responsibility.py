@@ -146,3 +146,26 @@ def test_a_page_of_a_persons_deadlines_merged_from_their_terms_is_the_slice_of_t
         for n in (0, 3, 6)
     ]
     assert [row["timer"] for page in pages for row in page] == [row["timer"] for row in whole[:9]]
+
+
+def test_a_person_at_no_escalations_level_now_has_no_term_of_escalation_deadlines(reopened: Ctx) -> None:
+    """Who is the counterpart of no case's latest level (and not a reminded role) gets no escalation term:
+    nothing to test every open response deadline against."""
+    from escalation_engine.core.responsibility import responsible_terms
+    from escalation_engine.procedures.ladder.responsible import responsible
+
+    ctx = reopened
+    with ctx.db.read() as session:
+        people = [(p.contract_key, p.key) for p in session.exec(select(Person))]
+        outcomes = {(c, k): responsible(session, c, k) for c, k in people}
+        idle = [(c, k) for (c, k), found in outcomes.items() if found is False]
+        assert idle and len(idle) < len(people), outcomes
+        contract, key = idle[0]
+        terms = responsible_terms(ctx.registry, session, [key], contract)
+        assert all(
+            "escalation" not in str(term.compile(compile_kwargs={"literal_binds": True})) for term in terms
+        )
+    described = _described(ctx)
+    with ctx.db.read() as session:
+        escalations = {t.id for t in session.exec(select(Timer).where(Timer.subject_kind == "escalation"))}
+    assert not (described.get((contract, key), set()) & escalations)

@@ -1,6 +1,8 @@
 """Who is responsible for an escalation's response deadline, as SQL: everyone with one of the profile's
 reminded roles, and the counterpart of the case's latest level record (`describe_deadline` says the same per
-row) — so My work and `deadlines --person` filter and page a person's deadlines in the database."""
+row) — so My work and `deadlines --person` filter and page a person's deadlines in the database. A person
+at no case's latest level has no such deadline: no condition at all, read in one step along their level
+records, instead of one that every open response deadline of the contract is tested against."""
 
 from __future__ import annotations
 
@@ -33,6 +35,8 @@ def responsible(session: Session, contract_key: str, person_key: str) -> Any:
     theirs = select(EscalationLevel.escalation_id).where(
         EscalationLevel.counterpart_key == person_key, ~superseded
     )
+    if session.exec(theirs.limit(1)).first() is None:
+        return False  # at no case's level now: no term (one would test every open deadline for none)
     return col(Timer.subject_id).in_(theirs)
 
 
