@@ -4,9 +4,10 @@
 The database (`bench.web_seed`, kept between runs): N escalations opened through the service, a response on
 every tenth one, a hundred more for participant DJI, one case with 200 audit rows, a trail of at least R
 audit rows, and the people signing in with passwords. Then it measures the server time of the pages (My work
-of the category and of the supplier's account manager — every escalation's response is theirs —, the
-contract page, the contract page filtered on DJI, the case page with 200 audit rows, the audit review)
-in-process, and 20 signed-in users held for a bounded time on loopback (`bench.web_load`: the server in a
+of the category, of the supplier's account manager — every escalation's response is theirs — and of a
+participant's contract manager, the contract page, the contract page filtered on DJI, the case page with 200
+audit rows, the audit review; the case page again for the account manager and the audit review for the
+participant, whose sight is limited in SQL) in-process, and 20 signed-in users held for a bounded time on loopback (`bench.web_load`: the server in a
 process of its own, one client thread per user, a pause of `--think` seconds between pages, the server time
 from the `Server-Timing` header): median and p95 per page, errors. Target: p95 ≤ 50 ms server time, no
 error. In-process, each page's first request
@@ -60,11 +61,14 @@ def in_process(url: str, case: str, repeats: int) -> dict[str, Any]:
     app = create_app(db)
     settle()  # as `serve` does once it has started
     clients = {}
-    for who in ("cat", "am"):
+    for who in ("cat", "am", "dcm"):
         clients[who] = TestClient(app, follow_redirects=False)
         _sign_in(clients[who], f"{who}@example.org")
     measured = [(f"{name} (category)", "cat", path) for name, path in _pages(case).items()]
     measured.insert(1, ("my work (account manager)", "am", "/"))
+    measured.insert(2, ("my work (participant)", "dcm", "/"))
+    measured.append(("case page (account manager)", "am", _pages(case)["case page"]))
+    measured.append(("audit review (participant)", "dcm", "/audit"))  # without other participants' cases
     out = {}
     for name, who, path in measured:
         samples = []

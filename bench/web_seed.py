@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .scale import CACHE, PG, SEED_VERSION, pg_seed, sqlite_seed
+from .scale import CACHE, PG, SEED_VERSION, as_autovacuum_keeps_it, pg_seed, sqlite_seed
 
 WEB_SEED_VERSION = 2  # 2: a hundred escalations for participant DJI
 PASSWORD = "bench wachtwoord 2026"
@@ -51,6 +51,7 @@ def _pg(name: str, cases: int, audit_rows: int) -> tuple[str, str, float]:
     with psycopg.connect(PG, autocommit=True) as conn:
         found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
     if found:
+        as_autovacuum_keeps_it(f"{server}/{name}")
         return f"{server}/{name}", _long_case(f"{server}/{name}"), 0.0
     base_url, seconds = pg_seed(cases)
     building = f"{name}_tmp"
@@ -62,6 +63,7 @@ def _pg(name: str, cases: int, audit_rows: int) -> tuple[str, str, float]:
     seconds += time.perf_counter() - t0
     with psycopg.connect(PG, autocommit=True) as conn:
         conn.execute(f'ALTER DATABASE "{building}" RENAME TO "{name}"')
+    as_autovacuum_keeps_it(f"{server}/{name}")
     return f"{server}/{name}", _long_case(f"{server}/{name}"), seconds
 
 
