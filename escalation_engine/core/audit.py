@@ -17,12 +17,12 @@ from escalation_engine.core.db import Database
 from escalation_engine.core.exports import spreadsheet_safe
 from escalation_engine.core.principal import current as current_principal
 from escalation_engine.core.registry import Registry
+from escalation_engine.core.sqlite_hints import AUDIT_CASE
 from escalation_engine.core.tables import AuditEvent, Person
 from escalation_engine.core.visibility import others_refs, restrict, sight, without_others_audit
 
 GENESIS = "0" * 64
-# A row may be dated a little before the one before it (two processes' clocks, a firing's instant taken
-# just before a concurrent action's); further back, `verify` says the clock ran backwards.
+# A row may be dated this much before the row before it (two processes' clocks); further back: `verify` warns.
 BACKWARDS_TOLERANCE = timedelta(minutes=5)
 _FIELDS = (
     "id",
@@ -270,9 +270,7 @@ def listing(
     with db.read() as session:
         query = select(AuditEvent).order_by(col(AuditEvent.id))
         if case_ref:  # one case's rows along its index (`core.sqlite_hints`)
-            query = query.where(AuditEvent.case_ref == case_ref).with_hint(
-                AuditEvent, "INDEXED BY ix_audit_event_case_ref", "sqlite"
-            )
+            query = query.where(AuditEvent.case_ref == case_ref).with_hint(AuditEvent, AUDIT_CASE, "sqlite")
         if contract_key:
             query = query.where(AuditEvent.contract_key == contract_key)
         query = without_others_audit(

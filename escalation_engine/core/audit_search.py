@@ -16,6 +16,7 @@ from escalation_engine.core.audit import as_record
 from escalation_engine.core.db import Database
 from escalation_engine.core.paging import page, require_page
 from escalation_engine.core.registry import Registry
+from escalation_engine.core.sqlite_hints import AUDIT_CASE
 from escalation_engine.core.tables import AuditEvent
 from escalation_engine.core.visibility import restrict, without_others_audit
 
@@ -47,9 +48,7 @@ def search(
     if contract_key:
         query = query.where(AuditEvent.contract_key == contract_key)
     if case_ref:  # along the case's index (`core.sqlite_hints`)
-        query = query.where(AuditEvent.case_ref == case_ref).with_hint(
-            AuditEvent, "INDEXED BY ix_audit_event_case_ref", "sqlite"
-        )
+        query = query.where(AuditEvent.case_ref == case_ref).with_hint(AuditEvent, AUDIT_CASE, "sqlite")
     if person:
         query = query.where(or_(col(AuditEvent.actor) == person, col(AuditEvent.account) == person))
     if action:

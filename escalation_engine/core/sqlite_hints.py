@@ -19,6 +19,8 @@ from typing import Any
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.engine import Engine
 
+AUDIT_CASE = "INDEXED BY ix_audit_event_case_ref"  # one case's audit rows
+
 
 class HintingSQLiteCompiler(SQLiteCompiler):
     def get_from_hint_text(self, table: Any, text: str | None) -> str | None:
