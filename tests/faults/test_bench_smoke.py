@@ -86,10 +86,13 @@ def test_the_web_benchmark_seeds_its_database_and_times_every_page_without_an_er
     assert set(result["in_process"]) == {
         "my work (category)",
         "my work (account manager)",
+        "my work (participant)",
         "contract page (category)",
         "contract DJI (category)",
         "case page (category)",
         "audit review (category)",
+        "case page (account manager)",
+        "audit review (participant)",
     }
     assert set(result["load"]["pages"]) == {
         "my work",
