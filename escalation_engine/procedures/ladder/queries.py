@@ -72,7 +72,9 @@ def list_escalations(
         cases = list(session.exec(query))
         levels: dict[int, list[EscalationLevel]] = {}
         if cases:
-            ids = query.with_only_columns(col(Escalation.id)).scalar_subquery()
+            ids: Any = [row.id for row in cases]  # a page's ids; all cases: the query again, as a subquery
+            if limit is None:
+                ids = query.with_only_columns(col(Escalation.id)).scalar_subquery()
             level_query = select(EscalationLevel).where(col(EscalationLevel.escalation_id).in_(ids))
             for record in session.exec(level_query.order_by(col(EscalationLevel.id))):
                 levels.setdefault(record.escalation_id, []).append(record)
