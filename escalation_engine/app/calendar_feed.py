@@ -11,6 +11,7 @@ alarm (VALARM) at the profile's earliest obligation reminder before the day, or 
 
 from __future__ import annotations
 
+import heapq
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from sqlmodel import Session, col, select
 
 from escalation_engine.app.context import Ctx
 from escalation_engine.contracts.lookup import get_contract, pinned_profile
-from escalation_engine.core.deadlines import REMINDER, deadline_rows
+from escalation_engine.core.deadlines import REMINDER, count_deadlines, deadline_rows, list_deadlines
 from escalation_engine.core.errors import BadInput, NotFound
 from escalation_engine.core.refs import case_ref
 from escalation_engine.core.registry import Registry
@@ -36,10 +37,13 @@ UID_DOMAIN = "escalation-engine"
 
 
 def _alarm_days(session: Session, contract_key: str) -> int:
-    profile = pinned_profile(get_contract(session, contract_key))
-    spec = profile.spec.obligations
-    before = [-o for o in (spec.reminders.offsets_days if spec else []) if o < 0]
-    return max(before, default=1)
+    """Days before the last day that an event's alarm goes off: read once per contract and session."""
+    known: dict[str, int] = session.info.setdefault("escalation_engine.alarm_days", {})
+    if contract_key not in known:
+        spec = pinned_profile(get_contract(session, contract_key)).spec.obligations
+        before = [-o for o in (spec.reminders.offsets_days if spec else []) if o < 0]
+        known[contract_key] = max(before, default=1)
+    return known[contract_key]
 
 
 def _event(
@@ -138,10 +142,7 @@ def _calendar(
     registry: Registry, session: Session, pairs: list[tuple[str, str | None]], name: str, now: datetime
 ) -> tuple[Calendar, dict[str, int]]:
     """One calendar of the obligations and open deadlines of each (contract, person or everyone) pair."""
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"escalation-engine: {name}")
+    cal = _new_calendar(name)
     counts = {"obligations": 0, "deadlines": 0}
     for key, person_key in pairs:
         for event, kind in _events_for(registry, session, key, person_key, now):
@@ -150,24 +151,69 @@ def _calendar(
     return cal, counts
 
 
+FEED_DEADLINES = 500  # a subscription holds the soonest open deadlines; My work lists them all
+
+
 def account_calendar(ctx: Ctx, account_id: int, name: str) -> bytes:
-    """The personal calendar of an account: what concerns each of its memberships, on every contract."""
+    """The personal calendar of an account (its subscription link): on every contract it is on, the
+    obligations that concern one of its memberships and the soonest FEED_DEADLINES open deadlines it is
+    responsible for, as My work chooses them (in SQL, what the account may see); the calendar's description
+    says how many there are in all when there are more. A calendar polls its feed: 18,101 deadlines of one
+    account manager were 9.7 MB and 7.5 s of the server's time per poll."""
     now = ctx.clock.now()
     with ctx.db.read() as session:
-        members = session.exec(
-            select(Person).where(Person.account_id == account_id).order_by(col(Person.id))
-        ).all()
-        cal, _ = _calendar(ctx.registry, session, [(m.contract_key, m.key) for m in members], name, now)
+        members = session.exec(select(Person).where(Person.account_id == account_id)).all()
+    keys: dict[str, set[str]] = {}
+    for member in members:
+        keys.setdefault(member.contract_key, set()).add(member.key)
+    rows, total = _soonest_deadlines(ctx, {contract: tuple(sorted(k)) for contract, k in keys.items()})
+    with ctx.db.read() as session:
+        cal = _new_calendar(name)
+        for contract, of_contract in sorted(keys.items()):
+            changed = _changes(session, contract)
+            for owed in _obligations(session, contract):
+                if any(involves(session, owed, key) for key in sorted(of_contract)):
+                    cal.add_component(_obligation_event(session, owed, now, changed))
+        timers = {
+            t.id: t for t in session.exec(select(Timer).where(col(Timer.id).in_([r["timer"] for r in rows])))
+        }
+        for row in rows:
+            cal.add_component(_deadline_event(session, timers[row["timer"]], row, now))
+    if total > len(rows):
+        cal.add("x-wr-caldesc", f"The soonest {len(rows)} of {total} open deadlines; My work lists them all.")
     return bytes(cal.to_ical())
+
+
+def _soonest_deadlines(ctx: Ctx, keys: dict[str, tuple[str, ...]]) -> tuple[list[dict[str, Any]], int]:
+    """The soonest FEED_DEADLINES open deadlines of these (contract: person keys), and how many in all."""
+    found: list[dict[str, Any]] = []
+    total = 0
+    for contract, of_contract in sorted(keys.items()):
+        chosen = {"contract_key": contract, "person_key": of_contract, "without_kinds": ("obligation",)}
+        found.extend(list_deadlines(ctx, limit=FEED_DEADLINES, **chosen))  # type: ignore[arg-type]
+        total += count_deadlines(ctx, **chosen)[0]  # type: ignore[arg-type]
+    return heapq.nsmallest(FEED_DEADLINES, found, key=lambda r: (r["due_at"], r["timer"])), total
+
+
+def _obligations(session: Session, contract_key: str) -> list[Obligation]:
+    query = select(Obligation).where(Obligation.contract_key == contract_key)
+    return list(session.exec(query.order_by(col(Obligation.due_date), col(Obligation.id))))
+
+
+def _new_calendar(name: str) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", f"escalation-engine: {name}")
+    return cal
 
 
 def _events_for(
     registry: Registry, session: Session, contract_key: str, person_key: str | None, now: datetime
 ) -> list[tuple[Event, str]]:
     out: list[tuple[Event, str]] = []
-    query = select(Obligation).where(Obligation.contract_key == contract_key)
     changed = _changes(session, contract_key)
-    for row in session.exec(query.order_by(col(Obligation.due_date), col(Obligation.id))):
+    for row in _obligations(session, contract_key):
         if person_key is None or involves(session, row, person_key):
             out.append((_obligation_event(session, row, now, changed), "obligations"))
     timers = select(Timer).where(
