@@ -43,4 +43,4 @@ def resolve(ctx: Ctx, secret: str) -> Principal | None:
     if found is None:
         return None
     _, account = found
-    return Principal(auth="calendar", account_id=account.id, account=account.email)
+    return Principal(auth="calendar", account_id=account.id, account=account.email, language=account.language)

@@ -6,7 +6,8 @@ importing a newer export updates the events instead of duplicating them. An obli
 SEQUENCE (how many times it changed: overdue, fulfilled, reopened — its audit rows) and LAST-MODIFIED, so a
 calendar that already holds it takes the newer version; a fulfilled obligation stays, marked done and
 without an alarm (an imported calendar would otherwise keep the stale "due" event). Open items carry an
-alarm (VALARM) at the profile's earliest obligation reminder before the day, or one day before.
+alarm (VALARM) at the profile's earliest obligation reminder before the day, or one day before. The texts
+are `calendar_words.Words`: English for `calendar export`, the account's language for its subscription.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from icalendar import Alarm, Calendar, Event
 from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
 
+from escalation_engine.app.calendar_words import ENGLISH, Words
 from escalation_engine.app.context import Ctx
 from escalation_engine.contracts.lookup import get_contract, pinned_profile
 from escalation_engine.core.deadlines import REMINDER, count_deadlines, deadline_rows, list_deadlines
@@ -36,18 +38,24 @@ PRODID = "-//escalation-engine//obligations and deadlines//EN"
 UID_DOMAIN = "escalation-engine"
 
 
-def _alarm_days(session: Session, contract_key: str) -> int:
-    """Days before the last day that an event's alarm goes off: read once per contract and session."""
-    known: dict[str, int] = session.info.setdefault("escalation_engine.alarm_days", {})
+def _profile(session: Session, contract_key: str) -> tuple[int, str]:
+    """The days before the last day that an event's alarm goes off, and the name of the contract's profile
+    (whose words a role key has): read once per contract and session."""
+    known: dict[str, tuple[int, str]] = session.info.setdefault("escalation_engine.calendar_profiles", {})
     if contract_key not in known:
-        spec = pinned_profile(get_contract(session, contract_key)).spec.obligations
+        profile = pinned_profile(get_contract(session, contract_key))
+        spec = profile.spec.obligations
         before = [-o for o in (spec.reminders.offsets_days if spec else []) if o < 0]
-        known[contract_key] = max(before, default=1)
+        known[contract_key] = (max(before, default=1), profile.name)
     return known[contract_key]
 
 
+def _alarm_days(session: Session, contract_key: str) -> int:
+    return _profile(session, contract_key)[0]
+
+
 def _event(
-    uid: str, summary: str, description: str, due: Any, now: datetime, alarm_days: int | None
+    uid: str, summary: str, description: str, due: Any, now: datetime, alarm_days: int | None, words: Words
 ) -> Event:
     event = Event()
     event.add("uid", uid)
@@ -60,7 +68,7 @@ def _event(
     if alarm_days is not None:
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", f"Due: {summary}")
+        alarm.add("description", words.say("alarm", summary=summary))
         alarm.add("trigger", timedelta(days=-alarm_days))
         event.add_component(alarm)
     return event
@@ -80,21 +88,32 @@ def _changes(session: Session, contract_key: str) -> Changes:
     return {str(ref): (int(count), last) for ref, count, last in rows}
 
 
-def _obligation_event(session: Session, row: Obligation, now: datetime, changed: Changes) -> Event:
+def _obligation_event(
+    session: Session, row: Obligation, now: datetime, changed: Changes, words: Words = ENGLISH
+) -> Event:
     ref = case_ref("obligation", row.id)
     status = status_of(row, now)
     period = f" ({row.period})" if row.period else ""
-    mark = {"overdue": " — OVERDUE", "fulfilled": f" — fulfilled {row.fulfilled_on}"}.get(status, "")
+    marks = {"overdue": words.say("overdue"), "fulfilled": words.say("fulfilled", day=row.fulfilled_on)}
+    mark = f" — {marks[status]}" if status in marks else ""
     summary = f"[{row.contract_key}] {ref} {row.title}{period}{mark}"
-    description = (
-        f"{row.title_en}{period}\nOwed by: {row.owed_by_role}; to: {row.owed_to_roles.replace(',', ', ')}\n"
-        f"Due by the end of {row.due_date.isoformat()} (Europe/Amsterdam)\nRule: {row.rule} — {row.source}"
+    title = row.title_en if words.language == "en" else row.title
+    named = _profile(session, row.contract_key)[1]
+    description = "\n".join(
+        (
+            f"{title}{period}",
+            words.say(
+                "owed", by=words.role(row.owed_by_role, named), to=words.roles(row.owed_to_roles, named)
+            ),
+            words.say("due_by", day=row.due_date.isoformat()),
+            words.say("rule", rule=words.rule(row.rule), source=words.source(row.source)),
+        )
     )
     if status == "fulfilled":
-        description += f"\nFulfilled on {row.fulfilled_on} (reference {row.reference or '-'})"
+        description += "\n" + words.say("fulfilled_on", day=row.fulfilled_on, reference=row.reference or "-")
     uid = f"obligation-{row.contract_key}-{row.code}-{row.seq}@{UID_DOMAIN}"
     alarm = None if status == "fulfilled" else _alarm_days(session, row.contract_key)
-    event = _event(uid, summary, description, row.due_date, now, alarm)
+    event = _event(uid, summary, description, row.due_date, now, alarm, words)
     changes, last = changed.get(ref, (0, row.created_at))
     # overdue by the clock (its timer not fired yet) is a change the audit does not show yet: count it too
     pending_overdue = int(status == "overdue" and row.overdue_at is None)
@@ -103,13 +122,16 @@ def _obligation_event(session: Session, row: Obligation, now: datetime, changed:
     return event
 
 
-def _deadline_event(session: Session, timer: Timer, entry: dict[str, Any], now: datetime) -> Event:
+def _deadline_event(
+    session: Session, timer: Timer, entry: dict[str, Any], now: datetime, words: Words = ENGLISH
+) -> Event:
     subject = f": {entry['subject']}" if entry.get("subject") else ""
-    summary = f"[{timer.contract_key}] {entry['case']} {entry['what']}{subject}"
-    description = f"Due by the end of {entry['due']} (Europe/Amsterdam)\nRule: {timer.rule} — {timer.source}"
+    summary = f"[{timer.contract_key}] {entry['case']} {words.kind(entry['what'])}{subject}"
+    description = words.say("due_by", day=entry["due"]) + "\n"
+    description += words.say("rule", rule=words.rule(timer.rule), source=words.source(timer.source))
     uid = f"deadline-{timer.idempotency_key.replace(':', '-')}@{UID_DOMAIN}"
     due = datetime.fromisoformat(entry["due"]).date()
-    return _event(uid, summary, description, due, now, _alarm_days(session, timer.contract_key))
+    return _event(uid, summary, description, due, now, _alarm_days(session, timer.contract_key), words)
 
 
 def export_calendar(
@@ -154,7 +176,7 @@ def _calendar(
 FEED_DEADLINES = 500  # a subscription holds the soonest open deadlines; My work lists them all
 
 
-def account_calendar(ctx: Ctx, account_id: int, name: str) -> bytes:
+def account_calendar(ctx: Ctx, account_id: int, name: str, words: Words = ENGLISH) -> bytes:
     """The personal calendar of an account (its subscription link): on every contract it is on, the
     obligations that concern one of its memberships and the soonest FEED_DEADLINES open deadlines it is
     responsible for, as My work chooses them (in SQL, what the account may see); the calendar's description
@@ -173,14 +195,14 @@ def account_calendar(ctx: Ctx, account_id: int, name: str) -> bytes:
             changed = _changes(session, contract)
             for owed in _obligations(session, contract):
                 if any(involves(session, owed, key) for key in sorted(of_contract)):
-                    cal.add_component(_obligation_event(session, owed, now, changed))
+                    cal.add_component(_obligation_event(session, owed, now, changed, words))
         timers = {
             t.id: t for t in session.exec(select(Timer).where(col(Timer.id).in_([r["timer"] for r in rows])))
         }
         for row in rows:
-            cal.add_component(_deadline_event(session, timers[row["timer"]], row, now))
+            cal.add_component(_deadline_event(session, timers[row["timer"]], row, now, words))
     if total > len(rows):
-        cal.add("x-wr-caldesc", f"The soonest {len(rows)} of {total} open deadlines; My work lists them all.")
+        cal.add("x-wr-caldesc", words.say("more", shown=len(rows), total=total))
     return bytes(cal.to_ical())
 
 
