@@ -144,7 +144,25 @@ def without_others(
 
 def without_others_timers(registry: Registry, session: Session, query: Query) -> Query:
     """A query of timers without the deadlines of other participants' cases (`others_cases`)."""
-    for key, kind, ids in others_cases(registry, session):
+    return _without_timers_of(query, others_cases(registry, session))
+
+
+def without_other_participants_timers(
+    registry: Registry, query: Query, contract_key: str, organisations: list[str]
+) -> Query:
+    """A query of timers on `contract_key` without the deadlines of the cases of participants other than
+    `organisations`: what a person on the participant side may see, whoever is acting (a digest the daemon
+    writes to that person)."""
+    registry.require_wired()
+    hidden = [
+        (contract_key, kind, others(contract_key, organisations))
+        for kind, others in sorted(registry.others_cases.items())
+    ]
+    return _without_timers_of(query, hidden)
+
+
+def _without_timers_of(query: Query, cases: list[tuple[str, str, Any]]) -> Query:
+    for key, kind, ids in cases:
         hidden = and_(
             col(Timer.contract_key) == key, col(Timer.subject_kind) == kind, col(Timer.subject_id).in_(ids)
         )

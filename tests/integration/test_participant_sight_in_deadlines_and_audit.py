@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sight_support import two_organisations
 from sqlalchemy import event
+from sqlmodel import select
 
 from escalation_engine.app.context import Ctx
 from escalation_engine.core import audit
@@ -20,7 +24,9 @@ from escalation_engine.core.audit_search import search
 from escalation_engine.core.deadlines import count_deadlines, list_deadlines
 from escalation_engine.core.errors import NotFound
 from escalation_engine.core.principal import Principal, acting
+from escalation_engine.core.tables import Person
 from escalation_engine.core.visibility import others_cases
+from escalation_engine.procedures.obligations.digest_deadlines import persons_deadlines
 from escalation_engine.procedures.plans.queries import list_plans, show_plan
 
 
@@ -124,3 +130,33 @@ def test_a_signed_in_persons_case_timeline_is_read_along_the_cases_index(ctx: Ct
     with ctx.db.engine.connect() as conn:
         plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {query}", parameters))
     assert "ix_audit_event_case_ref" in plan, plan
+
+
+WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
+
+
+def test_a_participants_digest_names_no_deadline_of_another_organisations_case(
+    ctx: Ctx, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The daemon writes a digest as local mode, but to one person: a participant's contract manager whom
+    the profile reminds of every escalation's response gets their own organisation's, not another's."""
+    text = (WORKFLOWS / "leasefietsen-rijk.yaml").read_text(encoding="utf-8")
+    reminded = "  notify_roles: [account_manager]\n"
+    assert text.count(reminded) == 1
+    also = "  notify_roles: [account_manager, participant_contract_manager]\n"
+    (tmp_path / "leasefietsen-rijk.yaml").write_text(text.replace(reminded, also), encoding="utf-8")
+    shutil.copy(WORKFLOWS / "reintegratie-defensie.yaml", tmp_path)
+    monkeypatch.setenv("ESCALATION_ENGINE_PROFILES", str(tmp_path))
+    world = two_organisations(ctx)
+    theirs, mine = world["cases"]["Rechtspraak"], world["cases"]["Belastingdienst"]
+    with ctx.db.read() as session:
+        people = {p.key: p for p in session.exec(select(Person).where(Person.contract_key == "LF"))}
+        named = {
+            who: persons_deadlines(ctx.registry, session, people[who], date(2027, 12, 31), ctx.clock.now())
+            for who in ("dcm", "dcm2", "am")
+        }
+    cases = {who: {row["case"] for row in listed} for who, (listed, _) in named.items()}
+    assert mine in cases["dcm"] and theirs not in cases["dcm"]
+    assert theirs in cases["dcm2"] and mine not in cases["dcm2"]
+    assert {mine, theirs} <= cases["am"]  # the supplier: every case
+    assert all(total == len(listed) for listed, total in named.values())  # the count leaves them out too

@@ -13,6 +13,7 @@ from escalation_engine.core.dates import end_of_day
 from escalation_engine.core.deadlines import deadline_rows, merged, person_terms, union_of
 from escalation_engine.core.registry import Registry
 from escalation_engine.core.tables import OPEN_DEADLINE, Person, Timer
+from escalation_engine.core.visibility import without_other_participants_timers
 
 DEADLINES_LISTED = 50  # a digest names the soonest 50 of a person's other deadlines; My work has them all
 
@@ -23,12 +24,16 @@ def persons_deadlines(
     """The person's soonest other deadlines up to `until` (at most DEADLINES_LISTED, soonest first) and how
     many there are in all: chosen and counted in SQL by the procedures' responsibility tests, and described
     a page at a time — an account manager with every level-1 response of 20,000 escalations gets a mail of
-    50 of them and the number, not 18,000 lines."""
+    50 of them and the number, not 18,000 lines. A person on the participant side gets none of another
+    participant's cases, as the web shows them none (`core.visibility`), though the daemon writes the mail."""
     query = select(Timer).where(
         Timer.contract_key == person.contract_key,
         text(OPEN_DEADLINE),  # pending, or failed (in sight until retried), and not a reminder
         col(Timer.due_at) <= end_of_day(until),  # its last day (display.last_day) is on or before `until`
     )
+    if person.side == "participant":  # a participant's contract manager: their own organisation's cases only
+        mine = [person.organisation] if person.organisation else []
+        query = without_other_participants_timers(registry, query, person.contract_key, mine)
     terms = person_terms(registry, session, query, (person.key,), person.contract_key, without_kinds=OWN_LIST)
     listed: list[dict[str, Any]] = []
     start = 0
