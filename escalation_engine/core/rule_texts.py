@@ -54,6 +54,24 @@ def localise_source(text: str, language: str) -> str:
     return text
 
 
+# The subjects the engine composes for a deadline whose case has none of its own (a KPI verdict's follow-up,
+# a sanction's hearing: `kpis.follow_up`, `kpis.sanction_hearing`), anchored: a subject someone typed stays.
+SUBJECTS_NL = (
+    (re.compile(r"^improvements after (.+)$"), r"verbeteringen na \1"),
+    (re.compile(r"^supplier's response to sanction (.+)$"), r"reactie van Opdrachtnemer op sanctie \1"),
+)
+
+
+def localise_subject(text: str, language: str) -> str:
+    """A deadline's subject in `language`: one the engine composed in its Dutch words, any other as it is."""
+    if language != "nl" or not text:
+        return text
+    for pattern, replacement in SUBJECTS_NL:
+        if pattern.match(text):
+            return pattern.sub(replacement, text)
+    return text
+
+
 _FIELDS = ("rule", "explanation", "label")  # the fields of a notice that carry a rule or an explanation
 _SOURCE_FIELDS = ("source", "level_source", "step_source")  # the fields that carry a clause text
 
@@ -67,6 +85,8 @@ def _value(key: str, value: Any, language: str) -> Any:
     if isinstance(value, str):
         if key in _SOURCE_FIELDS:
             return localise_source(value, language)
+        if key == "subject":
+            return localise_subject(value, language)
         return localise(value, language) if key in _FIELDS else value
     if isinstance(value, Mapping):
         return localise_fields(value, language)

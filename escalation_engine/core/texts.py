@@ -10,6 +10,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from escalation_engine.core.deadline_words_nl import kind_nl
 from escalation_engine.core.refs import as_one_line, is_multi_line
 
 LANGUAGES = ("nl", "en")
@@ -17,7 +18,7 @@ LANGUAGES = ("nl", "en")
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
-    return Environment(
+    env = Environment(
         loader=PackageLoader("escalation_engine", "templates"),
         undefined=StrictUndefined,
         autoescape=False,  # plain-text mail, never HTML
@@ -25,6 +26,8 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["kind_nl"] = kind_nl  # a deadline's kind in a Dutch mail
+    return env
 
 
 def render(name: str, language: str, data: dict[str, Any]) -> tuple[str, str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from escalation_engine.core.deadline_words_nl import KINDS as DEADLINE_KINDS
 from escalation_engine.core.role_words_nl import ROLES
 from escalation_engine.core.state_words_nl import STATES as PROCEDURE_STATES
 
@@ -22,21 +23,7 @@ STATES = {
     "retrying": "wordt opnieuw geprobeerd",
 }
 
-DEADLINES = {
-    "response_due": "reactietermijn",
-    "reminder": "herinnering",
-    "plan_due": "plan uiterlijk",
-    "window_end": "einde termijn stap 2",
-    "meeting_due": "vergadering managementteam",
-    "second_meeting_due": "tweede vergadering managementteam",
-    "progress_check": "beoordeling voortgang",
-    "advice_due": "dwingend advies uitgevoerd",
-    "obligation_due": "verplichting",
-    "improvement_due": "verbeteringen uiterlijk",
-    "digest_due": "overzicht",
-    "digest": "overzicht",
-    "obligation_horizon": "vooruitblik verplichtingen",
-}
+DEADLINES = DEADLINE_KINDS  # every kind of deadline (`core.deadline_words_nl`, a Dutch mail names them too)
 
 # Every role key of the shipped profiles in the seeds' words (`core.role_words_nl`, which a Dutch refusal
 # names too); a key that names another person in one profile has that profile's words in PROFILE_ROLES.

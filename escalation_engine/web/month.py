@@ -46,7 +46,7 @@ def _period(first: date) -> tuple[datetime, datetime]:
 def _contract_items(req: Req, key: str, first: date) -> list[dict[str, Any]]:
     period = _period(first)
     items = [
-        {**d, "link": link_of(d["case"]), "title": d["subject"] or d["what"]}
+        {**d, "link": link_of(d["case"]), "title": d["subject"] or ""}
         for d in list_deadlines(req.ctx, contract_key=key, due_between=period)
     ]
     last = _shift(first, 1) - timedelta(days=1)

@@ -18,7 +18,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from escalation_engine.core.refusal_rules import localise_refusal_rule
 from escalation_engine.core.refusal_texts import localise_refusal
-from escalation_engine.core.rule_texts import localise, localise_source
+from escalation_engine.core.rule_texts import localise, localise_source, localise_subject
 from escalation_engine.web.labels import DEADLINES, STATES, english_roles, labeller, role_labeller
 from escalation_engine.web.labels_actions import ACTIONS
 
@@ -68,6 +68,7 @@ def environment(language: str) -> Environment:
     env.filters["role"] = role_labeller(gettext)  # `|role(profile)`: the profile's words for a role key
     env.filters["rule"] = lambda text: localise(text or "", language)  # a stored rule in the page's language
     env.filters["source"] = lambda text: localise_source(text or "", language)  # a stored clause text, too
+    env.filters["subject"] = lambda text: localise_subject(text or "", language)  # one the engine composed
     env.filters["refusal_text"] = lambda text: (  # a refusal's message; in English its roles in words
         localise_refusal(text or "", language) if language == "nl" else english_roles(text or "", gettext)
     )

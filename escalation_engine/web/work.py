@@ -68,7 +68,7 @@ def my_items(
                     **row,
                     "kind": "deadline",
                     "link": link_of(row["case"]),
-                    "title": row["subject"] or row["what"],
+                    "title": row["subject"] or "",  # none: the column of its kind says what
                 }
                 for row in deadlines
             ]

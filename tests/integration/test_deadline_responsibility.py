@@ -169,3 +169,29 @@ def test_a_person_at_no_escalations_level_now_has_no_term_of_escalation_deadline
     with ctx.db.read() as session:
         escalations = {t.id for t in session.exec(select(Timer).where(Timer.subject_kind == "escalation"))}
     assert not (described.get((contract, key), set()) & escalations)
+
+
+def test_a_subject_the_engine_composed_reads_in_dutch_and_a_typed_one_as_typed(reopened: Ctx) -> None:
+    """A KPI verdict's follow-up and a sanction's hearing have no subject of their own: the engine composes
+    one in English (stored words, like a rule), which a Dutch page and mail show in Dutch; an escalation's
+    subject is what someone typed and stays so."""
+    from escalation_engine.core.rule_texts import localise_subject
+
+    with reopened.db.read() as session:
+        timers = list(session.exec(select(Timer).where(text(OPEN_DEADLINE))))
+        rows = deadline_rows(reopened.registry, session, timers, reopened.clock.now())
+    composed = {row["subject"] for row in rows if row["case"].startswith(("VER-", "SAN-")) and row["subject"]}
+    typed = {row["subject"] for row in rows if row["case"].startswith("ESC-") and row["subject"]}
+    prefixes = {subject.split(" ")[0] for subject in composed}
+    assert {"improvements", "supplier's"} <= prefixes, composed  # both kinds are in the demo
+    for subject in composed:
+        dutch = localise_subject(subject, "nl")
+        assert dutch.startswith(("verbeteringen na ", "reactie van Opdrachtnemer op sanctie ")), dutch
+        assert localise_subject(subject, "en") == subject
+    assert typed and all(localise_subject(subject, "nl") == subject for subject in typed)
+    from escalation_engine.core.rule_texts import localise_fields  # a Dutch mail (the digest's deadlines)
+
+    mail = localise_fields({"deadlines": [{"subject": s} for s in sorted(composed | typed)]}, "nl")
+    assert {item["subject"] for item in mail["deadlines"]} == {
+        localise_subject(s, "nl") for s in composed | typed
+    }

@@ -128,7 +128,8 @@ def test_an_administrators_digest_names_every_dead_timer_and_others_do_not(
     [admin] = send_digests(ctx, person_key="cat", contract_key="LF", dry_run=True)
     assert "Voor de beheerder: 1 termijn(en) niet afgegaan" in admin["body"]
     assert (
-        f"timer {timer.id}: {case} (LF) response due" in admin["body"] and "timers retry ID" in admin["body"]
+        f"timer {timer.id}: {case} (LF) reactietermijn"
+        in admin["body"]  # the kind in the mail's Dutch and "timers retry ID" in admin["body"]
     )
     [supplier] = send_digests(ctx, person_key="am", contract_key="LF", dry_run=True)
     assert "Voor de beheerder" not in supplier["body"]
