@@ -126,9 +126,17 @@ def others_cases(registry: Registry, session: Session) -> list[tuple[str, str, A
         if not all(member.side == "participant" for member in members):
             continue
         mine = sorted({member.organisation for member in members if member.organisation})
-        for kind, others in sorted(registry.others_cases.items()):
-            hidden.append((key, kind, others(key, mine)))
+        hidden.extend(_others_on(registry, key, mine))
     return hidden
+
+
+def _others_on(registry: Registry, contract_key: str, organisations: list[str]) -> list[tuple[str, str, Any]]:
+    """(contract, subject kind, a select of case ids) of the cases on `contract_key` of participants other
+    than `organisations`, per subject kind whose procedure registered `participant_cases`."""
+    return [
+        (contract_key, kind, others(contract_key, organisations))
+        for kind, others in sorted(registry.others_cases.items())
+    ]
 
 
 def without_others(
@@ -154,11 +162,7 @@ def without_other_participants_timers(
     `organisations`: what a person on the participant side may see, whoever is acting (a digest the daemon
     writes to that person)."""
     registry.require_wired()
-    hidden = [
-        (contract_key, kind, others(contract_key, organisations))
-        for kind, others in sorted(registry.others_cases.items())
-    ]
-    return _without_timers_of(query, hidden)
+    return _without_timers_of(query, _others_on(registry, contract_key, organisations))
 
 
 def _without_timers_of(query: Query, cases: list[tuple[str, str, Any]]) -> Query:

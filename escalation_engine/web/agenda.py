@@ -70,12 +70,11 @@ def feed_words(language: str) -> Words:
         "alarm": t("Uiterlijk: {summary}"),
         "more": t("De eerste {shown} van {total} open termijnen; Mijn werk toont ze allemaal."),
     }
-    role = role_labeller(t)
     return Words(
         language=language,
         phrases=phrases,
         kind=labeller(DEADLINES, t),
-        role=lambda key, profile: role(key, profile),
+        role=role_labeller(t),
         rule=lambda text: localise(text, language),
         source=lambda text: localise_source(text, language),
     )
